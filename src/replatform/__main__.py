@@ -1,0 +1,5 @@
+"""``python -m replatform``."""
+
+from replatform.cli import run
+
+run()

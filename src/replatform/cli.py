@@ -1,0 +1,99 @@
+"""The command line: parse arguments, call `api`, render, choose the exit code.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 something is; 2 usage,
+configuration or internal error (one line, no traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from replatform import __version__, api
+from replatform import report as reporters
+from replatform.errors import ReplatformError
+from replatform.model import Report, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = ("blocker", "warning", "info", "never")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"replatform: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="replatform",
+        description="Move AWS workloads to cheaper compute (Graviton, Spot, Lambda arm64) and prove it is safe.",
+    )
+    parser.add_argument("--version", action="version", version=f"replatform {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    scan = commands.add_parser(
+        "scan",
+        help="inventory compute and software in a repository",
+        description="Discover Lambda, ECS, EC2, EKS, Batch and SageMaker compute, container images, "
+        "dependencies, runtimes and native code. Never runs code from the repository, never uses the network.",
+    )
+    scan.add_argument("path", help="repository root to scan")
+    scan.add_argument("--format", default="text", help="output format: text (default) or json")
+    scan.add_argument("--output", "-o", help="write the report to this file instead of standard output")
+    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable")
+    scan.add_argument("--include", action="append", default=[], metavar="GLOB", help="scan only these paths; repeatable")
+    scan.add_argument("--no-gitignore", action="store_true", help="scan files that .gitignore excludes")
+    scan.add_argument("--fail-on", choices=FAIL_ON, default="blocker", help="exit 1 when a finding is at least this severe (default: blocker)")
+    scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    """1 when any finding is at least as severe as ``fail_on``."""
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity(fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _scan(args: argparse.Namespace) -> int:
+    reporter = reporters.get(args.format)
+    result = api.scan(args.path, exclude=args.exclude, include=args.include, use_gitignore=not args.no_gitignore)
+    color = args.output is None and sys.stdout.isatty()
+    rendered = reporter.render(result, color=color)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+    else:
+        sys.stdout.write(rendered)
+    return exit_code(result, args.fail_on)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return _scan(args)
+    except ReplatformError as exc:
+        sys.stderr.write(f"replatform: {exc}\n")
+        return EXIT_ERROR
+    except OSError as exc:
+        sys.stderr.write(f"replatform: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - one line for users, traceback with --debug
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(f"replatform: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")
+        return EXIT_ERROR
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Discovery: every file we understand -> components (see `run.discover`)."""

@@ -1,0 +1,39 @@
+"""The attribute names every IaC parser uses for compute components.
+
+Terraform says ``memory_size``, CloudFormation ``MemorySize`` and CDK
+``memorySize``; later stages should not care. Each IaC format maps its own
+property paths onto these canonical names through a table in its module.
+"""
+
+from __future__ import annotations
+
+ARCHITECTURE = "architecture"  # as written: x86_64 / arm64 / X86_64 / ARM64
+MEMORY_MB = "memory_mb"
+CPU = "cpu"  # ECS CPU units or vCPU string, as written
+RUNTIME = "runtime"
+TIMEOUT = "timeout"
+PACKAGE_TYPE = "package_type"
+IMAGE = "image"
+HANDLER = "handler"
+OS_FAMILY = "os_family"
+COMPATIBILITIES = "requires_compatibilities"
+LAUNCH_TYPE = "launch_type"
+DESIRED_COUNT = "desired_count"
+MIN_SIZE = "min_size"
+MAX_SIZE = "max_size"
+CAPACITY_PROVIDER = "capacity_provider"
+PLATFORM_VERSION = "platform_version"
+TASK_DEFINITION = "task_definition"
+INSTANCE_TYPE = "instance_type"
+INSTANCE_TYPES = "instance_types"
+INSTANCE_COUNT = "instance_count"
+IMAGE_ID = "image_id"
+AMI_TYPE = "ami_type"
+CAPACITY_TYPE = "capacity_type"
+MARKET_TYPE = "market_type"
+SPOT_PRICE = "spot_price"
+COMPUTE_TYPE = "compute_type"
+MAX_VCPUS = "max_vcpus"
+PLATFORM = "platform"
+LOAD_BALANCED = "load_balanced"
+STOP_TIMEOUT = "stop_timeout"

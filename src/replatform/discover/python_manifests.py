@@ -1,0 +1,291 @@
+"""Python dependency manifests and lockfiles -> package dependencies.
+
+requirements files (with ``-r``/``-c`` includes named as they are written),
+pyproject (PEP 621 and Poetry), Pipfile/Pipfile.lock, poetry.lock, uv.lock,
+setup.cfg, and setup.py read statically. Requirement strings go through
+``packaging`` so names are normalised and versions exact.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import tomllib
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from replatform.discover.packages import add_dependency
+from replatform.discover.result import ParseResult
+from replatform.discover.runtime_pins import add_runtime
+from replatform.discover.source import SourceFile
+from replatform.model import Attribute, Location
+
+ECOSYSTEM = "pypi"
+_PIN = re.compile(r"^===?\s*([^\s,;*]+)$")
+_MIN_PYTHON = re.compile(r"(?:>=|~=|==)\s*(\d+(?:\.\d+)?)")
+
+
+def _pinned(specifier: str) -> str | None:
+    match = _PIN.match(specifier.strip())
+    return match.group(1) if match else None
+
+
+def _add_requirement(
+    result: ParseResult, source: SourceFile, text: str, location: Location, scope: str | None = None
+) -> bool:
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return False
+    specifier = str(requirement.specifier) or None
+    add_dependency(
+        result,
+        ECOSYSTEM,
+        canonicalize_name(requirement.name),
+        location,
+        version=_pinned(specifier or ""),
+        specifier=specifier,
+        scope=scope,
+        markers=str(requirement.marker) if requirement.marker else None,
+        extra=[Attribute("extras", tuple(sorted(requirement.extras)), None)] if requirement.extras else None,
+    )
+    return True
+
+
+def parse_requirements(source: SourceFile) -> ParseResult:
+    """A pip requirements file; includes are recorded, not followed (they are scanned on their own)."""
+    result = ParseResult()
+    logical: list[tuple[int, str]] = []
+    buffer, start = "", 0
+    for number, raw in enumerate(source.lines, start=1):
+        line = raw.rstrip("\r")
+        if not buffer:
+            start = number
+        if line.endswith("\\"):
+            buffer += line[:-1] + " "
+            continue
+        logical.append((start, buffer + line))
+        buffer = ""
+    for number, line in logical:
+        text = re.sub(r"(^|\s)#.*$", "", line).strip()
+        if not text:
+            continue
+        location = source.location_of_line(number)
+        if text.startswith(("-r ", "-c ", "--requirement", "--constraint")):
+            continue  # the included file is a file of the repository and is parsed itself
+        if text.startswith("-"):
+            continue  # options: --index-url, -e ., --hash, -f ...
+        if "://" in text or text.startswith((".", "/")):
+            continue  # direct URLs and local paths: nothing to look up by name
+        text = text.split(" --hash", 1)[0].split(" --", 1)[0].strip()
+        if not _add_requirement(result, source, text, location):
+            result.parse_error(source, f"invalid requirement {text!r}", location)
+    return result
+
+
+def _toml(source: SourceFile, result: ParseResult) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        result.parse_error(source, str(exc), source.location_of_line(line))
+        return None
+
+
+def _line_of(source: SourceFile, name: str, after: int = 1) -> Location:
+    for needle in (f'"{name}', f"'{name}", f"{name} =", f"{name}=", name):
+        found = source.find_line(needle, after)
+        if found is not None:
+            return source.location_of_line(found)
+    return source.whole()
+
+
+def _python_runtime(result: ParseResult, source: SourceFile, specifier: str, key: str) -> None:
+    match = _MIN_PYTHON.search(specifier)
+    if match:
+        location = _line_of(source, key)
+        add_runtime(result, "python", match.group(1), location, key)
+
+
+def parse_pyproject(source: SourceFile) -> ParseResult:
+    result = ParseResult()
+    data = _toml(source, result)
+    if data is None:
+        return result
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    assert isinstance(project, dict)
+    section = source.find_line("[project]") or 1
+    for text in project.get("dependencies", []) or []:
+        if isinstance(text, str):
+            _add_requirement(result, source, text, _line_of(source, text, section))
+    for group, items in (project.get("optional-dependencies") or {}).items():
+        for text in items if isinstance(items, list) else []:
+            if isinstance(text, str):
+                _add_requirement(result, source, text, _line_of(source, text, section), scope=f"extra:{group}")
+    if isinstance(project.get("requires-python"), str):
+        _python_runtime(result, source, project["requires-python"], "requires-python")
+    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    if isinstance(poetry, dict):
+        groups: list[tuple[str | None, Any]] = [(None, poetry.get("dependencies", {}))]
+        groups.append(("dev", poetry.get("dev-dependencies", {})))
+        for name, group in (poetry.get("group") or {}).items():
+            if isinstance(group, dict):
+                groups.append((name, group.get("dependencies", {})))
+        poetry_line = source.find_line("[tool.poetry") or 1
+        for scope, table in groups:
+            if not isinstance(table, dict):
+                continue
+            for name, spec in table.items():
+                if name == "python":
+                    if isinstance(spec, str):
+                        _python_runtime(result, source, spec.replace("^", ">=").replace("~", ">="), "python")
+                    continue
+                version = spec.get("version") if isinstance(spec, dict) else spec
+                specifier = version if isinstance(version, str) and version != "*" else None
+                add_dependency(
+                    result,
+                    ECOSYSTEM,
+                    canonicalize_name(name),
+                    _line_of(source, name, poetry_line),
+                    version=_pinned(specifier or "") or (specifier if specifier and specifier[0].isdigit() else None),
+                    specifier=specifier,
+                    scope=scope,
+                )
+    return result
+
+
+def parse_pipfile(source: SourceFile) -> ParseResult:
+    result = ParseResult()
+    data = _toml(source, result)
+    if data is None:
+        return result
+    for section, scope in (("packages", None), ("dev-packages", "dev")):
+        table = data.get(section, {})
+        start = source.find_line(f"[{section}]") or 1
+        for name, spec in table.items() if isinstance(table, dict) else []:
+            version = spec.get("version") if isinstance(spec, dict) else spec
+            specifier = version if isinstance(version, str) and version != "*" else None
+            add_dependency(
+                result,
+                ECOSYSTEM,
+                canonicalize_name(name),
+                _line_of(source, name, start),
+                version=_pinned(specifier or ""),
+                specifier=specifier,
+                scope=scope,
+            )
+    requires = data.get("requires", {})
+    if isinstance(requires, dict) and isinstance(requires.get("python_version"), str):
+        add_runtime(result, "python", requires["python_version"], _line_of(source, "python_version"), "Pipfile")
+    return result
+
+
+def parse_pipfile_lock(source: SourceFile) -> ParseResult:
+    result = ParseResult()
+    try:
+        data = json.loads(source.text)
+    except ValueError as exc:
+        result.parse_error(source, str(exc))
+        return result
+    for section, scope in (("default", None), ("develop", "dev")):
+        table = data.get(section, {}) if isinstance(data, dict) else {}
+        for name, spec in table.items() if isinstance(table, dict) else []:
+            version = spec.get("version", "") if isinstance(spec, dict) else ""
+            add_dependency(
+                result,
+                ECOSYSTEM,
+                canonicalize_name(name),
+                _line_of(source, name),
+                version=_pinned(version),
+                specifier=version or None,
+                scope=scope,
+                extra=[Attribute("locked", True, None)],
+            )
+    return result
+
+
+def parse_toml_lock(source: SourceFile) -> ParseResult:
+    """poetry.lock and uv.lock: ``[[package]]`` tables with name and version."""
+    result = ParseResult()
+    data = _toml(source, result)
+    if data is None:
+        return result
+    line = 1
+    for package in data.get("package", []) if isinstance(data.get("package"), list) else []:
+        if not isinstance(package, dict) or "name" not in package:
+            continue
+        name = str(package["name"])
+        found = source.find_line(f'name = "{name}"', line)
+        if found is not None:
+            line = found
+        location = source.location_of_line(found) if found else source.whole()
+        version = package.get("version")
+        add_dependency(
+            result,
+            ECOSYSTEM,
+            canonicalize_name(name),
+            location,
+            version=str(version) if version else None,
+            extra=[Attribute("locked", True, None)],
+        )
+    return result
+
+
+def parse_setup_cfg(source: SourceFile) -> ParseResult:
+    result = ParseResult()
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(source.text)
+    except configparser.Error as exc:
+        result.parse_error(source, str(exc).splitlines()[0])
+        return result
+    if parser.has_option("options", "install_requires"):
+        start = source.find_line("install_requires") or 1
+        for text in parser.get("options", "install_requires").splitlines():
+            text = text.split("#", 1)[0].strip()
+            if text:
+                _add_requirement(result, source, text, _line_of(source, text, start))
+    if parser.has_option("options", "python_requires"):
+        _python_runtime(result, source, parser.get("options", "python_requires"), "python_requires")
+    return result
+
+
+def parse_setup_py(source: SourceFile) -> ParseResult:
+    """``setup(install_requires=[...])`` read from the syntax tree; never executed."""
+    from replatform.discover.cdk_python import parse_tree
+
+    result = ParseResult()
+    converter, _tree = parse_tree(source)
+    for call, _location in converter.calls:
+        if call.callee.split(".")[-1] != "setup":
+            continue
+        requires = call.kwargs.get("install_requires")
+        if requires is not None and isinstance(requires.value, list):
+            for item in requires.value:
+                if isinstance(item.value, str):
+                    _add_requirement(result, source, item.value, item.location)
+        python = call.kwargs.get("python_requires")
+        if python is not None and isinstance(python.value, str):
+            match = _MIN_PYTHON.search(python.value)
+            if match:
+                add_runtime(result, "python", match.group(1), python.location, "python_requires")
+    return result
+
+
+def parse(source: SourceFile) -> ParseResult:
+    """Dispatch on the file name."""
+    name = source.name
+    if name == "pyproject.toml":
+        return parse_pyproject(source)
+    if name == "Pipfile":
+        return parse_pipfile(source)
+    if name == "Pipfile.lock":
+        return parse_pipfile_lock(source)
+    if name in ("poetry.lock", "uv.lock"):
+        return parse_toml_lock(source)
+    if name == "setup.cfg":
+        return parse_setup_cfg(source)
+    return parse_requirements(source)

@@ -1,0 +1,160 @@
+"""Discovery: walk a repository and turn every file we understand into components.
+
+Never touches the network and never runs code from the scanned repository.
+Problems inside files become findings; the scan always finishes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from replatform.discover import (
+    binaries,
+    cdk_python,
+    cdk_typescript,
+    dockerfile,
+    go_mod,
+    java_manifests,
+    json_documents,
+    native,
+    node_manifests,
+    other_manifests,
+    python_manifests,
+    runtime_pins,
+    terraform,
+    yaml_documents,
+)
+from replatform.discover.formats import Format, classify
+from replatform.discover.result import ParseResult
+from replatform.discover.source import SourceFile
+from replatform.discover.walk import WalkOptions, walk
+from replatform.errors import DiscoveryError
+from replatform.model import Component, Finding, Fix, Report, ScanError, Severity
+
+#: Files larger than this are not parsed (lockfiles of huge monorepos stay well below).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Bytes read from a file of unknown type to recognise executable headers.
+BINARY_SNIFF_BYTES = 1024
+
+Parser = Callable[[SourceFile], ParseResult]
+
+PARSERS: dict[Format, Parser] = {
+    Format.DOCKERFILE: dockerfile.parse,
+    Format.YAML: yaml_documents.parse,
+    Format.JSON: json_documents.parse,
+    Format.CDK_TYPESCRIPT: cdk_typescript.parse,
+    Format.PYTHON_SOURCE: cdk_python.parse,
+    Format.PYTHON_MANIFEST: python_manifests.parse,
+    Format.NODE_MANIFEST: node_manifests.parse,
+    Format.JAVA_MANIFEST: java_manifests.parse,
+    Format.GO_MOD: go_mod.parse,
+    Format.RUST_MANIFEST: other_manifests.parse_rust,
+    Format.DOTNET_PROJECT: other_manifests.parse_dotnet,
+    Format.RUBY_LOCK: other_manifests.parse_gemfile_lock,
+    Format.RUNTIME_PIN: runtime_pins.parse,
+    Format.NATIVE_SOURCE: native.parse_source,
+    Format.NATIVE_BUILD: native.parse_build,
+    Format.ARCHIVE: binaries.parse_archive,
+    Format.MAYBE_BINARY: binaries.parse_binary,
+}
+
+
+@dataclass(frozen=True)
+class DiscoverOptions:
+    """What to scan. Globs use .gitignore syntax relative to the root."""
+
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    use_gitignore: bool = True
+
+
+@dataclass
+class _Collected:
+    components: list[Component] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    files: int = 0
+
+
+def _read(absolute: str, limit: int) -> bytes:
+    with open(absolute, "rb") as handle:
+        return handle.read(limit)
+
+
+def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> None:
+    try:
+        result = parser(source)
+    except RecursionError:
+        result = ParseResult()
+        result.parse_error(source, "nesting too deep to parse")
+    except Exception as exc:  # noqa: BLE001 - a crashing parser must not stop the scan
+        result = ParseResult()
+        result.findings.append(
+            Finding(
+                rule_id="internal-error",
+                severity=Severity.WARNING,
+                message=f"replatform could not read {source.name}: {type(exc).__name__}: {exc}",
+                location=source.whole(),
+                subject=source.path,
+                fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
+            )
+        )
+    collected.components.extend(result.components)
+    collected.findings.extend(result.findings)
+
+
+def discover(root: str, options: DiscoverOptions | None = None) -> Report:
+    """Inventory everything under ``root``."""
+    options = options or DiscoverOptions()
+    if not os.path.isdir(root):
+        raise DiscoveryError(f"{root} is not a directory")
+    collected = _Collected()
+    terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
+    walk_options = WalkOptions(options.exclude, options.include, options.use_gitignore)
+    for walked in walk(root, walk_options, collected.errors):
+        fmt = classify(walked.path)
+        if fmt is None:
+            continue
+        limit = BINARY_SNIFF_BYTES if fmt is Format.MAYBE_BINARY else MAX_FILE_BYTES + 1
+        try:
+            data = _read(walked.absolute, limit)
+        except OSError as exc:
+            collected.errors.append(ScanError(walked.path, f"unreadable: {exc.strerror or exc}"))
+            continue
+        collected.files += 1
+        source = SourceFile(walked.path, data)
+        if len(data) > MAX_FILE_BYTES:
+            collected.findings.append(
+                Finding(
+                    rule_id="file-too-large",
+                    severity=Severity.INFO,
+                    message=f"{walked.path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB and was not parsed",
+                    location=source.location_of_line(1),
+                    subject=walked.path,
+                )
+            )
+            continue
+        if fmt is Format.TERRAFORM:
+            directory = walked.path.rsplit("/", 1)[0] if "/" in walked.path else ""
+            terraform_dirs[directory].append(source)
+            continue
+        _run_parser(PARSERS[fmt], source, collected)
+    for directory in sorted(terraform_dirs):
+        files = terraform_dirs[directory]
+        try:
+            result = terraform.parse_module(files)
+        except Exception as exc:  # noqa: BLE001 - see _run_parser
+            result = ParseResult()
+            result.parse_error(files[0], f"{type(exc).__name__}: {exc}")
+        collected.components.extend(result.components)
+        collected.findings.extend(result.findings)
+    return Report(
+        root=os.path.basename(os.path.abspath(root)),
+        components=tuple(sorted(collected.components, key=Component.sort_key)),
+        findings=tuple(sorted(collected.findings, key=Finding.sort_key)),
+        errors=tuple(sorted(collected.errors)),
+        files_scanned=collected.files,
+    )

@@ -1,0 +1,39 @@
+"""Serverless Framework ``serverless.yml`` -> Lambda functions.
+
+``provider.architecture``/``runtime``/``memorySize`` are defaults that each
+function may override, exactly as the framework applies them.
+"""
+
+from __future__ import annotations
+
+from replatform.discover import compute_vocabulary as v
+from replatform.discover.result import ParseResult
+from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
+from replatform.discover.source import SourceFile
+from replatform.discover.tree import Node
+from replatform.model import Attribute, ComponentKind
+
+_PROPS = {"architecture": v.ARCHITECTURE, "runtime": v.RUNTIME, "memorySize": v.MEMORY_MB, "timeout": v.TIMEOUT, "handler": v.HANDLER}
+
+
+def is_serverless(source: SourceFile, document: Node) -> bool:
+    """``serverless.yml`` with a provider."""
+    return source.name in ("serverless.yml", "serverless.yaml") and document.get("provider") is not None
+
+
+def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
+    provider = document.get("provider") or Node({}, source.whole())
+    for name, function in (document.get("functions") or Node({}, source.whole())).items():
+        attributes = [Attribute("framework", "serverless", None)]
+        for key, canonical in _PROPS.items():
+            node = function.get(key) or provider.get(key)
+            if node is not None and node.literal() is not None:
+                value = node.literal()
+                assert value is not None
+                attributes.append(Attribute(canonical, value, node.location))
+        component = result.add(ComponentKind.LAMBDA_FUNCTION, name, function.location, attributes)
+        runtime = component.attribute(v.RUNTIME)
+        if runtime is not None and isinstance(runtime.value, str) and runtime.location is not None:
+            parsed = runtime_from_lambda(runtime.value)
+            if parsed:
+                add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)

@@ -1,0 +1,182 @@
+"""The one data model every stage reads and returns.
+
+Everything here is a frozen dataclass so that stages cannot mutate each other's
+results, and everything is ordered so that reports are deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ComponentKind(StrEnum):
+    """What a discovered thing is. Compute kinds first, then software kinds."""
+
+    LAMBDA_FUNCTION = "lambda_function"
+    ECS_TASK_DEFINITION = "ecs_task_definition"
+    ECS_SERVICE = "ecs_service"
+    EC2_INSTANCE = "ec2_instance"
+    LAUNCH_TEMPLATE = "launch_template"
+    AUTOSCALING_GROUP = "autoscaling_group"
+    EKS_NODE_GROUP = "eks_node_group"
+    EKS_FARGATE_PROFILE = "eks_fargate_profile"
+    BATCH_COMPUTE_ENVIRONMENT = "batch_compute_environment"
+    SAGEMAKER_JOB = "sagemaker_job"
+    K8S_WORKLOAD = "k8s_workload"
+    CONTAINER_IMAGE = "container_image"
+    DOCKERFILE_STAGE = "dockerfile_stage"
+    PACKAGE_DEPENDENCY = "package_dependency"
+    RUNTIME = "runtime"
+    SOURCE_FILE = "source_file"
+    BINARY = "binary"
+    CI_BUILD = "ci_build"
+
+
+class Severity(StrEnum):
+    """How much a finding stands in the way of running on arm64."""
+
+    BLOCKER = "blocker"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; used for sorting and for ``--fail-on``."""
+        return {"blocker": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a scanned file.
+
+    ``path`` is relative to the scan root with forward slashes. Lines and
+    columns are 1-based (columns count characters); bytes are 0-based offsets
+    into the raw file, end exclusive, so rewrites can splice exactly.
+    """
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
+    start_byte: int = 0
+    end_byte: int = 0
+
+    def short(self) -> str:
+        """``path:line`` for humans."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Unknown:
+    """A value that is not a literal (``var.size``, a CDK variable).
+
+    We record the expression text instead of guessing a value.
+    """
+
+    expression: str
+
+
+Scalar = str | int | float | bool
+AttributeValue = Scalar | Unknown | tuple[Scalar | Unknown, ...]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One stated property of a component and where it is stated."""
+
+    name: str
+    value: AttributeValue
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    """A unit of compute or software found in the repository."""
+
+    kind: ComponentKind
+    name: str
+    location: Location
+    attributes: tuple[Attribute, ...] = ()
+    parent: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable, readable identifier: kind, path and name."""
+        return f"{self.kind.value}:{self.location.path}#{self.name}"
+
+    def get(self, name: str) -> AttributeValue | None:
+        """The value of attribute ``name``, or None when not stated."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute.value
+        return None
+
+    def attribute(self, name: str) -> Attribute | None:
+        """The whole attribute (with its location), or None."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by place in the repository, then kind and name."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.kind.value, self.name)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to do about a finding, in words (edits come with the rewrite stage)."""
+
+    description: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule (or a parser that failed) has to say about a place."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+    subject: str = ""
+    fix: Fix | None = None
+    references: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and line shifts: rule, file and subject only."""
+        key = "\x1f".join((self.rule_id, self.location.path, self.subject or self.message))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[int, str, int, int, str, str]:
+        """Worst first, then by place."""
+        loc = self.location
+        return (-self.severity.rank, loc.path, loc.line, loc.column, self.rule_id, self.subject)
+
+
+@dataclass(frozen=True, order=True)
+class ScanError:
+    """A file we could not read at all (permissions, vanished, loops)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of a scan: what is there and what we have to say about it."""
+
+    root: str
+    components: tuple[Component, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    files_scanned: int = 0
+
+    def components_of(self, kind: ComponentKind) -> Iterator[Component]:
+        """Components of one kind, in report order."""
+        return (c for c in self.components if c.kind is kind)

@@ -1,0 +1,44 @@
+"""Reporters: one small module per output format behind the `Reporter` protocol.
+
+Reporters are found through the ``replatform.reporters`` entry-point group, so
+a new format is one module plus one line in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Protocol
+
+from replatform.errors import ReportError
+from replatform.model import Report
+
+
+class Reporter(Protocol):
+    """Turns a report into text; must be deterministic."""
+
+    def render(self, report: Report, *, color: bool = False) -> str:
+        """The whole output as one string."""
+
+
+def _builtin() -> dict[str, Reporter]:
+    from replatform.report.json_report import JsonReporter
+    from replatform.report.text import TextReporter
+
+    return {"json": JsonReporter(), "text": TextReporter()}
+
+
+def available() -> dict[str, Reporter]:
+    """Every reporter by name: built-ins, then plug-ins (which may not shadow them)."""
+    reporters = _builtin()
+    for entry in entry_points(group="replatform.reporters"):
+        if entry.name not in reporters:
+            reporters[entry.name] = entry.load()()
+    return reporters
+
+
+def get(name: str) -> Reporter:
+    """The reporter called ``name``."""
+    reporters = available()
+    if name not in reporters:
+        raise ReportError(f"unknown format {name!r}; choose one of {', '.join(sorted(reporters))}")
+    return reporters[name]

@@ -1,0 +1,86 @@
+"""The JSON report: the documented contract (``schemas/report.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from replatform import __version__
+from replatform.model import AttributeValue, Component, Finding, Location, Report, Unknown
+
+SCHEMA_VERSION = "1.0"
+
+
+def _value(value: AttributeValue) -> Any:
+    if isinstance(value, Unknown):
+        return {"unknown": value.expression}
+    if isinstance(value, tuple):
+        return [_value(item) for item in value]
+    return value
+
+
+def _span(location: Location) -> dict[str, int]:
+    return {
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+        "start_byte": location.start_byte,
+        "end_byte": location.end_byte,
+    }
+
+
+def component_to_dict(component: Component) -> dict[str, Any]:
+    """One component as the contract describes it."""
+    data: dict[str, Any] = {
+        "id": component.id,
+        "kind": component.kind.value,
+        "name": component.name,
+        "path": component.location.path,
+        "line": component.location.line,
+        "span": _span(component.location),
+        "attributes": {a.name: _value(a.value) for a in component.attributes},
+        "attribute_locations": {
+            a.name: {"path": a.location.path, **_span(a.location)} for a in component.attributes if a.location
+        },
+    }
+    if component.parent:
+        data["parent"] = component.parent
+    return data
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as the contract describes it."""
+    data: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "path": finding.location.path,
+        "line": finding.location.line,
+        "subject": finding.subject,
+        "fingerprint": finding.fingerprint,
+        "references": list(finding.references),
+    }
+    if finding.fix is not None:
+        data["fix"] = finding.fix.description
+    return data
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as plain data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "replatform", "version": __version__},
+        "root": report.root,
+        "files_scanned": report.files_scanned,
+        "components": [component_to_dict(c) for c in report.components],
+        "findings": [finding_to_dict(f) for f in report.findings],
+        "errors": [{"path": e.path, "message": e.message} for e in report.errors],
+    }
+
+
+class JsonReporter:
+    """Pretty, key-sorted JSON so reports diff cleanly."""
+
+    def render(self, report: Report, *, color: bool = False) -> str:
+        return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

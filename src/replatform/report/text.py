@@ -1,0 +1,58 @@
+"""The terminal report: inventory grouped by kind with ``path:line``, then findings."""
+
+from __future__ import annotations
+
+from replatform.model import AttributeValue, Component, ComponentKind, Report, Severity, Unknown
+
+_COLORS = {Severity.BLOCKER: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_RESET = "\033[0m"
+# Attributes worth a glance in the inventory; the JSON report has all of them.
+_SHOWN = (
+    "architecture", "cpu", "memory_mb", "runtime", "instance_type", "instance_types", "desired_count",
+    "launch_type", "platform", "base", "image", "version", "specifier", "ecosystem", "language", "machine",
+    "platforms", "node_selector_arch", "replicas", "asset_directory", "dockerfile", "alias",
+)
+
+
+def _format(value: AttributeValue) -> str:
+    if isinstance(value, Unknown):
+        return f"<unknown: {value.expression}>"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_format(v) for v in value) + "]"
+    return str(value)
+
+
+def _line(component: Component) -> str:
+    shown = [f"{a.name}={_format(a.value)}" for a in component.attributes if a.name in _SHOWN]
+    detail = f"  ({', '.join(shown)})" if shown else ""
+    return f"  {component.location.short()}  {component.name}{detail}"
+
+
+class TextReporter:
+    """Human-readable; colour only when asked (the CLI asks when stdout is a TTY)."""
+
+    def render(self, report: Report, *, color: bool = False) -> str:
+        out = [f"replatform scan of {report.root}: {report.files_scanned} files read, "
+               f"{len(report.components)} components, {len(report.findings)} findings"]
+        for kind in ComponentKind:
+            items = [c for c in report.components if c.kind is kind]
+            if not items:
+                continue
+            out.append("")
+            out.append(f"{kind.value} ({len(items)})")
+            out.extend(_line(c) for c in items)
+        if report.findings:
+            out.append("")
+            out.append("findings")
+            for finding in report.findings:
+                label = finding.severity.value.upper()
+                if color:
+                    label = f"{_COLORS[finding.severity]}{label}{_RESET}"
+                out.append(f"  {label} {finding.location.short()} [{finding.rule_id}] {finding.message}")
+                if finding.fix is not None:
+                    out.append(f"      fix: {finding.fix.description}")
+        if report.errors:
+            out.append("")
+            out.append("errors")
+            out.extend(f"  {e.path}: {e.message}" for e in report.errors)
+        return "\n".join(out) + "\n"
