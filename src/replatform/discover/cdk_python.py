@@ -114,6 +114,7 @@ class PythonConverter:
                             call.assigned_to = name
                             self.calls.append((call, self.loc(right)))
                             self._assigned.add(right.id)
+                            self.constants[name] = Spanned(call, self.loc(right), " ".join(_text(right).split()))
                     else:
                         self.constants[name] = self.convert(right)
             elif node.type == "call" and node.id not in self._assigned:

@@ -135,6 +135,8 @@ class _Converter:
                 call.assigned_to = name
                 self.calls.append((call, self.loc(value)))
                 self._assigned_ids.add(value.id)
+                # Helpers held in variables (``const image = ContainerImage.fromAsset(...)``) resolve later.
+                self.constants[name] = Spanned(call, self.loc(value), " ".join(_text(value).split()))
         else:
             self.constants[name] = self.convert(value)
 

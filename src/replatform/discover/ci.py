@@ -105,7 +105,8 @@ def extract(source: SourceFile, document: Node, system: str, result: ParseResult
         for job_name, job in (document.get("jobs") or Node({}, source.whole())).items():
             runner = _labels(job.get("runs-on"))
             for index, step in enumerate((job.get("steps") or Node([], job.location)).elements()):
-                step_name = f"{job_name}[{index}]"
+                label = step.get("name")
+                step_name = f"{job_name}/{label.text()}" if label is not None and label.text() else f"{job_name}[{index}]"
                 uses = step.get("uses")
                 if uses is not None and (uses.text() or "").startswith("docker/build-push-action"):
                     platforms_node = step.get("with", "platforms")

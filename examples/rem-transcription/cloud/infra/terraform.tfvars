@@ -1,0 +1,2 @@
+enable_ecs_worker = true
+worker_memory     = 2048
