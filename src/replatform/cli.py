@@ -44,10 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("path", help="repository root to scan")
     scan.add_argument("--format", default="text", help="output format: text (default) or json")
     scan.add_argument("--output", "-o", help="write the report to this file instead of standard output")
-    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable")
-    scan.add_argument("--include", action="append", default=[], metavar="GLOB", help="scan only these paths; repeatable")
+    scan.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable"
+    )
+    scan.add_argument(
+        "--include", action="append", default=[], metavar="GLOB", help="scan only these paths; repeatable"
+    )
     scan.add_argument("--no-gitignore", action="store_true", help="scan files that .gitignore excludes")
-    scan.add_argument("--fail-on", choices=FAIL_ON, default="blocker", help="exit 1 when a finding is at least this severe (default: blocker)")
+    scan.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="blocker",
+        help="exit 1 when a finding is at least this severe (default: blocker)",
+    )
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -87,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         sys.stderr.write(f"replatform: {exc.strerror or exc}: {exc.filename or ''}\n")
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - one line for users, traceback with --debug
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
         sys.stderr.write(f"replatform: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")

@@ -93,7 +93,9 @@ _INSTANCE_CLASS_ALIASES = {
     "BURSTABLE3_AMD": "t3a",
     "BURSTABLE4_GRAVITON": "t4g",
 }
-_RUNTIME_MEMBER = re.compile(r"^(PYTHON|NODEJS|JAVA|DOTNET|RUBY|PROVIDED|GO)_?([0-9_X]*|AL2023|AL2)?(?:_(AL2023|AL2))?$")
+_RUNTIME_MEMBER = re.compile(
+    r"^(PYTHON|NODEJS|JAVA|DOTNET|RUBY|PROVIDED|GO)_?([0-9_X]*|AL2023|AL2)?(?:_(AL2023|AL2))?$"
+)
 
 
 def _instance_size(member: str) -> str:
@@ -246,7 +248,14 @@ SAGEMAKER_PROPS = {"instanceType": v.INSTANCE_TYPE, "productionVariants.instance
 CONSTRUCTS: dict[str, tuple[ComponentKind, dict[str, str]]] = {
     **{
         name: (ComponentKind.LAMBDA_FUNCTION, LAMBDA_PROPS)
-        for name in ("Function", "NodejsFunction", "PythonFunction", "DockerImageFunction", "GoFunction", "SingletonFunction")
+        for name in (
+            "Function",
+            "NodejsFunction",
+            "PythonFunction",
+            "DockerImageFunction",
+            "GoFunction",
+            "SingletonFunction",
+        )
     },
     **{
         name: (ComponentKind.ECS_TASK_DEFINITION, TASK_PROPS)
@@ -380,9 +389,7 @@ def emit(source: SourceFile, calls: list[tuple[Call, Location]], constants: dict
     return result
 
 
-def _container(
-    result: ParseResult, evaluator: Evaluator, call: Call, location: Location, parent: str | None
-) -> None:
+def _container(result: ParseResult, evaluator: Evaluator, call: Call, location: Location, parent: str | None) -> None:
     name, props = _props(call, True)
     image = _lookup(props, "image")
     extra = []
@@ -410,7 +417,9 @@ def _image(
         directory = value["__image_asset__"]
         dockerfile = value.get("file", "Dockerfile")
         label = f"asset:{directory}/{dockerfile}" if isinstance(directory, str) else f"asset:{spanned.text}"
-        attributes.append(Attribute("asset_directory", _attribute_value(directory, spanned.text) or "", spanned.location))
+        attributes.append(
+            Attribute("asset_directory", _attribute_value(directory, spanned.text) or "", spanned.location)
+        )
         if isinstance(dockerfile, str):
             attributes.append(Attribute("dockerfile", dockerfile, None))
         platform = value.get("platform")

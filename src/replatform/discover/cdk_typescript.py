@@ -29,6 +29,7 @@ class _Converter:
         self.source = source
         self.calls: list[tuple[Call, Location]] = []
         self.constants: dict[str, Spanned] = {}
+        self._assigned_ids: set[int] = set()
 
     def loc(self, node: tree_sitter.Node) -> Location:
         return self.source.location_from_bytes(node.start_byte, node.end_byte)
@@ -64,7 +65,9 @@ class _Converter:
         if kind in ("null", "undefined"):
             return Spanned(None, location, text)
         if kind in ("identifier", "member_expression", "this"):
-            if all(c.type in ("identifier", "property_identifier", "this", ".", "member_expression") for c in _walk(node)):
+            if all(
+                c.type in ("identifier", "property_identifier", "this", ".", "member_expression") for c in _walk(node)
+            ):
                 return Spanned(Ref(text.replace(" ", "")), location, text)
             return Spanned(Unknown(text), location, text)
         if kind == "object":
@@ -124,8 +127,6 @@ class _Converter:
                     self.calls.append((call, self.loc(node)))
             stack.extend(reversed(node.children))
 
-    _assigned_ids: set[int] = set()
-
     def _assign(self, name: str, value: tree_sitter.Node) -> None:
         while value.type in _WRAPPERS and value.named_children:
             value = value.named_children[0]
@@ -157,7 +158,6 @@ def parse(source: SourceFile) -> ParseResult:
         return ParseResult()
     tree = tree_sitter.Parser(_TS).parse(source.data)
     converter = _Converter(source)
-    converter._assigned_ids = set()
     converter.visit(tree.root_node)
     converter.calls.sort(key=lambda item: item[1].start_byte)
     result = emit(source, converter.calls, converter.constants)

@@ -18,8 +18,17 @@ from replatform.model import Attribute, ComponentKind, Location
 
 _DOCKER_BUILD = re.compile(r"\b(?:docker|podman)\s+(?:buildx\s+build|build|image\s+build)\b")
 _GITLAB_RESERVED = {
-    "stages", "variables", "default", "include", "workflow", "image", "services", "before_script",
-    "after_script", "cache", "pages",
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "cache",
+    "pages",
 }
 
 
@@ -76,8 +85,14 @@ def _commands(node: Node | None) -> list[tuple[str, Location]]:
 
 
 def _add_build(
-    result: ParseResult, name: str, location: Location, tool: str, platforms: tuple[str, ...] | None,
-    dockerfile: str | None, system: str, runner: object,
+    result: ParseResult,
+    name: str,
+    location: Location,
+    tool: str,
+    platforms: tuple[str, ...] | None,
+    dockerfile: str | None,
+    system: str,
+    runner: object,
 ) -> None:
     attributes = [Attribute("ci_system", system, None), Attribute("tool", tool, None)]
     if platforms is not None:
@@ -106,7 +121,9 @@ def extract(source: SourceFile, document: Node, system: str, result: ParseResult
             runner = _labels(job.get("runs-on"))
             for index, step in enumerate((job.get("steps") or Node([], job.location)).elements()):
                 label = step.get("name")
-                step_name = f"{job_name}/{label.text()}" if label is not None and label.text() else f"{job_name}[{index}]"
+                step_name = (
+                    f"{job_name}/{label.text()}" if label is not None and label.text() else f"{job_name}[{index}]"
+                )
                 uses = step.get("uses")
                 if uses is not None and (uses.text() or "").startswith("docker/build-push-action"):
                     platforms_node = step.get("with", "platforms")
@@ -116,8 +133,16 @@ def extract(source: SourceFile, document: Node, system: str, result: ParseResult
                         platforms = tuple(p.strip() for p in re.split(r"[,\n]", raw) if p.strip())
                     file_node = step.get("with", "file")
                     location = platforms_node.location if platforms_node is not None else step.location
-                    _add_build(result, step_name, location, "build-push-action", platforms,
-                               file_node.text() if file_node is not None else None, system, runner)
+                    _add_build(
+                        result,
+                        step_name,
+                        location,
+                        "build-push-action",
+                        platforms,
+                        file_node.text() if file_node is not None else None,
+                        system,
+                        runner,
+                    )
                 for command, location in _commands(step.get("run")):
                     for line in command.split("\n"):
                         parsed = parse_build_command(line)

@@ -94,7 +94,10 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
     ),
     "AWS::SageMaker::EndpointConfig": (
         ComponentKind.SAGEMAKER_JOB,
-        {"ProductionVariants.InstanceType": v.INSTANCE_TYPE, "ProductionVariants.InitialInstanceCount": v.INSTANCE_COUNT},
+        {
+            "ProductionVariants.InstanceType": v.INSTANCE_TYPE,
+            "ProductionVariants.InitialInstanceCount": v.INSTANCE_COUNT,
+        },
     ),
     "AWS::SageMaker::NotebookInstance": (ComponentKind.SAGEMAKER_JOB, {"InstanceType": v.INSTANCE_TYPE}),
 }
@@ -199,7 +202,11 @@ def add_container(result: ParseResult, container: Node, parent: str, resolve: ob
     name_node = container.get("Name") or container.get("name")
     name = name_node.text() if name_node is not None else None
     attributes = [Attribute(v.IMAGE, value if value is not None else Unknown("null"), image.location)]
-    for keys, canonical in ((("Cpu", "cpu"), v.CPU), (("Memory", "memory"), v.MEMORY_MB), (("StopTimeout", "stopTimeout"), v.STOP_TIMEOUT)):
+    for keys, canonical in (
+        (("Cpu", "cpu"), v.CPU),
+        (("Memory", "memory"), v.MEMORY_MB),
+        (("StopTimeout", "stopTimeout"), v.STOP_TIMEOUT),
+    ):
         for key in keys:
             node = container.get(key)
             if node is not None and node.scalar is not None:

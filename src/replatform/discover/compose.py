@@ -12,7 +12,9 @@ COMPOSE_NAMES = ("docker-compose", "compose")
 
 def is_compose(source: SourceFile, document: Node) -> bool:
     """Named like a compose file and has a ``services`` map."""
-    return source.name.startswith(COMPOSE_NAMES) and isinstance((document.get("services") or Node(None, source.whole())).value, dict)
+    return source.name.startswith(COMPOSE_NAMES) and isinstance(
+        (document.get("services") or Node(None, source.whole())).value, dict
+    )
 
 
 def extract(source: SourceFile, document: Node, result: ParseResult) -> None:

@@ -164,9 +164,7 @@ def _stages(source: SourceFile, instructions: list[Instruction]) -> Dockerfile:
             if platform is not None:
                 platform = substitute(platform, global_args) or platform
             base_location = source.locate_text(base, instruction.location.line) or instruction.location
-            stages.append(
-                Stage(len(stages), base, resolved, alias, platform, instruction.location, base_location)
-            )
+            stages.append(Stage(len(stages), base, resolved, alias, platform, instruction.location, base_location))
         elif stages:
             stages[-1].instructions.append(instruction)
         else:

@@ -75,12 +75,129 @@ _NATIVE_BUILD_SUFFIXES = {".cmake": "cmake", ".mk": "make", ".mak": "make"}
 _ARCHIVES = (".jar", ".war", ".ear", ".aar", ".whl")
 # Extensions that are certainly text (or media) and never a committed binary we care about.
 _NOT_BINARY = frozenset(
-    ".py .pyi .pyx .pxd .md .rst .txt .cfg .ini .toml .lock .json .yaml .yml .xml .html .htm .css .scss .js .mjs .cjs"
-    " .ts .tsx .jsx .java .kt .kts .scala .go .rs .rb .php .sh .bash .zsh .ps1 .bat .cmd .sql .csv .tsv .svg .png"
-    " .jpg .jpeg .gif .ico .webp .bmp .pdf .ttf .otf .woff .woff2 .eot .mp3 .mp4 .wav .gz .bz2 .xz .zip .tar .tgz"
-    " .7z .zst .npy .npz .pkl .pyc .gradle .properties .in .am .m4 .tf .tfvars .hcl .proto .cs .fs .vb .swift .m"
-    " .mm .r .jl .lua .pl .pm .t .vim .el .tex .bib .ipynb .patch .diff .po .mo .pem .crt .key .pub .gitignore"
-    " .dockerignore .editorconfig .env .template .j2 .jinja .tmpl .mako .rej .orig .log .dat .bin .data .map".split()
+    [
+        ".py",
+        ".pyi",
+        ".pyx",
+        ".pxd",
+        ".md",
+        ".rst",
+        ".txt",
+        ".cfg",
+        ".ini",
+        ".toml",
+        ".lock",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".xml",
+        ".html",
+        ".htm",
+        ".css",
+        ".scss",
+        ".js",
+        ".mjs",
+        ".cjs",
+        ".ts",
+        ".tsx",
+        ".jsx",
+        ".java",
+        ".kt",
+        ".kts",
+        ".scala",
+        ".go",
+        ".rs",
+        ".rb",
+        ".php",
+        ".sh",
+        ".bash",
+        ".zsh",
+        ".ps1",
+        ".bat",
+        ".cmd",
+        ".sql",
+        ".csv",
+        ".tsv",
+        ".svg",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".ico",
+        ".webp",
+        ".bmp",
+        ".pdf",
+        ".ttf",
+        ".otf",
+        ".woff",
+        ".woff2",
+        ".eot",
+        ".mp3",
+        ".mp4",
+        ".wav",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zip",
+        ".tar",
+        ".tgz",
+        ".7z",
+        ".zst",
+        ".npy",
+        ".npz",
+        ".pkl",
+        ".pyc",
+        ".gradle",
+        ".properties",
+        ".in",
+        ".am",
+        ".m4",
+        ".tf",
+        ".tfvars",
+        ".hcl",
+        ".proto",
+        ".cs",
+        ".fs",
+        ".vb",
+        ".swift",
+        ".m",
+        ".mm",
+        ".r",
+        ".jl",
+        ".lua",
+        ".pl",
+        ".pm",
+        ".t",
+        ".vim",
+        ".el",
+        ".tex",
+        ".bib",
+        ".ipynb",
+        ".patch",
+        ".diff",
+        ".po",
+        ".mo",
+        ".pem",
+        ".crt",
+        ".key",
+        ".pub",
+        ".gitignore",
+        ".dockerignore",
+        ".editorconfig",
+        ".env",
+        ".template",
+        ".j2",
+        ".jinja",
+        ".tmpl",
+        ".mako",
+        ".rej",
+        ".orig",
+        ".log",
+        ".dat",
+        ".bin",
+        ".data",
+        ".map",
+    ]
 )
 
 
@@ -98,9 +215,7 @@ def classify(path: str) -> Format | None:
         return Format.NODE_MANIFEST
     if lower.endswith((".yaml", ".yml")):
         return Format.YAML
-    if _REQUIREMENTS.match(name) or (
-        "/requirements/" in f"/{path}" and lower.endswith(".txt")
-    ):
+    if _REQUIREMENTS.match(name) or ("/requirements/" in f"/{path}" and lower.endswith(".txt")):
         return Format.PYTHON_MANIFEST
     if name in ("pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "setup.cfg"):
         return Format.PYTHON_MANIFEST
@@ -161,5 +276,5 @@ def native_build_system(path: str) -> str | None:
 
 
 def matches_any(path: str, globs: list[str]) -> bool:
-    """fnmatch helper used by content dispatchers (CI file locations)."""
+    """Fnmatch helper used by content dispatchers (CI file locations)."""
     return any(fnmatch.fnmatch(path, glob) for glob in globs)

@@ -25,6 +25,12 @@ _PROPERTY = re.compile(r"\$\{([^}]+)\}")
 _JAVA_PROPERTIES = ("maven.compiler.release", "maven.compiler.source", "maven.compiler.target", "java.version")
 
 
+def _source_line(element: object) -> int:
+    """lxml's 1-based line of an element (1 when lxml does not know)."""
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else 1
+
+
 def _local(tag: object) -> str:
     return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -100,7 +106,7 @@ def parse_pom(source: SourceFile) -> ParseResult:
                 result,
                 ECOSYSTEM,
                 f"{group}:{artifact}",
-                source.location_of_line(parent.sourceline or 1),
+                source.location_of_line(_source_line(parent)),
                 version=parent_version,
                 scope="parent",
             )
@@ -119,15 +125,15 @@ def parse_pom(source: SourceFile) -> ParseResult:
         grand = ancestor.getparent() if ancestor is not None else None
         if grand is not None and _local(grand.tag) == "dependencyManagement":
             continue
-        group = _resolve(_child_text(dependency, "groupId"), properties)
-        artifact = _resolve(_child_text(dependency, "artifactId"), properties)
-        if not isinstance(group, str) or not isinstance(artifact, str):
+        group_value = _resolve(_child_text(dependency, "groupId"), properties)
+        artifact_value = _resolve(_child_text(dependency, "artifactId"), properties)
+        if not isinstance(group_value, str) or not isinstance(artifact_value, str):
             continue
-        name = f"{group}:{artifact}"
+        name = f"{group_value}:{artifact_value}"
         version = _resolve(_child_text(dependency, "version"), properties)
         if version is None:
             version = managed.get(name)
-        location = source.location_of_line(dependency.sourceline or 1)
+        location = source.location_of_line(_source_line(dependency))
         extra = []
         classifier = _child_text(dependency, "classifier")
         if classifier:

@@ -1,5 +1,6 @@
 """Every other ``*.json``/``*.template`` file: CloudFormation JSON templates and
-ECS task-definition JSON (as ``aws ecs register-task-definition`` takes it)."""
+ECS task-definition JSON (as ``aws ecs register-task-definition`` takes it).
+"""
 
 from __future__ import annotations
 

@@ -52,7 +52,9 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
             if selector is not None and selector.literal() is not None:
                 attributes.append(Attribute("node_selector_arch", selector.literal() or "", selector.location))
                 break
-        terms = spec.get("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
+        terms = spec.get(
+            "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"
+        )
         for term in terms.elements() if terms is not None else []:
             for expression in (term.get("matchExpressions") or Node([], term.location)).elements():
                 key = expression.get("key")

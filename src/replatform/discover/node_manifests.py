@@ -96,7 +96,7 @@ def parse_package_lock(source: SourceFile) -> ParseResult:
                 name,
                 entry.location,
                 version=version.text() if version is not None else None,
-                extra=_lock_extra(entry) + [Attribute("lock_path", path, None)],
+                extra=[*_lock_extra(entry), Attribute("lock_path", path, None)],
             )
         return result
     _lock_v1(result, root.get("dependencies"), "")
@@ -115,7 +115,7 @@ def _lock_v1(result: ParseResult, dependencies: Node | None, prefix: str) -> Non
             name,
             entry.location,
             version=version.text() if version is not None else None,
-            extra=_lock_extra(entry) + [Attribute("lock_path", path, None)],
+            extra=[*_lock_extra(entry), Attribute("lock_path", path, None)],
         )
         _lock_v1(result, entry.get("dependencies"), path + "/")
 
@@ -171,9 +171,7 @@ def parse_pnpm_lock(source: SourceFile) -> ParseResult:
             if not match:
                 continue
             extra = _lock_extra(entry) if isinstance(entry.value, dict) else [Attribute("locked", True, None)]
-            add_dependency(
-                result, ECOSYSTEM, match.group(1), entry.location, version=match.group(2), extra=extra
-            )
+            add_dependency(result, ECOSYSTEM, match.group(1), entry.location, version=match.group(2), extra=extra)
     return result
 
 

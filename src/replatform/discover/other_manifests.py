@@ -14,6 +14,12 @@ from replatform.discover.source import SourceFile
 from replatform.model import Attribute, ComponentKind
 
 
+def _source_line(element: object) -> int:
+    """lxml's 1-based line of an element (1 when lxml does not know)."""
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else 1
+
+
 def _toml(source: SourceFile, result: ParseResult) -> dict[str, object] | None:
     try:
         return tomllib.loads(source.text)
@@ -81,7 +87,7 @@ def parse_dotnet(source: SourceFile) -> ParseResult:
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.split("}", 1)[-1]
-        location = source.location_of_line(element.sourceline or 1)
+        location = source.location_of_line(_source_line(element))
         if tag == "PackageReference" and element.get("Include"):
             version = element.get("Version")
             if version is None:

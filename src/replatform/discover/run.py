@@ -90,7 +90,7 @@ def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> No
     except RecursionError:
         result = ParseResult()
         result.parse_error(source, "nesting too deep to parse")
-    except Exception as exc:  # noqa: BLE001 - a crashing parser must not stop the scan
+    except Exception as exc:
         result = ParseResult()
         result.findings.append(
             Finding(
@@ -146,7 +146,7 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
         files = terraform_dirs[directory]
         try:
             result = terraform.parse_module(files)
-        except Exception as exc:  # noqa: BLE001 - see _run_parser
+        except Exception as exc:
             result = ParseResult()
             result.parse_error(files[0], f"{type(exc).__name__}: {exc}")
         collected.components.extend(result.components)

@@ -13,7 +13,13 @@ from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node
 from replatform.model import Attribute, ComponentKind
 
-_PROPS = {"architecture": v.ARCHITECTURE, "runtime": v.RUNTIME, "memorySize": v.MEMORY_MB, "timeout": v.TIMEOUT, "handler": v.HANDLER}
+_PROPS = {
+    "architecture": v.ARCHITECTURE,
+    "runtime": v.RUNTIME,
+    "memorySize": v.MEMORY_MB,
+    "timeout": v.TIMEOUT,
+    "handler": v.HANDLER,
+}
 
 
 def is_serverless(source: SourceFile, document: Node) -> bool:

@@ -482,8 +482,11 @@ def _containers(result: ParseResult, spanned: Spanned, parent: str, source: Sour
         name = container.get("name")
         if image is None:
             continue
-        image_value = image if isinstance(image, (str, Unknown)) else Unknown(str(image))
-        label = name if isinstance(name, str) else (image if isinstance(image, str) else image_value.expression)
+        image_value: str | Unknown = image if isinstance(image, (str, Unknown)) else Unknown(str(image))
+        if isinstance(name, str):
+            label = name
+        else:
+            label = image_value if isinstance(image_value, str) else image_value.expression
         location = spanned.location
         if isinstance(image, str):
             location = source.locate_text(image, spanned.location.line) or location

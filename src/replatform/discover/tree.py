@@ -88,7 +88,7 @@ def render(node: Node) -> str:
     value = node.value
     if isinstance(value, dict):
         if len(value) == 1:
-            (key, inner), = value.items()
+            ((key, inner),) = value.items()
             if key == "Ref" or key.startswith("Fn::"):
                 return f"{key} {render(inner)}"
         return "{" + ", ".join(f"{k}: {render(v)}" for k, v in value.items()) + "}"

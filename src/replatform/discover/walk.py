@@ -12,6 +12,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pathspec
 
@@ -66,7 +67,7 @@ def _is_virtualenv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _load_gitignore(directory: str, errors: list[ScanError], rel: str) -> pathspec.PathSpec | None:
+def _load_gitignore(directory: str, errors: list[ScanError], rel: str) -> pathspec.PathSpec[Any] | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -95,7 +96,7 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
     real_root = os.path.realpath(root)
     seen_dirs: set[str] = {real_root}
     # Each stack entry: (absolute dir, relative dir, active gitignores as (base rel, spec)).
-    stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [(root, "", ())]
+    stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec[Any]], ...]]] = [(root, "", ())]
     while stack:
         directory, rel, ignores = stack.pop()
         if options.use_gitignore:
@@ -144,8 +145,8 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
 def _ignored(
     rel: str,
     is_dir: bool,
-    ignores: tuple[tuple[str, pathspec.PathSpec], ...],
-    exclude: pathspec.PathSpec | None,
+    ignores: tuple[tuple[str, pathspec.PathSpec[Any]], ...],
+    exclude: pathspec.PathSpec[Any] | None,
 ) -> bool:
     candidate = rel + "/" if is_dir else rel
     if exclude is not None and exclude.match_file(candidate):

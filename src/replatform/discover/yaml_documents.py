@@ -1,6 +1,7 @@
 """Every ``*.yml``/``*.yaml`` file: parse once, then hand each document to the
 format it turns out to be (CloudFormation/SAM, Kubernetes, compose, CI,
-Serverless). Files that are none of these yield nothing."""
+Serverless). Files that are none of these yield nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from replatform.discover.source import SourceFile
 from replatform.discover.tree import YamlParseError, load_yaml_documents
 
 # Cheap text checks so unrelated YAML (docs, configs) is not fully parsed.
-_SIGNALS = (b"Resources", b"AWSTemplateFormatVersion", b"apiVersion", b"services", b"jobs", b"phases", b"provider", b"script")
+_SIGNALS = (
+    b"Resources",
+    b"AWSTemplateFormatVersion",
+    b"apiVersion",
+    b"services",
+    b"jobs",
+    b"phases",
+    b"provider",
+    b"script",
+)
 
 
 def parse(source: SourceFile) -> ParseResult:

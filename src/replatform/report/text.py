@@ -8,9 +8,28 @@ _COLORS = {Severity.BLOCKER: "\033[31m", Severity.WARNING: "\033[33m", Severity.
 _RESET = "\033[0m"
 # Attributes worth a glance in the inventory; the JSON report has all of them.
 _SHOWN = (
-    "architecture", "cpu", "memory_mb", "runtime", "instance_type", "instance_types", "desired_count",
-    "launch_type", "platform", "base", "image", "version", "specifier", "ecosystem", "language", "machine",
-    "platforms", "node_selector_arch", "replicas", "asset_directory", "dockerfile", "alias",
+    "architecture",
+    "cpu",
+    "memory_mb",
+    "runtime",
+    "instance_type",
+    "instance_types",
+    "desired_count",
+    "launch_type",
+    "platform",
+    "base",
+    "image",
+    "version",
+    "specifier",
+    "ecosystem",
+    "language",
+    "machine",
+    "platforms",
+    "node_selector_arch",
+    "replicas",
+    "asset_directory",
+    "dockerfile",
+    "alias",
 )
 
 
@@ -32,8 +51,10 @@ class TextReporter:
     """Human-readable; colour only when asked (the CLI asks when stdout is a TTY)."""
 
     def render(self, report: Report, *, color: bool = False) -> str:
-        out = [f"replatform scan of {report.root}: {report.files_scanned} files read, "
-               f"{len(report.components)} components, {len(report.findings)} findings"]
+        out = [
+            f"replatform scan of {report.root}: {report.files_scanned} files read, "
+            f"{len(report.components)} components, {len(report.findings)} findings"
+        ]
         for kind in ComponentKind:
             items = [c for c in report.components if c.kind is kind]
             if not items:
