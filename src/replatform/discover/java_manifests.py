@@ -18,17 +18,12 @@ from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
+from replatform.discover.xml_safe import parse_xml, source_line
 from replatform.model import Attribute, Unknown
 
 ECOSYSTEM = "maven"
 _PROPERTY = re.compile(r"\$\{([^}]+)\}")
 _JAVA_PROPERTIES = ("maven.compiler.release", "maven.compiler.source", "maven.compiler.target", "java.version")
-
-
-def _source_line(element: object) -> int:
-    """lxml's 1-based line of an element (1 when lxml does not know)."""
-    line = getattr(element, "sourceline", None)
-    return line if isinstance(line, int) else 1
 
 
 def _local(tag: object) -> str:
@@ -74,12 +69,8 @@ def _resolve(text: str | None, properties: dict[str, str], depth: int = 0) -> st
 
 def parse_pom(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(source.data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else 1
-        result.parse_error(source, str(exc.msg or exc), source.location_of_line(line))
+    root = parse_xml(source, result)
+    if root is None:
         return result
     properties: dict[str, str] = {}
     props = _child(root, "properties")
@@ -106,7 +97,7 @@ def parse_pom(source: SourceFile) -> ParseResult:
                 result,
                 ECOSYSTEM,
                 f"{group}:{artifact}",
-                source.location_of_line(_source_line(parent)),
+                source.location_of_line(source_line(parent)),
                 version=parent_version,
                 scope="parent",
             )
@@ -133,7 +124,7 @@ def parse_pom(source: SourceFile) -> ParseResult:
         version = _resolve(_child_text(dependency, "version"), properties)
         if version is None:
             version = managed.get(name)
-        location = source.location_of_line(_source_line(dependency))
+        location = source.location_of_line(source_line(dependency))
         extra = []
         classifier = _child_text(dependency, "classifier")
         if classifier:

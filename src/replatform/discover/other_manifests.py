@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 import tomllib
 
-from lxml import etree
-
 from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
+from replatform.discover.xml_safe import parse_xml, source_line
 from replatform.model import Attribute, ComponentKind
-
-
-def _source_line(element: object) -> int:
-    """lxml's 1-based line of an element (1 when lxml does not know)."""
-    line = getattr(element, "sourceline", None)
-    return line if isinstance(line, int) else 1
 
 
 def _toml(source: SourceFile, result: ParseResult) -> dict[str, object] | None:
@@ -76,18 +69,14 @@ def parse_rust(source: SourceFile) -> ParseResult:
 def parse_dotnet(source: SourceFile) -> ParseResult:
     """PackageReference items, TargetFramework(s) and RuntimeIdentifier(s)."""
     result = ParseResult()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(source.data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else 1
-        result.parse_error(source, str(exc.msg or exc), source.location_of_line(line))
+    root = parse_xml(source, result)
+    if root is None:
         return result
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.split("}", 1)[-1]
-        location = source.location_of_line(_source_line(element))
+        location = source.location_of_line(source_line(element))
         if tag == "PackageReference" and element.get("Include"):
             version = element.get("Version")
             if version is None:

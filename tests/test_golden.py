@@ -1,0 +1,35 @@
+"""Whole-report golden files for every example (regenerate with --update-golden, review by eye)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from replatform import api
+from replatform.report.json_report import JsonReporter
+
+from .conftest import EXAMPLES, ROOT
+
+EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
+
+
+def test_every_example_has_a_golden_file() -> None:
+    assert EXAMPLE_NAMES == ["aftersales-graph", "ai-studio", "ec2-mnist", "porting-samples", "rem-transcription"]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_golden_inventory(name: str, update_golden: bool, report_schema: dict[str, object]) -> None:
+    rendered = JsonReporter().render(api.scan(str(EXAMPLES / name)))
+    jsonschema.validate(json.loads(rendered), report_schema)
+    golden = ROOT / "tests" / "golden" / f"{name}.json"
+    if update_golden:
+        golden.write_text(rendered)
+    assert rendered == golden.read_text(), f"inventory of {name} changed; rerun with --update-golden and review"
+
+
+def test_output_is_deterministic() -> None:
+    first = JsonReporter().render(api.scan(str(EXAMPLES / "aftersales-graph")))
+    second = JsonReporter().render(api.scan(str(EXAMPLES / "aftersales-graph")))
+    assert first == second
