@@ -31,7 +31,11 @@ def test_terraform_literals_unknowns_and_spans(scan_files: ScanFiles) -> None:
         }
     )
     (instance,) = of_kind(report, ComponentKind.EC2_INSTANCE)
-    assert attrs(instance) == {"resource_type": "aws_instance", "instance_type": Unknown("var.size"), "instance_count": 2}
+    assert attrs(instance) == {
+        "resource_type": "aws_instance",
+        "instance_type": Unknown("var.size"),
+        "instance_count": 2,
+    }
     location = instance.attribute("instance_type").location  # type: ignore[union-attr]
     assert (location.line, location.column, location.end_column) == (4, 19, 27)
     (function,) = of_kind(report, ComponentKind.LAMBDA_FUNCTION)

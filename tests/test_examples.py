@@ -10,7 +10,10 @@ from .conftest import EXAMPLES, attrs, of_kind
 
 def test_aftersales_lambdas_are_x86_with_file_and_line() -> None:
     report = api.scan(str(EXAMPLES / "aftersales-graph"))
-    lambdas = {(c.name, c.location.path, c.location.line, attrs(c)["architecture"]) for c in of_kind(report, ComponentKind.LAMBDA_FUNCTION)}
+    lambdas = {
+        (c.name, c.location.path, c.location.line, attrs(c)["architecture"])
+        for c in of_kind(report, ComponentKind.LAMBDA_FUNCTION)
+    }
     assert lambdas == {
         ("SplitterFunction", "src/infrastructure/pipeline/task.ts", 21, "x86_64"),
         ("NotifierFunction", "src/infrastructure/pipeline/task.ts", 69, "x86_64"),
@@ -25,7 +28,9 @@ def test_aftersales_lambdas_are_x86_with_file_and_line() -> None:
 
 def test_aftersales_task_definitions_with_cpu_and_memory() -> None:
     report = api.scan(str(EXAMPLES / "aftersales-graph"))
-    tasks = {c.name: (attrs(c)["cpu"], attrs(c)["memory_mb"]) for c in of_kind(report, ComponentKind.ECS_TASK_DEFINITION)}
+    tasks = {
+        c.name: (attrs(c)["cpu"], attrs(c)["memory_mb"]) for c in of_kind(report, ComponentKind.ECS_TASK_DEFINITION)
+    }
     assert tasks == {
         "ApiTask": (2048, 4096),
         "ProcessorTask": (16384, 61440),
@@ -45,7 +50,10 @@ def test_aftersales_dockerfiles_and_dependencies() -> None:
         ("services/api/Dockerfile", "python:3.11-slim"),
         ("src/infrastructure/pipeline/processor/Dockerfile", "public.ecr.aws/docker/library/python:3.11-slim"),
     }
-    deps = {(c.name, attrs(c).get("version"), c.location.path, c.location.line) for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY)}
+    deps = {
+        (c.name, attrs(c).get("version"), c.location.path, c.location.line)
+        for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY)
+    }
     assert ("docling", "2.28.4", "src/infrastructure/pipeline/processor/requirements.txt", 4) in deps
     assert ("transformers", "4.48.3", "src/infrastructure/pipeline/processor/requirements.txt", 5) in deps
     assert ("torch", "2.6.0+cpu", "src/infrastructure/pipeline/processor/requirements.txt", 3) in deps
@@ -89,7 +97,11 @@ def test_ai_studio_arm64_task_and_ci_platforms() -> None:
 
 def test_porting_samples_inventory() -> None:
     report = api.scan(str(EXAMPLES / "porting-samples"))
-    maven = {c.name: attrs(c).get("version") for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY) if attrs(c)["ecosystem"] == "maven"}
+    maven = {
+        c.name: attrs(c).get("version")
+        for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY)
+        if attrs(c)["ecosystem"] == "maven"
+    }
     assert maven["org.xerial.snappy:snappy-java"] == "1.1.3"  # through ${snappy.version}
     assert maven["com.github.luben:zstd-jni"] == "1.1.0"  # through dependencyManagement
     runtimes = {c.name for c in of_kind(report, ComponentKind.RUNTIME)}

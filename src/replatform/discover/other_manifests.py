@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
 from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
+from replatform.discover.toml_safe import load_toml
 from replatform.discover.xml_safe import parse_xml, source_line
 from replatform.model import Attribute, ComponentKind
-
-
-def _toml(source: SourceFile, result: ParseResult) -> dict[str, object] | None:
-    try:
-        return tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        result.parse_error(source, str(exc), source.location_of_line(int(match.group(1)) if match else 1))
-        return None
 
 
 def parse_rust(source: SourceFile) -> ParseResult:
     """Cargo.toml dependency tables and ``rust-version``; Cargo.lock packages."""
     result = ParseResult()
-    data = _toml(source, result)
+    data = load_toml(source, result)
     if data is None:
         return result
     if source.name == "Cargo.lock":

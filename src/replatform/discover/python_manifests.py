@@ -11,7 +11,6 @@ from __future__ import annotations
 import configparser
 import json
 import re
-import tomllib
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,6 +20,7 @@ from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
+from replatform.discover.toml_safe import load_toml
 from replatform.model import Attribute, Location
 
 ECOSYSTEM = "pypi"
@@ -86,15 +86,6 @@ def parse_requirements(source: SourceFile) -> ParseResult:
     return result
 
 
-def _toml(source: SourceFile, result: ParseResult) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
-        result.parse_error(source, str(exc), source.location_of_line(line))
-        return None
-
-
 def _line_of(source: SourceFile, name: str, after: int = 1) -> Location:
     for needle in (f'"{name}', f"'{name}", f"{name} =", f"{name}=", name):
         found = source.find_line(needle, after)
@@ -112,7 +103,7 @@ def _python_runtime(result: ParseResult, source: SourceFile, specifier: str, key
 
 def parse_pyproject(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    data = _toml(source, result)
+    data = load_toml(source, result)
     if data is None:
         return result
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
@@ -159,7 +150,7 @@ def parse_pyproject(source: SourceFile) -> ParseResult:
 
 def parse_pipfile(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    data = _toml(source, result)
+    data = load_toml(source, result)
     if data is None:
         return result
     for section, scope in (("packages", None), ("dev-packages", "dev")):
@@ -210,7 +201,7 @@ def parse_pipfile_lock(source: SourceFile) -> ParseResult:
 def parse_toml_lock(source: SourceFile) -> ParseResult:
     """poetry.lock and uv.lock: ``[[package]]`` tables with name and version."""
     result = ParseResult()
-    data = _toml(source, result)
+    data = load_toml(source, result)
     if data is None:
         return result
     line = 1
