@@ -10,22 +10,33 @@ from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import YamlParseError, load_yaml_documents
 
-# Cheap text checks so unrelated YAML (docs, configs) is not fully parsed.
-_SIGNALS = (
-    b"Resources",
-    b"AWSTemplateFormatVersion",
-    b"apiVersion",
-    b"services",
-    b"jobs",
-    b"phases",
-    b"provider",
-    b"script",
+_WORKLOAD_KINDS = (
+    b"Deployment",
+    b"StatefulSet",
+    b"DaemonSet",
+    b"Job",
+    b"Pod",
+    b"ReplicaSet",
+    b"ReplicationController",
+    b"List",
 )
+
+
+def worth_parsing(source: SourceFile) -> bool:
+    """Cheap checks on name and bytes, so unrelated YAML (docs, configs) is never fully parsed."""
+    path, name, data = f"/{source.path}", source.name, source.data
+    if "/.github/workflows/" in path or name.startswith(
+        (".gitlab-ci", "buildspec", "serverless.", "docker-compose", "compose.")
+    ):
+        return True
+    if b"AWSTemplateFormatVersion" in data or b"AWS::" in data:
+        return True
+    return b"apiVersion" in data and b"kind" in data and any(kind in data for kind in _WORKLOAD_KINDS)
 
 
 def parse(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    if not any(signal in source.data for signal in _SIGNALS):
+    if not worth_parsing(source):
         return result
     try:
         documents = load_yaml_documents(source)
