@@ -15,9 +15,9 @@ import json
 import os
 import resource
 import sys
-import urllib.request
 import tarfile
 import time
+import urllib.request
 from pathlib import Path
 
 from replatform import api
@@ -90,7 +90,9 @@ def main() -> None:
     parser.add_argument("requirements", nargs="*", default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'tree':<22} {'files':>7} {'MB':>7} {'read-all s':>10} {'scan s':>8} {'ratio':>6} {'parsed':>7} {'components':>10}")
+    print(
+        f"{'tree':<22} {'files':>7} {'MB':>7} {'read-all s':>10} {'scan s':>8} {'ratio':>6} {'parsed':>7} {'components':>10}"
+    )
     for requirement in args.requirements:
         root = fetch(requirement)
         files, size, io_seconds = baseline(root)
