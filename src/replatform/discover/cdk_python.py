@@ -15,6 +15,7 @@ import tree_sitter_python
 from replatform.discover.cdk_common import Call, Ref, Spanned, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
+from replatform.discover.syntax import descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _PY = tree_sitter.Language(tree_sitter_python.language())
@@ -54,7 +55,7 @@ class PythonConverter:
         if kind == "none":
             return Spanned(None, location, text)
         if kind in ("identifier", "attribute"):
-            if all(c.type in ("identifier", ".", "attribute") for c in _descendants(node)):
+            if all(c.type in ("identifier", ".", "attribute") for c in descendants(node)):
                 return Spanned(Ref(text.replace(" ", "")), location, text)
             return Spanned(Unknown(text), location, text)
         if kind == "dictionary":
@@ -124,16 +125,6 @@ class PythonConverter:
             stack.extend(reversed(node.children))
 
 
-def _descendants(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out = []
-    stack = list(node.children)
-    while stack:
-        child = stack.pop()
-        out.append(child)
-        stack.extend(child.children)
-    return out
-
-
 def parse_tree(source: SourceFile) -> tuple[PythonConverter, tree_sitter.Tree]:
     """Parse a Python file and collect its calls (used by setup.py reading too)."""
     tree = tree_sitter.Parser(_PY).parse(source.data)
@@ -154,8 +145,6 @@ def parse(source: SourceFile) -> ParseResult:
     converter, tree = parse_tree(source)
     result = emit(source, converter.calls, converter.constants)
     if tree.root_node.has_error:
-        line = next(
-            (int(n.start_point[0]) + 1 for n in _descendants(tree.root_node) if n.type == "ERROR" or n.is_missing), 1
-        )
+        line = first_error_line(tree.root_node)
         result.parse_error(source, "Python syntax error", source.location_of_line(line))
     return result

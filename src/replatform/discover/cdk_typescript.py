@@ -14,6 +14,7 @@ import tree_sitter_typescript
 from replatform.discover.cdk_common import Call, Ref, Spanned, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
+from replatform.discover.syntax import descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _TS = tree_sitter.Language(tree_sitter_typescript.language_typescript())
@@ -66,7 +67,8 @@ class _Converter:
             return Spanned(None, location, text)
         if kind in ("identifier", "member_expression", "this"):
             if all(
-                c.type in ("identifier", "property_identifier", "this", ".", "member_expression") for c in _walk(node)
+                c.type in ("identifier", "property_identifier", "this", ".", "member_expression")
+                for c in descendants(node)
             ):
                 return Spanned(Ref(text.replace(" ", "")), location, text)
             return Spanned(Unknown(text), location, text)
@@ -142,16 +144,6 @@ class _Converter:
             self.constants[name] = self.convert(value)
 
 
-def _walk(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out = []
-    stack = list(node.children)
-    while stack:
-        child = stack.pop()
-        out.append(child)
-        stack.extend(child.children)
-    return out
-
-
 def parse(source: SourceFile) -> ParseResult:
     """CDK constructs in one TypeScript file (others yield nothing)."""
     if b"aws-cdk" not in source.data:
@@ -162,16 +154,6 @@ def parse(source: SourceFile) -> ParseResult:
     converter.calls.sort(key=lambda item: item[1].start_byte)
     result = emit(source, converter.calls, converter.constants)
     if tree.root_node.has_error:
-        line = _error_line(tree.root_node)
+        line = first_error_line(tree.root_node)
         result.parse_error(source, "TypeScript syntax error", source.location_of_line(line))
     return result
-
-
-def _error_line(node: tree_sitter.Node) -> int:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "ERROR" or current.is_missing:
-            return int(current.start_point[0]) + 1
-        stack.extend(reversed([c for c in current.children if c.has_error or c.type == "ERROR" or c.is_missing]))
-    return 1

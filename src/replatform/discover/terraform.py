@@ -22,6 +22,7 @@ from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
 from replatform.discover.source import SourceFile
+from replatform.discover.syntax import first_error_line
 from replatform.discover.tree import JsonParseError, Node, load_json
 from replatform.model import Attribute, ComponentKind, Location, Unknown
 
@@ -292,19 +293,10 @@ def _parse_hcl(source: SourceFile, result: ParseResult) -> _ParsedFile | None:
     tree = parser.parse(source.data)
     root = tree.root_node
     if root.has_error:
-        line = _first_error_line(root)
+        line = first_error_line(root)
         result.parse_error(source, "HCL syntax error", source.location_of_line(line))
         # tree-sitter recovers: keep what parsed so one typo does not hide a module.
     return _ParsedFile(source, root)
-
-
-def _first_error_line(node: tree_sitter.Node) -> int:
-    if node.type == "ERROR" or node.is_missing:
-        return int(node.start_point[0]) + 1
-    for child in node.children:
-        if child.has_error or child.type == "ERROR" or child.is_missing:
-            return _first_error_line(child)
-    return int(node.start_point[0]) + 1
 
 
 def _config_body(root: tree_sitter.Node) -> tree_sitter.Node | None:
