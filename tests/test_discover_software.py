@@ -82,7 +82,7 @@ def test_python_manifests(scan_files: ScanFiles) -> None:
     assert deps[("requirements.txt", "numpy")]["markers"] == 'python_version < "3.9"'
     assert deps[("requirements.txt", "requests")]["extras"] == ("socks",)
     assert deps[("requirements.txt", "torch")]["version"] == "2.5.1"
-    assert ("base.txt", "not-a-requirements-file") not in deps  # only requirements*.txt names are read
+    assert ("base.txt", "not-a-requirements-file") in deps  # followed through -r, whatever its name
     assert deps[("pyproject.toml", "pandas")]["specifier"] == ">=2"
     assert deps[("pyproject.toml", "scipy")]["version"] == "1.13.1"
     assert deps[("poetry.lock", "scipy")]["locked"] is True
@@ -99,6 +99,18 @@ def test_python_manifests(scan_files: ScanFiles) -> None:
         ("pyproject.toml", "python 3.11"),
         ("setup.py", "python 3.8"),
     ]
+
+
+def test_requirement_includes_are_followed_once_and_stay_in_the_root(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "svc/requirements.txt": "-r ../common/base.in\n-c constraints/pins.cfg\n-r ../../outside.txt\n",
+            "common/base.in": "-r ../svc/requirements.txt\nboto3==1.35.0\n",
+            "svc/constraints/pins.cfg": "urllib3<2\n",
+        }
+    )
+    deps = sorted((c.location.path, c.name) for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY))
+    assert deps == [("common/base.in", "boto3"), ("svc/constraints/pins.cfg", "urllib3")]
 
 
 def test_node_manifests_and_locks(scan_files: ScanFiles) -> None:

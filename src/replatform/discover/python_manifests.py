@@ -28,6 +28,30 @@ _PIN = re.compile(r"^===?\s*([^\s,;*]+)$")
 _MIN_PYTHON = re.compile(r"(?:>=|~=|==)\s*(\d+(?:\.\d+)?)")
 
 
+_INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]+(\S+)", re.MULTILINE)
+
+
+def includes(source: SourceFile) -> list[str]:
+    """Relative paths (from the root) of files a requirements file includes with -r/-c."""
+    directory = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
+    out = []
+    for match in _INCLUDE.finditer(source.text):
+        target = match.group(1)
+        if "://" in target or target.startswith("/"):
+            continue
+        parts: list[str] = directory.split("/") if directory else []
+        for part in target.split("/"):
+            if part == "..":
+                if not parts:
+                    break
+                parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        else:
+            out.append("/".join(parts))
+    return out
+
+
 def _pinned(specifier: str) -> str | None:
     match = _PIN.match(specifier.strip())
     return match.group(1) if match else None

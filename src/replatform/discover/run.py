@@ -106,6 +106,27 @@ def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> No
     collected.findings.extend(result.findings)
 
 
+def _follow_requirement_includes(root: str, parsed: set[str], pending: list[SourceFile], collected: _Collected) -> None:
+    """Parse files included with ``-r``/``-c`` that the walk did not already parse (any name)."""
+    real_root = os.path.realpath(root)
+    while pending:
+        source = pending.pop()
+        for target in python_manifests.includes(source):
+            absolute = os.path.realpath(os.path.join(root, target))
+            if target in parsed or not absolute.startswith(real_root + os.sep) or not os.path.isfile(absolute):
+                continue
+            parsed.add(target)
+            try:
+                data = _read(absolute, MAX_FILE_BYTES)
+            except OSError as exc:
+                collected.errors.append(ScanError(target, f"unreadable: {exc.strerror or exc}"))
+                continue
+            included = SourceFile(target, data)
+            collected.files += 1
+            _run_parser(python_manifests.parse_requirements, included, collected)
+            pending.append(included)
+
+
 def discover(root: str, options: DiscoverOptions | None = None) -> Report:
     """Inventory everything under ``root``."""
     options = options or DiscoverOptions()
@@ -113,6 +134,8 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
         raise DiscoveryError(f"{root} is not a directory")
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
+    parsed_paths: set[str] = set()
+    requirement_files: list[SourceFile] = []
     walk_options = WalkOptions(options.exclude, options.include, options.use_gitignore)
     for walked in walk(root, walk_options, collected.errors):
         fmt = classify(walked.path)
@@ -142,6 +165,10 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
             terraform_dirs[directory].append(source)
             continue
         _run_parser(PARSERS[fmt], source, collected)
+        parsed_paths.add(walked.path)
+        if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
+            requirement_files.append(source)
+    _follow_requirement_includes(root, parsed_paths, requirement_files, collected)
     for directory in sorted(terraform_dirs):
         files = terraform_dirs[directory]
         try:
