@@ -6,7 +6,6 @@ read, except for a few bytes when it might be a committed binary.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from enum import StrEnum
 
@@ -273,8 +272,3 @@ def native_build_system(path: str) -> str | None:
         if name.endswith(suffix):
             return system
     return None
-
-
-def matches_any(path: str, globs: list[str]) -> bool:
-    """Fnmatch helper used by content dispatchers (CI file locations)."""
-    return any(fnmatch.fnmatch(path, glob) for glob in globs)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from replatform.discover.source import SourceFile
 from replatform.model import (
     Attribute,
-    AttributeValue,
     Component,
     ComponentKind,
     Finding,
@@ -56,15 +55,3 @@ class ParseResult:
                 fix=Fix("Fix the syntax error; until then this file is not assessed."),
             )
         )
-
-
-def attr(name: str, value: AttributeValue | None, location: Location | None) -> Attribute | None:
-    """An attribute, or None when the value is absent (so callers can filter)."""
-    if value is None:
-        return None
-    return Attribute(name, value, location)
-
-
-def attrs(*items: Attribute | None) -> list[Attribute]:
-    """Drop absent attributes and keep the order given."""
-    return [item for item in items if item is not None]
