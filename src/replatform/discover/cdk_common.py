@@ -14,7 +14,7 @@ from typing import Any
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
+from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.model import Attribute, AttributeValue, ComponentKind, Location, Unknown
 
@@ -376,12 +376,7 @@ def emit(source: SourceFile, calls: list[tuple[Call, Location]], constants: dict
             by_variable[call.assigned_to] = component.id
             by_variable[f"this.{call.assigned_to}"] = component.id
             by_variable[f"self.{call.assigned_to}"] = component.id
-        runtime = component.get(v.RUNTIME)
-        runtime_attr = component.attribute(v.RUNTIME)
-        if isinstance(runtime, str) and runtime_attr is not None and runtime_attr.location is not None:
-            parsed = runtime_from_lambda(runtime)
-            if parsed:
-                add_runtime(result, parsed[0], parsed[1], runtime_attr.location, "lambda runtime", component.id)
+        add_lambda_runtime(result, component)
         for image_path in ("code", "taskImageOptions.image", "image"):
             found = _lookup(props, image_path)
             if found is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
+from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node
 from replatform.model import Attribute, AttributeValue, ComponentKind, Unknown
@@ -182,11 +182,7 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
             if value is not None and not any(a.name == canonical for a in attributes):
                 attributes.append(Attribute(canonical, value, found.location))
         component = result.add(kind, logical_id, resource.location, attributes)
-        runtime = component.attribute(v.RUNTIME)
-        if runtime is not None and isinstance(runtime.value, str) and runtime.location is not None:
-            parsed = runtime_from_lambda(runtime.value)
-            if parsed:
-                add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)
+        add_lambda_runtime(result, component)
         if type_name == "AWS::ECS::TaskDefinition" and properties is not None:
             containers = properties.get("ContainerDefinitions")
             for container in containers.elements() if containers is not None else []:

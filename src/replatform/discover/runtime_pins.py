@@ -12,7 +12,7 @@ import re
 
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.model import Attribute, ComponentKind, Location
+from replatform.model import Attribute, Component, ComponentKind, Location
 
 # Official image repository names (last path segment) -> runtime language.
 _IMAGE_LANGUAGES = {
@@ -83,6 +83,16 @@ def add_runtime(
         ],
         parent,
     )
+
+
+def add_lambda_runtime(result: ParseResult, component: Component) -> None:
+    """The runtime a Lambda component's literal ``runtime`` attribute names, as its child."""
+    runtime = component.attribute("runtime")
+    if runtime is None or not isinstance(runtime.value, str) or runtime.location is None:
+        return
+    parsed = runtime_from_lambda(runtime.value)
+    if parsed:
+        add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)
 
 
 _TOOL_VERSIONS = {"python": "python", "nodejs": "node", "node": "node", "golang": "go", "java": "java", "rust": "rust"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
+from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node
 from replatform.model import Attribute, ComponentKind
@@ -38,8 +38,4 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
                 assert value is not None
                 attributes.append(Attribute(canonical, value, node.location))
         component = result.add(ComponentKind.LAMBDA_FUNCTION, name, function.location, attributes)
-        runtime = component.attribute(v.RUNTIME)
-        if runtime is not None and isinstance(runtime.value, str) and runtime.location is not None:
-            parsed = runtime_from_lambda(runtime.value)
-            if parsed:
-                add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)
+        add_lambda_runtime(result, component)

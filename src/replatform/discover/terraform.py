@@ -20,7 +20,7 @@ import tree_sitter_hcl
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime, runtime_from_lambda
+from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import first_error_line
 from replatform.discover.tree import JsonParseError, Node, load_json
@@ -455,11 +455,7 @@ def _emit(
             if converted is not None:
                 attributes.append(Attribute(canonical, converted, spanned.location))
     component = result.add(kind, f"{rtype}.{name}", location, attributes)
-    runtime = component.attribute(v.RUNTIME)
-    if runtime is not None and isinstance(runtime.value, str) and runtime.location is not None:
-        parsed = runtime_from_lambda(runtime.value)
-        if parsed:
-            add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)
+    add_lambda_runtime(result, component)
     if rtype == "aws_ecs_task_definition" and "container_definitions" in flat:
         _containers(result, flat["container_definitions"], component.id, source)
 
