@@ -8,11 +8,13 @@ properties apply to every ``AWS::Serverless::Function`` that does not set them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import Node
+from replatform.discover.tree import Node, render
 from replatform.model import Attribute, AttributeValue, ComponentKind, Unknown
 
 LAMBDA = {
@@ -146,14 +148,8 @@ class _Resolver:
             items = [self.value(item) for item in node.elements()]
             if all(isinstance(i, (str, int, float, bool, Unknown)) for i in items):
                 return tuple(i for i in items if isinstance(i, (str, int, float, bool, Unknown)))
-            return Unknown(_render(node))
+            return Unknown(render(node))
         return node.literal()
-
-
-def _render(node: Node) -> str:
-    from replatform.discover.tree import render
-
-    return render(node)
 
 
 def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
@@ -189,12 +185,17 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
                 add_container(result, container, component.id, resolver.value)
 
 
-def add_container(result: ParseResult, container: Node, parent: str, resolve: object = None) -> None:
+def add_container(
+    result: ParseResult,
+    container: Node,
+    parent: str,
+    resolve: Callable[[Node], AttributeValue | None] = Node.literal,
+) -> None:
     """A container definition (CFN or task-definition JSON) -> container_image."""
     image = container.get("Image") or container.get("image")
     if image is None:
         return
-    value = image.literal() if resolve is None else resolve(image)  # type: ignore[operator]
+    value = resolve(image)
     name_node = container.get("Name") or container.get("name")
     name = name_node.text() if name_node is not None else None
     attributes = [Attribute(v.IMAGE, value if value is not None else Unknown("null"), image.location)]
@@ -207,5 +208,5 @@ def add_container(result: ParseResult, container: Node, parent: str, resolve: ob
             node = container.get(key)
             if node is not None and node.scalar is not None:
                 attributes.append(Attribute(canonical, node.scalar, node.location))
-    label = name or (value if isinstance(value, str) else _render(image))
+    label = name or (value if isinstance(value, str) else render(image))
     result.add(ComponentKind.CONTAINER_IMAGE, str(label), image.location, attributes, parent)

@@ -64,7 +64,8 @@ def parse_package_json(source: SourceFile) -> ParseResult:
 
 def _lock_extra(entry: Node) -> list[Attribute]:
     extra = [Attribute("locked", True, None)]
-    if entry.get("hasInstallScript") is not None and entry.get("hasInstallScript").scalar is True:  # type: ignore[union-attr]
+    install_script = entry.get("hasInstallScript")
+    if install_script is not None and install_script.scalar is True:
         extra.append(Attribute("has_install_script", True, None))
     for key in ("os", "cpu", "libc"):
         node = entry.get(key)

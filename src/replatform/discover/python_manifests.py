@@ -130,8 +130,7 @@ def parse_pyproject(source: SourceFile) -> ParseResult:
     data = load_toml(source, result)
     if data is None:
         return result
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
-    assert isinstance(project, dict)
+    project: dict[str, Any] = data["project"] if isinstance(data.get("project"), dict) else {}
     section = source.find_line("[project]") or 1
     for text in project.get("dependencies", []) or []:
         if isinstance(text, str):

@@ -264,14 +264,14 @@ def _block_parts(node: tree_sitter.Node) -> tuple[str, list[str], tree_sitter.No
     return (ident.text or b"").decode(), labels, body
 
 
-def _attributes(body: tree_sitter.Node | None) -> Iterator[tuple[str, tree_sitter.Node, tree_sitter.Node]]:
+def _attributes(body: tree_sitter.Node | None) -> Iterator[tuple[str, tree_sitter.Node]]:
     if body is None:
         return
     for child in body.named_children:
         if child.type == "attribute":
             name = child.named_children[0]
             expr = child.named_children[-1]
-            yield (name.text or b"").decode(), expr, child
+            yield (name.text or b"").decode(), expr
 
 
 def _blocks(body: tree_sitter.Node | None) -> Iterator[tree_sitter.Node]:
@@ -334,7 +334,7 @@ def parse_module(files: list[SourceFile]) -> ParseResult:
         for block in _blocks(_config_body(parsed.root)):
             kind, labels, body = _block_parts(block)
             if kind == "variable" and labels:
-                for name, expr, _ in _attributes(body):
+                for name, expr in _attributes(body):
                     if name == "default":
                         scope.variables[labels[0]] = evaluator.evaluate(expr)
     for source, node in json_files:
@@ -344,7 +344,7 @@ def parse_module(files: list[SourceFile]) -> ParseResult:
                 scope.variables[name] = default.to_python()
     for parsed in tfvars:
         evaluator = _Evaluator(parsed.source, Scope())
-        for name, expr, _ in _attributes(_config_body(parsed.root)):
+        for name, expr in _attributes(_config_body(parsed.root)):
             scope.variables[name] = evaluator.evaluate(expr)
     for _ in range(2):  # locals may refer to variables and to each other, once deep
         for parsed in hcl_files:
@@ -352,7 +352,7 @@ def parse_module(files: list[SourceFile]) -> ParseResult:
             for block in _blocks(_config_body(parsed.root)):
                 kind, _labels, body = _block_parts(block)
                 if kind == "locals":
-                    for name, expr, _node in _attributes(body):
+                    for name, expr in _attributes(body):
                         scope.locals[name] = evaluator.evaluate(expr)
 
     # Pass 2: resources.
@@ -376,12 +376,11 @@ def parse_module(files: list[SourceFile]) -> ParseResult:
 
 
 def _flatten(evaluator: _Evaluator, body: tree_sitter.Node | None, prefix: str, out: dict[str, Spanned]) -> None:
-    for name, expr, node in _attributes(body):
+    for name, expr in _attributes(body):
         key = prefix + name
         if key not in out:
             loc = evaluator.source.location_from_bytes(expr.start_byte, expr.end_byte)
             out[key] = Spanned(evaluator.evaluate(expr), loc)
-            del node
     for block in _blocks(body):
         kind, _labels, inner = _block_parts(block)
         _flatten(evaluator, inner, f"{prefix}{kind}.", out)

@@ -1,7 +1,8 @@
 """Reporters: one small module per output format behind the `Reporter` protocol.
 
-Reporters are found through the ``replatform.reporters`` entry-point group, so
-a new format is one module plus one line in pyproject.toml.
+The built-in reporters are listed in `_builtin`; a plug-in package adds one
+through the ``replatform.reporters`` entry-point group, e.g. in its pyproject:
+``[project.entry-points."replatform.reporters"] sarif = "pkg.mod:SarifReporter"``.
 """
 
 from __future__ import annotations
