@@ -33,7 +33,24 @@ ScanFiles = Callable[[dict[str, str | bytes]], Report]
 
 @pytest.fixture
 def scan_files(tmp_path: Path) -> ScanFiles:
-    """Write files under a fresh root and scan it."""
+    """Write files under a fresh root and inventory it (discovery only)."""
+
+    def run(files: dict[str, str | bytes]) -> Report:
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        return api.inventory(str(tmp_path))
+
+    return run
+
+
+@pytest.fixture
+def assess_files(tmp_path: Path) -> ScanFiles:
+    """Write files under a fresh root, then discover and assess it."""
 
     def run(files: dict[str, str | bytes]) -> Report:
         for name, content in files.items():

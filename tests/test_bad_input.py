@@ -66,7 +66,7 @@ def test_non_utf8_and_huge_and_symlink_loops(tmp_path: Path) -> None:
     os.symlink(tmp_path / "loop", tmp_path / "loop" / "again")
     os.symlink(tmp_path.parent, tmp_path / "outside")
     os.symlink(tmp_path / "missing", tmp_path / "dangling")
-    report = api.scan(str(tmp_path))
+    report = api.inventory(str(tmp_path))
     names = {c.name for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY)}
     assert "numpy" in names
     assert [(f.rule_id, f.location.path) for f in report.findings if f.rule_id != "parse-error"] == [

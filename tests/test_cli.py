@@ -31,10 +31,12 @@ def test_text_output_groups_by_kind(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_to_file_validates(tmp_path: Path, report_schema: dict[str, object]) -> None:
     target = tmp_path / "report.json"
-    assert main(["scan", str(EXAMPLES / "porting-samples"), "--format", "json", "--output", str(target)]) == 0
+    # porting-samples has blockers, so the default --fail-on blocker exits 1 (after writing the report)
+    assert main(["scan", str(EXAMPLES / "porting-samples"), "--format", "json", "--output", str(target)]) == 1
     data = json.loads(target.read_text())
     jsonschema.validate(data, report_schema)
     assert data["root"] == "porting-samples"
+    assert {f["rule_id"] for f in data["findings"]} >= {"dependency-below-arm64-minimum", "runtime-below-arm64-minimum"}
 
 
 def test_fail_on_exit_codes(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from .conftest import EXAMPLES, attrs, of_kind
 
 
 def test_aftersales_lambdas_are_x86_with_file_and_line() -> None:
-    report = api.scan(str(EXAMPLES / "aftersales-graph"))
+    report = api.inventory(str(EXAMPLES / "aftersales-graph"))
     lambdas = {
         (c.name, c.location.path, c.location.line, attrs(c)["architecture"])
         for c in of_kind(report, ComponentKind.LAMBDA_FUNCTION)
@@ -27,7 +27,7 @@ def test_aftersales_lambdas_are_x86_with_file_and_line() -> None:
 
 
 def test_aftersales_task_definitions_with_cpu_and_memory() -> None:
-    report = api.scan(str(EXAMPLES / "aftersales-graph"))
+    report = api.inventory(str(EXAMPLES / "aftersales-graph"))
     tasks = {
         c.name: (attrs(c)["cpu"], attrs(c)["memory_mb"]) for c in of_kind(report, ComponentKind.ECS_TASK_DEFINITION)
     }
@@ -43,7 +43,7 @@ def test_aftersales_task_definitions_with_cpu_and_memory() -> None:
 
 
 def test_aftersales_dockerfiles_and_dependencies() -> None:
-    report = api.scan(str(EXAMPLES / "aftersales-graph"))
+    report = api.inventory(str(EXAMPLES / "aftersales-graph"))
     stages = {(c.location.path, attrs(c)["base"]) for c in of_kind(report, ComponentKind.DOCKERFILE_STAGE)}
     assert stages == {
         ("services/api/Dockerfile", "node:20-slim"),
@@ -64,7 +64,7 @@ def test_aftersales_dockerfiles_and_dependencies() -> None:
 
 
 def test_rem_transcription_resolves_variables_and_tfvars() -> None:
-    report = api.scan(str(EXAMPLES / "rem-transcription"))
+    report = api.inventory(str(EXAMPLES / "rem-transcription"))
     (task,) = of_kind(report, ComponentKind.ECS_TASK_DEFINITION)
     assert attrs(task)["cpu"] == 1024  # variable default
     assert attrs(task)["memory_mb"] == 2048  # terraform.tfvars (the variable has no default)
@@ -80,7 +80,7 @@ def test_rem_transcription_resolves_variables_and_tfvars() -> None:
 
 
 def test_ai_studio_arm64_task_and_ci_platforms() -> None:
-    report = api.scan(str(EXAMPLES / "ai-studio"))
+    report = api.inventory(str(EXAMPLES / "ai-studio"))
     (task,) = of_kind(report, ComponentKind.ECS_TASK_DEFINITION)
     assert attrs(task)["architecture"] == "ARM64"
     assert attrs(task)["memory_mb"] == Unknown("props.memory ?? 2048")
@@ -96,7 +96,7 @@ def test_ai_studio_arm64_task_and_ci_platforms() -> None:
 
 
 def test_porting_samples_inventory() -> None:
-    report = api.scan(str(EXAMPLES / "porting-samples"))
+    report = api.inventory(str(EXAMPLES / "porting-samples"))
     maven = {
         c.name: attrs(c).get("version")
         for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY)
@@ -112,6 +112,6 @@ def test_porting_samples_inventory() -> None:
 
 
 def test_ec2_mnist_parameter_default_resolves() -> None:
-    report = api.scan(str(EXAMPLES / "ec2-mnist"))
+    report = api.inventory(str(EXAMPLES / "ec2-mnist"))
     (instance,) = of_kind(report, ComponentKind.EC2_INSTANCE)
     assert attrs(instance)["instance_type"] == "m5.large"

@@ -21,12 +21,23 @@ def test_every_example_has_a_golden_file() -> None:
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_golden_inventory(name: str, update_golden: bool, report_schema: dict[str, object]) -> None:
-    rendered = JsonReporter().render(api.scan(str(EXAMPLES / name)))
+    rendered = JsonReporter().render(api.inventory(str(EXAMPLES / name)))
     jsonschema.validate(json.loads(rendered), report_schema)
     golden = ROOT / "tests" / "golden" / f"{name}.json"
     if update_golden:
         golden.write_text(rendered)
     assert rendered == golden.read_text(), f"inventory of {name} changed; rerun with --update-golden and review"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_golden_findings(name: str, update_golden: bool, report_schema: dict[str, object]) -> None:
+    data = json.loads(JsonReporter().render(api.scan(str(EXAMPLES / name))))
+    jsonschema.validate(data, report_schema)
+    rendered = json.dumps(data["findings"], indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    golden = ROOT / "tests" / "golden" / f"{name}.findings.json"
+    if update_golden:
+        golden.write_text(rendered)
+    assert rendered == golden.read_text(), f"findings for {name} changed; rerun with --update-golden and review"
 
 
 def test_output_is_deterministic() -> None:

@@ -11,7 +11,7 @@ from .conftest import of_kind
 
 
 def _deps(root: Path, **kwargs: object) -> list[str]:
-    report = api.scan(str(root), **kwargs)  # type: ignore[arg-type]
+    report = api.inventory(str(root), **kwargs)  # type: ignore[arg-type]
     return sorted(c.location.path for c in of_kind(report, ComponentKind.PACKAGE_DEPENDENCY))
 
 

@@ -7,13 +7,15 @@ configuration or internal error (one line, no traceback unless ``--debug``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 
 from replatform import __version__, api
 from replatform import report as reporters
-from replatform.errors import ReplatformError
+from replatform.config import load_config
+from replatform.errors import ReplatformError, UsageError
 from replatform.model import Report, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         "dependencies, runtimes and native code. Never runs code from the repository, never uses the network.",
     )
     scan.add_argument("path", help="repository root to scan")
-    scan.add_argument("--format", default="text", help="output format: text (default) or json")
+    scan.add_argument("--format", default="text", help="output format: text (default), json, sarif or csv")
     scan.add_argument("--output", "-o", help="write the report to this file instead of standard output")
     scan.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable"
@@ -54,8 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        default="blocker",
-        help="exit 1 when a finding is at least this severe (default: blocker)",
+        default=None,
+        help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
     )
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -71,7 +73,12 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 def _scan(args: argparse.Namespace) -> int:
     reporter = reporters.get(args.format)
-    result = api.scan(args.path, exclude=args.exclude, include=args.include, use_gitignore=not args.no_gitignore)
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    config = load_config(args.path)
+    result = api.scan(
+        args.path, exclude=args.exclude, include=args.include, use_gitignore=not args.no_gitignore, config=config
+    )
     color = args.output is None and sys.stdout.isatty()
     rendered = reporter.render(result, color=color)
     if args.output:
@@ -79,7 +86,7 @@ def _scan(args: argparse.Namespace) -> int:
             handle.write(rendered)
     else:
         sys.stdout.write(rendered)
-    return exit_code(result, args.fail_on)
+    return exit_code(result, args.fail_on or config.fail_on)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

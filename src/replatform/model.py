@@ -48,6 +48,14 @@ class Severity(StrEnum):
         return {"blocker": 3, "warning": 2, "info": 1}[self.value]
 
 
+class Confidence(StrEnum):
+    """How sure a rule is that the finding is real (not how bad it is)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a scanned file.
@@ -146,6 +154,9 @@ class Finding:
     subject: str = ""
     fix: Fix | None = None
     references: tuple[str, ...] = ()
+    confidence: Confidence = Confidence.HIGH
+    #: How many occurrences this finding stands for (one finding per file and family).
+    count: int = 1
 
     @property
     def fingerprint(self) -> str:
@@ -176,6 +187,8 @@ class Report:
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()
     files_scanned: int = 0
+    #: Every file the walk yielded (relative paths), for stages that read sources; not serialised.
+    walked: tuple[str, ...] = ()
 
     def components_of(self, kind: ComponentKind) -> Iterator[Component]:
         """Components of one kind, in report order."""

@@ -76,6 +76,7 @@ class _Collected:
     components: list[Component] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    walked: list[str] = field(default_factory=list)
     files: int = 0
 
 
@@ -138,6 +139,7 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
     requirement_files: list[SourceFile] = []
     walk_options = WalkOptions(options.exclude, options.include, options.use_gitignore)
     for walked in walk(root, walk_options, collected.errors):
+        collected.walked.append(walked.path)
         fmt = classify(walked.path)
         if fmt is None:
             continue
@@ -184,4 +186,5 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
         findings=tuple(sorted(collected.findings, key=Finding.sort_key)),
         errors=tuple(sorted(collected.errors)),
         files_scanned=collected.files,
+        walked=tuple(sorted(collected.walked)),
     )

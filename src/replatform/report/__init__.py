@@ -22,10 +22,12 @@ class Reporter(Protocol):
 
 
 def _builtin() -> dict[str, Reporter]:
+    from replatform.report.csv_report import CsvReporter
     from replatform.report.json_report import JsonReporter
+    from replatform.report.sarif import SarifReporter
     from replatform.report.text import TextReporter
 
-    return {"json": JsonReporter(), "text": TextReporter()}
+    return {"csv": CsvReporter(), "json": JsonReporter(), "sarif": SarifReporter(), "text": TextReporter()}
 
 
 def available() -> dict[str, Reporter]:

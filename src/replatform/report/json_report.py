@@ -60,6 +60,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject,
         "fingerprint": finding.fingerprint,
         "references": list(finding.references),
+        "confidence": finding.confidence.value,
+        "count": finding.count,
     }
     if finding.fix is not None:
         data["fix"] = finding.fix.description

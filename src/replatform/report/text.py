@@ -64,14 +64,21 @@ class TextReporter:
             out.extend(_line(c) for c in items)
         if report.findings:
             out.append("")
-            out.append("findings")
+            out.append("findings (worst first)")
             for finding in report.findings:
                 label = finding.severity.value.upper()
                 if color:
                     label = f"{_COLORS[finding.severity]}{label}{_RESET}"
-                out.append(f"  {label} {finding.location.short()} [{finding.rule_id}] {finding.message}")
+                sure = "" if finding.confidence.value == "high" else f" ({finding.confidence.value} confidence)"
+                out.append(f"  {label} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
                 if finding.fix is not None:
                     out.append(f"      fix: {finding.fix.description}")
+        counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+        out.append("")
+        out.append(
+            f"summary: {counts[Severity.BLOCKER]} blocker(s), {counts[Severity.WARNING]} warning(s), "
+            f"{counts[Severity.INFO]} info"
+        )
         if report.errors:
             out.append("")
             out.append("errors")

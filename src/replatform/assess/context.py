@@ -1,0 +1,81 @@
+"""What every check gets: the inventory, file access, settings, and one way to report."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from replatform.assess.catalog import Rule, catalog
+from replatform.discover.source import SourceFile
+from replatform.model import Component, ComponentKind, Confidence, Finding, Fix, Location, Report, Severity
+
+#: Source files larger than this are not read by checks (generated code, amalgamations).
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
+
+def _fix(text: str) -> Fix | None:
+    """No fix object when the rule's answer is that nothing needs doing."""
+    return None if text.strip().rstrip(".").lower() == "none" else Fix(text)
+
+
+@dataclass
+class Context:
+    """Shared by all checks of one run; checks only add findings through `emit`."""
+
+    root: str
+    report: Report
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+    findings: list[Finding] = field(default_factory=list)
+    _files: dict[str, SourceFile | None] = field(default_factory=dict)
+
+    def components(self, *kinds: ComponentKind) -> list[Component]:
+        """Inventory components of the given kinds, in report order."""
+        return [c for c in self.report.components if c.kind in kinds]
+
+    def read(self, path: str) -> SourceFile | None:
+        """A scanned file by relative path (cached; None when unreadable or too large)."""
+        if path not in self._files:
+            absolute = os.path.join(self.root, path)
+            try:
+                if os.path.getsize(absolute) > MAX_SOURCE_BYTES:
+                    self._files[path] = None
+                else:
+                    with open(absolute, "rb") as handle:
+                        self._files[path] = SourceFile(path, handle.read())
+            except OSError:
+                self._files[path] = None
+        return self._files[path]
+
+    def rule(self, rule_id: str) -> Rule:
+        return catalog()[rule_id]
+
+    def emit(
+        self,
+        rule_id: str,
+        location: Location,
+        message: str,
+        *,
+        subject: str = "",
+        fix: str | None = None,
+        confidence: Confidence | None = None,
+        count: int = 1,
+        references: tuple[str, ...] = (),
+    ) -> None:
+        """Record a finding for a catalogued rule (severity from the catalog or the config)."""
+        if rule_id in self.disabled:
+            return
+        rule = self.rule(rule_id)
+        self.findings.append(
+            Finding(
+                rule_id=rule_id,
+                severity=self.severity_overrides.get(rule_id, rule.severity),
+                message=message,
+                location=location,
+                subject=subject,
+                fix=_fix(fix if fix is not None else rule.docs.fix),
+                references=references or rule.references,
+                confidence=confidence or rule.confidence,
+                count=count,
+            )
+        )

@@ -1,0 +1,168 @@
+"""Dependencies and runtimes against the knowledge base.
+
+One finding per package and manifest directory: when both a manifest and its
+lockfile name a package, the manifest (what people edit) carries the finding,
+unless only the lockfile pins a version that is too old.
+"""
+
+from __future__ import annotations
+
+from replatform import knowledge
+from replatform.assess.context import Context
+from replatform.assess.versions import is_older, lower_bound
+from replatform.model import Component, ComponentKind, Confidence
+
+_STATUS_RULES = {
+    "unsupported": "dependency-unsupported-on-arm64",
+    "manual_build": "dependency-needs-manual-build",
+    "x86_only": "dependency-x86-only",
+    "builds_from_source": "dependency-builds-from-source",
+    "needs_configuration": "dependency-needs-configuration",
+}
+_ECOSYSTEM_NAMES = {"pypi": "Python", "npm": "npm", "maven": "Maven", "go": "Go", "nuget": "NuGet"}
+
+
+def _text(component: Component, name: str) -> str | None:
+    value = component.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _directory(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def check_dependencies(ctx: Context) -> None:
+    facts = knowledge.packages()
+    seen: set[tuple[str, str, str, str]] = set()
+    deps = ctx.components(ComponentKind.PACKAGE_DEPENDENCY)
+    # Manifests first, so a lockfile entry for the same package adds nothing new.
+    deps.sort(key=lambda c: (c.get("locked") is True, c.sort_key()))
+    for dep in deps:
+        ecosystem = _text(dep, "ecosystem") or ""
+        fact = facts.get(knowledge.package_key(ecosystem, dep.name))
+        if fact is None:
+            continue
+        version, specifier = _text(dep, "version"), _text(dep, "specifier")
+        place = (_directory(dep.location.path), ecosystem, dep.name.lower())
+        label = f"{dep.name} {version}" if version else dep.name
+        references = tuple(r for r in (fact.details, fact.source) if r)
+        if fact.status in _STATUS_RULES:
+            rule = _STATUS_RULES[fact.status]
+            if (*place, rule) in seen:
+                continue
+            seen.add((*place, rule))
+            fix = f"Use {fact.alternative}." if fact.alternative else None
+            ctx.emit(rule, dep.location, f"{label}: {fact.reason}", subject=dep.name, fix=fix, references=references)
+            continue
+        if fact.status == "ready":
+            _ready(ctx, seen, place, dep, label, fact.reason, references)
+            continue
+        if fact.min_version is None:
+            continue
+        if version is not None:
+            older = is_older(ecosystem, version, fact.min_version)
+            if older is False:
+                _ready(
+                    ctx,
+                    seen,
+                    place,
+                    dep,
+                    label,
+                    f"at or above {fact.min_version}, the first arm64-ready release",
+                    references,
+                )
+                continue
+            if older:
+                key = (*place, "dependency-below-arm64-minimum")
+                if key in seen:
+                    continue
+                seen.add(key)
+                recommended = f" ({fact.recommended_version} or later recommended)" if fact.recommended_version else ""
+                ctx.emit(
+                    "dependency-below-arm64-minimum",
+                    dep.location,
+                    f"{dep.name} {version} is older than {fact.min_version}, the first {_ECOSYSTEM_NAMES.get(ecosystem, ecosystem)} "
+                    f"release ready for arm64: {fact.reason}",
+                    subject=dep.name,
+                    fix=f"Upgrade {dep.name} to >= {fact.min_version}{recommended}.",
+                    references=references,
+                )
+                continue
+        bound = lower_bound(ecosystem, specifier) if specifier else None
+        if bound is not None and is_older(ecosystem, bound, fact.min_version) is False:
+            continue
+        key = (*place, "dependency-version-unchecked")
+        if key in seen or dep.get("locked") is True:
+            continue
+        seen.add(key)
+        written = f" ({specifier})" if specifier else " (no version)"
+        ctx.emit(
+            "dependency-version-unchecked",
+            dep.location,
+            f"{dep.name}{written} may resolve to a release older than {fact.min_version}, the first ready for arm64",
+            subject=dep.name,
+            fix=f"Require {dep.name}>={fact.min_version} or pin a version at or above it.",
+            references=references,
+        )
+    for dep in deps:
+        if dep.get("has_install_script") is True and _text(dep, "ecosystem") == "npm":
+            ctx.emit(
+                "npm-install-script",
+                dep.location,
+                f"{dep.name} {_text(dep, 'version') or ''}".rstrip()
+                + " runs an install script (builds or downloads platform code at install time)",
+                subject=dep.name,
+                confidence=Confidence.HIGH,
+            )
+
+
+def _ready(
+    ctx: Context,
+    seen: set[tuple[str, str, str, str]],
+    place: tuple[str, str, str],
+    dep: Component,
+    label: str,
+    why: str,
+    references: tuple[str, ...],
+) -> None:
+    key = (*place, "dependency-arm64-ready")
+    if key in seen:
+        return
+    seen.add(key)
+    ctx.emit(
+        "dependency-arm64-ready",
+        dep.location,
+        f"{label} is ready for arm64: {why}",
+        subject=dep.name,
+        references=references,
+    )
+
+
+def check_runtimes(ctx: Context) -> None:
+    facts = knowledge.runtimes()
+    for runtime in ctx.components(ComponentKind.RUNTIME):
+        language, version = _text(runtime, "language"), _text(runtime, "version")
+        if language is None or version is None or language not in facts:
+            continue
+        fact = facts[language]
+        references = tuple(r for r in (fact.details, fact.source) if r)
+        if fact.min_version and is_older(language, version, fact.min_version):
+            ctx.emit(
+                "runtime-below-arm64-minimum",
+                runtime.location,
+                f"{language} {version} (from {_text(runtime, 'source') or runtime.location.path}) is older than "
+                f"{fact.min_version}, the minimum for arm64: {fact.reason}",
+                subject=f"{language} {version}",
+                fix=f"Upgrade {language} to >= {fact.min_version}"
+                + (f" ({fact.recommended_version} or later recommended)." if fact.recommended_version else "."),
+                references=references,
+            )
+        elif fact.recommended_version and is_older(language, version, fact.recommended_version):
+            ctx.emit(
+                "runtime-below-recommended",
+                runtime.location,
+                f"{language} {version} works on arm64; {fact.recommended_version} or later is recommended: {fact.reason}",
+                subject=f"{language} {version}",
+                fix=f"Plan an upgrade to {language} {fact.recommended_version} or later.",
+                references=references,
+            )

@@ -1,0 +1,166 @@
+"""Compute declared in IaC: Lambda, ECS, EC2-backed capacity, EKS, SageMaker."""
+
+from __future__ import annotations
+
+from replatform import knowledge
+from replatform.assess.context import Context
+from replatform.discover import compute_vocabulary as v
+from replatform.model import AttributeValue, Component, ComponentKind, Location, Unknown
+
+_ECS_PATTERNS = ("LoadBalanced", "QueueProcessing", "Scheduled")
+
+
+def _where(component: Component, attribute: str) -> Location:
+    found = component.attribute(attribute)
+    return found.location if found is not None and found.location is not None else component.location
+
+
+def _is_arm(value: AttributeValue | None) -> bool | None:
+    """True for arm64/ARM64, False for x86 spellings, None when absent or unknown."""
+    if value is None or isinstance(value, Unknown):
+        return None
+    values = value if isinstance(value, tuple) else (value,)
+    texts = {str(item).lower() for item in values if not isinstance(item, Unknown)}
+    if texts & {"arm64", "arm_64", "aarch64"}:
+        return True
+    if texts & {"x86_64", "x86-64", "amd64", "x86"}:
+        return False
+    return None
+
+
+def check_lambda(ctx: Context) -> None:
+    for function in ctx.components(ComponentKind.LAMBDA_FUNCTION):
+        value = function.get(v.ARCHITECTURE)
+        arm = _is_arm(value)
+        if arm or (value is not None and arm is None):
+            continue  # arm64 already, or not a literal (unknown: we do not guess)
+        how = "stated" if value is not None else "the default, as no architecture is set"
+        ctx.emit(
+            "lambda-x86",
+            _where(function, v.ARCHITECTURE),
+            f"Lambda function {function.name} runs on x86_64 ({how}); arm64 is cheaper per GB-second",
+            subject=function.name,
+            fix="Set the architecture to arm64 (CDK: architecture: lambda.Architecture.ARM_64; "
+            'Terraform: architectures = ["arm64"]; CloudFormation/SAM: Architectures: [arm64]) '
+            "and rebuild native dependencies and layers for arm64.",
+        )
+
+
+def check_ecs(ctx: Context) -> None:
+    for component in ctx.components(ComponentKind.ECS_TASK_DEFINITION, ComponentKind.ECS_SERVICE):
+        if component.kind is ComponentKind.ECS_SERVICE:
+            construct = component.get("construct")
+            if not (isinstance(construct, str) and construct.startswith(_ECS_PATTERNS)):
+                continue  # a plain service runs its task definition's platform
+        value = component.get(v.ARCHITECTURE)
+        arm = _is_arm(value)
+        if arm or (value is not None and arm is None):
+            continue
+        how = "stated" if value is not None else "the default, as no runtime platform is set"
+        ctx.emit(
+            "ecs-task-x86",
+            _where(component, v.ARCHITECTURE),
+            f"ECS task definition {component.name} runs on X86_64 ({how})",
+            subject=component.name,
+            fix="Set runtimePlatform.cpuArchitecture to ARM64 (operatingSystemFamily LINUX) once every container "
+            "image is built for linux/arm64.",
+        )
+
+
+def _split_type(instance_type: str) -> tuple[str, str] | None:
+    text = instance_type.removeprefix("ml.")
+    if "." not in text:
+        return None
+    family, size = text.split(".", 1)
+    return family, size
+
+
+def _instance_types(component: Component) -> list[tuple[str, Location]]:
+    out = []
+    for attribute_name in (v.INSTANCE_TYPE, v.INSTANCE_TYPES):
+        attribute = component.attribute(attribute_name)
+        if attribute is None:
+            continue
+        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
+        for value in values:
+            if isinstance(value, str):
+                out.append((value, attribute.location or component.location))
+    return out
+
+
+def check_instances(ctx: Context) -> None:
+    known = knowledge.instances()
+    kinds = (
+        ComponentKind.EC2_INSTANCE,
+        ComponentKind.LAUNCH_TEMPLATE,
+        ComponentKind.AUTOSCALING_GROUP,
+        ComponentKind.EKS_NODE_GROUP,
+        ComponentKind.BATCH_COMPUTE_ENVIRONMENT,
+        ComponentKind.SAGEMAKER_JOB,
+    )
+    for component in ctx.components(*kinds):
+        sagemaker = component.kind is ComponentKind.SAGEMAKER_JOB
+        for instance_type, location in _instance_types(component):
+            parts = _split_type(instance_type)
+            if parts is None:
+                continue
+            family, size = parts
+            if family in known.graviton_families or family not in known.families:
+                continue
+            mapping = known.families[family]
+            target_family = mapping.targets[known.default_strategy]
+            prefix = "ml." if instance_type.startswith("ml.") else ""
+            references = (mapping.source,)
+            if size in known.no_same_size:
+                ctx.emit(
+                    "ec2-x86-no-same-size",
+                    location,
+                    f"{component.name} uses {instance_type}; {target_family} has no {size} size: {known.no_same_size_reason}",
+                    subject=f"{component.name}:{instance_type}",
+                    references=references,
+                )
+                continue
+            target = f"{prefix}{target_family}.{size}"
+            if sagemaker:
+                if target_family not in ("c7g", "m7g", "r7g"):
+                    continue
+                ctx.emit(
+                    "sagemaker-x86-instance",
+                    location,
+                    f"{component.name} uses {instance_type}; for CPU inference {target} is the Graviton equivalent",
+                    subject=f"{component.name}:{instance_type}",
+                    fix=f"Try {target} with an arm64 inference container.",
+                    references=references,
+                )
+                continue
+            ctx.emit(
+                "ec2-x86-instance",
+                location,
+                f"{component.name} uses {instance_type} ({mapping.vendor} x86, generation {mapping.generation}); "
+                f"the Graviton equivalent of the same size is {target} ({known.default_strategy.replace('_', ' ')} mapping)",
+                subject=f"{component.name}:{instance_type}",
+                fix=f"Move to {target} with an arm64 AMI once the software on it runs on arm64.",
+                references=references,
+            )
+
+
+def check_eks(ctx: Context) -> None:
+    for group in ctx.components(ComponentKind.EKS_NODE_GROUP):
+        ami = group.get(v.AMI_TYPE)
+        if isinstance(ami, str) and "x86_64" in ami.lower():
+            ctx.emit(
+                "eks-ami-x86",
+                _where(group, v.AMI_TYPE),
+                f"node group {group.name} uses the x86 AMI type {ami}",
+                subject=group.name,
+                fix="Use AL2023_ARM_64_STANDARD (or BOTTLEROCKET_ARM_64) together with a Graviton instance type.",
+            )
+    fact = knowledge.services()["eks_fargate"]
+    for profile in ctx.components(ComponentKind.EKS_FARGATE_PROFILE):
+        ctx.emit(
+            "eks-fargate-no-arm64",
+            profile.location,
+            f"Fargate profile {profile.name}: {fact.note}; there is no arm64 option to move to",
+            subject=profile.name,
+            references=(fact.source,),
+        )

@@ -1,0 +1,160 @@
+"""Go, Rust, Java, Python and .NET sources: architecture-specific code and native loading."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from replatform.assess.context import Context
+from replatform.model import ComponentKind, Confidence
+
+_GO_BUILD = re.compile(r"^//\s*go:build\s+(.+)$|^//\s*\+build\s+(.+)$", re.MULTILINE)
+_RUST_X86 = re.compile(
+    r"\b(?:core|std)::arch::x86(?:_64)?\b|target_arch\s*=\s*\"x86(?:_64)?\"|\basm!\s*\(|is_x86_feature_detected!"
+)
+_RUST_ARM = re.compile(r"target_arch\s*=\s*\"aarch64\"|\b(?:core|std)::arch::aarch64\b|is_aarch64_feature_detected!")
+_JAVA_NATIVE = re.compile(r"\bnative\s+[\w<>\[\], ]+\s+\w+\s*\(|\bSystem\.(?:loadLibrary|load)\s*\(")
+_PY_CTYPES = re.compile(r"\b(?:ctypes\.)?(?:CDLL|cdll\.LoadLibrary|PyDLL|cdll\.\w+)\s*\(")
+_CS_IMPORT = re.compile(r"\[\s*(?:DllImport|LibraryImport)\s*\(\s*\"([^\"]+)\"")
+_GO_SUFFIX = re.compile(r"_(amd64|386)(?:_test)?\.(go|s)$")
+
+
+def _by_directory(paths: list[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        grouped[path.rsplit("/", 1)[0] if "/" in path else ""].append(path)
+    return grouped
+
+
+def check_go(ctx: Context) -> None:
+    go_files = [p for p in ctx.report.walked if p.endswith((".go", ".s")) and not p.endswith("_test.go")]
+    for directory, files in sorted(_by_directory(go_files).items()):
+        names = {f.rsplit("/", 1)[-1] for f in files}
+        constraints: dict[str, str] = {}
+        for path in files:
+            if not path.endswith(".go"):
+                continue
+            source = ctx.read(path)
+            if source is None:
+                continue
+            head = source.text[:2048]
+            match = _GO_BUILD.search(head)
+            if match:
+                constraints[path] = (match.group(1) or match.group(2) or "").strip()
+        has_generic = any(
+            "!amd64" in c or "arm64" in c or "purego" in c or "!386" in c for c in constraints.values()
+        ) or any(re.search(r"_(?:arm64|generic|noasm|other|fallback|purego)(?:_test)?\.(?:go|s)$", n) for n in names)
+        for path in sorted(files):
+            name = path.rsplit("/", 1)[-1]
+            suffix = _GO_SUFFIX.search(name)
+            tag = constraints.get(path, "")
+            amd64_only = bool(suffix) or (bool(re.fullmatch(r"\(?\s*amd64\s*\)?", tag)) if tag else False)
+            if not amd64_only:
+                continue
+            twin = _GO_SUFFIX.sub(lambda m: f"_arm64.{m.group(2)}", name) if suffix else None
+            if has_generic or (twin is not None and twin in names):
+                continue
+            source = ctx.read(path)
+            if source is None:
+                continue
+            location = source.location_of_line(1)
+            ctx.emit(
+                "go-amd64-only-file",
+                location,
+                f"{name} builds only for amd64 and package {directory or '.'} has no arm64 or generic counterpart",
+                subject=path,
+            )
+
+
+def check_rust(ctx: Context) -> None:
+    for path in (p for p in ctx.report.walked if p.endswith(".rs")):
+        source = ctx.read(path)
+        if source is None or not _RUST_X86.search(source.text):
+            continue
+        if _RUST_ARM.search(source.text):
+            continue
+        lines = [
+            n
+            for n, line in enumerate(source.lines, start=1)
+            if _RUST_X86.search(line) and not line.lstrip().startswith("//")
+        ]
+        if not lines:
+            continue
+        ctx.emit(
+            "rust-x86-arch-code",
+            source.location_of_line(lines[0]),
+            f"{source.name}: x86_64-specific code on {len(lines)} line(s) (first {lines[0]}) and no aarch64 branch",
+            subject=path,
+            count=len(lines),
+        )
+
+
+def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], marker: str) -> dict[str, list[int]]:
+    hits: dict[str, list[int]] = {}
+    for path in (p for p in ctx.report.walked if p.endswith(suffix)):
+        source = ctx.read(path)
+        if source is None or marker not in source.text:
+            continue
+        lines = [
+            n
+            for n, line in enumerate(source.lines, start=1)
+            if pattern.search(line) and not line.lstrip().startswith(("//", "#", "*"))
+        ]
+        if lines:
+            hits[path] = lines
+    return hits
+
+
+def check_java(ctx: Context) -> None:
+    for path, lines in sorted(_line_hits(ctx, ".java", _JAVA_NATIVE, "native").items()):
+        source = ctx.read(path)
+        assert source is not None
+        ctx.emit(
+            "java-native-code",
+            source.location_of_line(lines[0]),
+            f"{source.name} declares native methods or loads a native library ({len(lines)} place(s))",
+            subject=path,
+            count=len(lines),
+        )
+
+
+def check_python(ctx: Context) -> None:
+    for path, lines in sorted(_line_hits(ctx, ".py", _PY_CTYPES, "ctypes").items()):
+        source = ctx.read(path)
+        assert source is not None
+        ctx.emit(
+            "python-ctypes-native",
+            source.location_of_line(lines[0]),
+            f"{source.name} loads shared libraries with ctypes ({len(lines)} place(s)); each must exist for aarch64",
+            subject=path,
+            count=len(lines),
+        )
+
+
+def check_dotnet(ctx: Context) -> None:
+    for runtime in ctx.components(ComponentKind.RUNTIME):
+        rids = runtime.get("runtime_identifiers")
+        if not isinstance(rids, tuple):
+            continue
+        names = [str(r) for r in rids]
+        if any("x64" in r for r in names) and not any("arm64" in r for r in names):
+            attribute = runtime.attribute("runtime_identifiers")
+            ctx.emit(
+                "dotnet-x64-only-rid",
+                attribute.location if attribute is not None and attribute.location else runtime.location,
+                f"RuntimeIdentifiers {';'.join(names)} name x64 only",
+                subject=";".join(names),
+                fix=f"Add {', '.join(sorted({r.replace('x64', 'arm64') for r in names if 'x64' in r}))}.",
+            )
+    for path, lines in sorted(_line_hits(ctx, ".cs", _CS_IMPORT, "Import").items()):
+        source = ctx.read(path)
+        assert source is not None
+        libraries = sorted({m.group(1) for n in lines for m in _CS_IMPORT.finditer(source.lines[n - 1])})
+        ctx.emit(
+            "dotnet-dllimport",
+            source.location_of_line(lines[0]),
+            f"{source.name} calls native libraries {', '.join(libraries)}; each needs a linux-arm64 build",
+            subject=path,
+            count=len(lines),
+            confidence=Confidence.LOW,
+        )

@@ -1,0 +1,177 @@
+"""The knowledge base: versioned JSON data with a source and a date on every entry.
+
+Each file has a JSON Schema beside it in ``schemas/`` (checked by the tests).
+Loaders return frozen views; nothing here decides anything, the rules do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+
+def load(name: str) -> Any:
+    """The parsed JSON document ``knowledge/<name>.json``."""
+    return json.loads(resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class PackageFact:
+    """What we know about one package on arm64."""
+
+    ecosystem: str
+    name: str
+    status: str
+    reason: str
+    source: str
+    verified: str
+    min_version: str | None = None
+    recommended_version: str | None = None
+    alternative: str | None = None
+    details: str | None = None
+    note: str | None = None
+
+
+def package_key(ecosystem: str, name: str) -> tuple[str, str]:
+    """Lookup key: PyPI names are normalised (PEP 503), others compared case-insensitively."""
+    if ecosystem == "pypi":
+        return ecosystem, canonicalize_name(name)
+    return ecosystem, name.lower()
+
+
+@cache
+def packages() -> dict[tuple[str, str], PackageFact]:
+    """Package facts by (ecosystem, normalised name)."""
+    facts = {}
+    for entry in load("packages")["entries"]:
+        fields = {k: v for k, v in entry.items() if k != "basis"}
+        fact = PackageFact(**fields)
+        facts[package_key(fact.ecosystem, fact.name)] = fact
+    return facts
+
+
+@dataclass(frozen=True)
+class RuntimeFact:
+    """Minimum and recommended versions of a runtime on arm64."""
+
+    language: str
+    reason: str
+    source: str
+    verified: str
+    min_version: str | None = None
+    recommended_version: str | None = None
+    details: str | None = None
+
+
+@cache
+def runtimes() -> dict[str, RuntimeFact]:
+    """Runtime facts by language."""
+    return {e["language"]: RuntimeFact(**e) for e in load("runtimes")["entries"]}
+
+
+@dataclass(frozen=True)
+class ImageFact:
+    """Whether a base image repository (optionally a tag prefix) has linux/arm64."""
+
+    repository: str
+    arm64: bool
+    source: str
+    verified: str
+    tag_prefix: str | None = None
+    alternative: str | None = None
+
+
+@cache
+def images() -> tuple[ImageFact, ...]:
+    """Image facts, most specific (with a tag prefix) first."""
+    facts = [ImageFact(**e) for e in load("images")["entries"]]
+    return tuple(sorted(facts, key=lambda f: (f.tag_prefix is None, f.repository)))
+
+
+_IMAGE_PREFIXES = (
+    "docker.io/library/",
+    "docker.io/",
+    "index.docker.io/library/",
+    "public.ecr.aws/docker/library/",
+    "library/",
+)
+
+
+def image_fact(reference: str) -> ImageFact | None:
+    """The fact for an image reference such as ``mysql:5.7`` (registry mirrors of Docker Hub included)."""
+    ref = reference.split("@", 1)[0]
+    repository, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
+    for prefix in _IMAGE_PREFIXES:
+        if repository.startswith(prefix):
+            repository = repository[len(prefix) :]
+            break
+    for fact in images():
+        if fact.repository == repository and (fact.tag_prefix is None or tag.startswith(fact.tag_prefix)):
+            return fact
+    return None
+
+
+@dataclass(frozen=True)
+class FamilyMapping:
+    """An x86 EC2 family and its Graviton counterparts by strategy."""
+
+    family: str
+    vendor: str
+    generation: int
+    targets: dict[str, str]
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class InstanceKnowledge:
+    """Instance families: which are Graviton, how x86 ones map, which sizes have no twin."""
+
+    default_strategy: str
+    graviton_families: frozenset[str]
+    no_same_size: frozenset[str]
+    no_same_size_reason: str
+    families: dict[str, FamilyMapping]
+    source: str
+    verified: str
+
+
+@cache
+def instances() -> InstanceKnowledge:
+    data = load("instances")
+    families = {
+        f["family"]: FamilyMapping(
+            f["family"], f["vendor"], f["generation"], dict(f["graviton"]), f["source"], f["verified"]
+        )
+        for f in data["families"]
+    }
+    return InstanceKnowledge(
+        data["default_strategy"],
+        frozenset(data["graviton_families"]),
+        frozenset(data["no_same_size"]["sizes"]),
+        data["no_same_size"]["reason"],
+        families,
+        data["graviton_families_source"],
+        data["verified"],
+    )
+
+
+@dataclass(frozen=True)
+class ServiceFact:
+    """arm64 support of a managed service."""
+
+    service: str
+    arm64: bool
+    note: str
+    source: str
+    verified: str
+
+
+@cache
+def services() -> dict[str, ServiceFact]:
+    return {e["service"]: ServiceFact(**e) for e in load("services")["entries"]}

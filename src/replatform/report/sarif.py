@@ -1,0 +1,88 @@
+"""SARIF 2.1.0, for code-scanning dashboards: rules with help and helpUri, stable fingerprints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from replatform import __version__
+from replatform.assess.catalog import Rule, catalog
+from replatform.model import Finding, Report, Severity
+
+_LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    docs = rule.docs
+    markdown = (
+        f"**What it detects.** {docs.what}\n\n**Why it matters on arm64.** {docs.why}\n\n"
+        f"**Example.** `{docs.example}`\n\n**Fix.** {docs.fix}\n\n**Fix safety.** {docs.fix_safety}"
+    )
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": docs.what},
+        "help": {"text": f"{docs.why} Fix: {docs.fix}", "markdown": markdown},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {
+            "tags": ["arm64", rule.category],
+            "precision": {"high": "high", "medium": "medium", "low": "low"}[rule.confidence.value],
+        },
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    loc = finding.location
+    region = {"startLine": loc.line, "startColumn": loc.column, "endLine": max(loc.end_line, loc.line)}
+    if loc.end_line > loc.line or loc.end_column > loc.column:
+        region["endColumn"] = loc.end_column
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": loc.path, "uriBaseId": "SRCROOT"}, "region": region}}
+        ],
+        "partialFingerprints": {"replatformFingerprint/v1": finding.fingerprint},
+        "properties": {"confidence": finding.confidence.value, "count": finding.count, "subject": finding.subject},
+    }
+    if finding.rule_id in index:
+        result["ruleIndex"] = index[finding.rule_id]
+    if finding.fix is not None:
+        result["properties"]["fix"] = finding.fix.description
+    return result
+
+
+def report_to_sarif(report: Report) -> dict[str, Any]:
+    """The whole report as a SARIF log with one run."""
+    rules = catalog()
+    used = sorted({f.rule_id for f in report.findings} | set(rules))
+    ordered = [rules[rule_id] for rule_id in used if rule_id in rules]
+    index = {rule.id: position for position, rule in enumerate(ordered)}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "replatform",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule(rule) for rule in ordered],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index) for f in report.findings],
+            }
+        ],
+    }
+
+
+class SarifReporter:
+    """Deterministic SARIF: sorted keys, findings in report order."""
+
+    def render(self, report: Report, *, color: bool = False) -> str:
+        return json.dumps(report_to_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
