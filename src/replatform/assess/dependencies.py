@@ -90,6 +90,8 @@ def check_dependencies(ctx: Context) -> None:
                 continue
         bound = lower_bound(ecosystem, specifier) if specifier else None
         if bound is not None and is_older(ecosystem, bound, fact.min_version) is False:
+            why = f"{specifier} admits only releases at or above {fact.min_version}, the first arm64-ready one"
+            _ready(ctx, seen, place, dep, label, why, references)
             continue
         key = (*place, "dependency-version-unchecked")
         if key in seen or dep.get("locked") is True:

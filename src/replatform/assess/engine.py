@@ -52,6 +52,6 @@ def assess(root: str, report: Report, config: Config | None = None) -> Report:
                 f"check {check.__module__.rsplit('.', 1)[-1]}.{check.__name__} failed: {type(exc).__name__}: {exc}",
                 subject=check.__name__,
             )
-    findings = suppressions.apply(ctx, ctx.findings)
+    findings = suppressions.apply(ctx, list(ctx.findings))
     merged = sorted([*report.findings, *findings], key=Finding.sort_key)
     return replace(report, findings=tuple(merged))

@@ -168,13 +168,14 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
     states = line_states(code)
     arm_in_file = any(_ARM_HEADER.search(line) for line in code)
     sibling = _sibling_arm_path(source.path, walked, directories)
-    groups: dict[str, _Group] = defaultdict(_Group)
+    groups: dict[tuple[str, bool], _Group] = defaultdict(_Group)
     for number, (line, state) in enumerate(zip(code, states, strict=False), start=1):
         if state.in_arm_branch:
             continue
+        reached = state.compiled is not False
         for family, pattern in _FAMILIES:
             if pattern.search(line):
-                group = groups[family]
+                group = groups[family, reached]
                 group.lines.append(number)
                 group.compiled.add(state.compiled)
                 group.guard = group.guard or state.guard
@@ -184,7 +185,7 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
             statement = " ".join(with_strings[number - 1 : number + 3])
             if _ARM_ASM_TEXT.search(statement) and not _X86_ASM_TEXT.search(statement):
                 continue
-            group = groups["inline assembly"]
+            group = groups["inline assembly", reached]
             group.lines.append(number)
             group.compiled.add(state.compiled)
             group.guard = group.guard or state.guard
@@ -198,14 +199,14 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
                 subject=f"#error:{number}",
                 confidence=Confidence.HIGH if state.compiled else Confidence.MEDIUM,
             )
-    for family in sorted(groups):
-        group = groups[family]
+    for family, reached_group in sorted(groups):
+        group = groups[family, reached_group]
         first = group.lines[0]
         count = len(group.lines)
         where = source.location_of_line(first)
         occurrences = f"{count} occurrence{'s' if count != 1 else ''} (lines {_first_lines(group.lines)})"
         reached = [c for c in group.compiled if c is not False]
-        if not reached:
+        if not reached_group:
             why = f"only under {group.guard}" if group.guard else "behind x86-only guards"
             arm = "; the chain has an arm64 or generic branch" if group.arm_path or arm_in_file else ""
             ctx.emit(

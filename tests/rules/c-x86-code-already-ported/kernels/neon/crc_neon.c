@@ -1,0 +1,1 @@
+unsigned crc_neon(void) { return 0; }

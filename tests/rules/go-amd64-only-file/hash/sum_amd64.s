@@ -1,0 +1,3 @@
+#include "textflag.h"
+TEXT ·sum(SB), NOSPLIT, $0
+	RET

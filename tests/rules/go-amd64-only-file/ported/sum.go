@@ -1,0 +1,3 @@
+package ported
+
+func Sum(b []byte) uint32 { return sum(b) }

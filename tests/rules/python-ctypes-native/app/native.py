@@ -1,0 +1,4 @@
+import ctypes
+
+# ruleid: python-ctypes-native
+lib = ctypes.CDLL("./libfast.so")
