@@ -205,7 +205,7 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
         count = len(group.lines)
         where = source.location_of_line(first)
         occurrences = f"{count} occurrence{'s' if count != 1 else ''} (lines {_first_lines(group.lines)})"
-        reached = [c for c in group.compiled if c is not False]
+        compiled_states = [c for c in group.compiled if c is not False]
         if not reached_group:
             why = f"only under {group.guard}" if group.guard else "behind x86-only guards"
             arm = "; the chain has an arm64 or generic branch" if group.arm_path or arm_in_file else ""
@@ -213,7 +213,7 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
                 "c-x86-code-already-ported",
                 where,
                 f"{family}: {occurrences} are not compiled on aarch64 ({why}{arm})",
-                subject=family,
+                subject=f"{family} (not compiled)",
                 count=count,
             )
             continue
@@ -228,7 +228,7 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
             )
             continue
         rule = "c-inline-asm" if family == "inline assembly" else "c-x86-intrinsics"
-        certain = all(c is True for c in reached)
+        certain = all(c is True for c in compiled_states)
         condition = "" if certain else f" unless {group.guard} is off in the aarch64 build"
         ctx.emit(
             rule,
