@@ -4,7 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck pytest bench golden clean
+.PHONY: setup demo test lint typecheck pytest bench golden docs clean
+
+# The official SARIF 2.1.0 JSON Schema (OASIS rtm.5), as shipped in Microsoft's SARIF SDK npm package.
+SARIF_SCHEMA := tests/.cache/sarif-2.1.0-rtm.5.json
+SARIF_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SHA256 := 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
 
 $(BIN)/replatform: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +23,22 @@ demo: setup
 	$(BIN)/replatform scan examples/aftersales-graph --fail-on never
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+docs: setup
+	$(BIN)/python tools/gen_rule_docs.py
+
+$(SARIF_SCHEMA):
+	mkdir -p tests/.cache/npm
+	cd tests/.cache/npm && npm pack --silent $(SARIF_PACKAGE) >/dev/null && tar xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
+	echo "$(SARIF_SHA256)  tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet
+	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
+
+pytest: setup $(SARIF_SCHEMA)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
