@@ -93,7 +93,7 @@ def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], marker: str)
     hits: dict[str, list[int]] = {}
     for path in (p for p in ctx.report.walked if p.endswith(suffix)):
         source = ctx.read(path)
-        if source is None or marker not in source.text:
+        if source is None or marker.encode() not in source.data:
             continue
         lines = [
             n

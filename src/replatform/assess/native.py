@@ -9,12 +9,16 @@ intrinsics is one line in the report, not 3,000.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import os
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from replatform.assess.context import Context
-from replatform.assess.preprocessor import line_states
+from replatform.assess.context import MAX_SOURCE_BYTES, Context
+from replatform.assess.preprocessor import GuardMap, arch_condition
 from replatform.discover.source import SourceFile
 from replatform.model import ComponentKind, Confidence
 
@@ -44,14 +48,28 @@ _ASM = re.compile(
 )
 _X86_ASM_TEXT = re.compile(
     r"%%?[re]?(?:ax|bx|cx|dx|si|di|sp|bp)\b|%%?r\d+[dwb]?\b|%%?[xyz]mm\d+|\b(?:rdtscp?|cpuid|pause|mfence|lfence|sfence|xchg|cmpxchg\w*|"
-    r"bswap|popcnt|lzcnt|tzcnt|bsf|bsr|pushf\w?|popf\w?|movdqu|vmov\w+|xgetbv|int\s+\$?3)\b|\b[re][abcd]x\b|\beax\b"
+    r"bswap|popcnt|lzcnt|tzcnt|bsf|bsr|pushf\w?|popf\w?|movdq[au]|vmovdq\w*|vmovap\w*|vmovup\w*|xgetbv|int\s+\$?3)\b|\b[re][abcd]x\b|\beax\b"
 )
 _ARM_ASM_TEXT = re.compile(
     r"\b(?:dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr\w*|stxr\w*|ldaxr\w*|stlxr\w*|ldar\w*|stlr\w*|cntvct_el0|[xw]\d{1,2}|"
     r"ld1|st1|fmla|casal?|swpal?|ldadd\w*)\b"
 )
 _ERROR = re.compile(r"^\s*#\s*error\b(.*)$")
-_X86_PATH = re.compile(r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i386|sse\d?\w*|avx\w*|intel)(?:[/_.-]|$)", re.IGNORECASE)
+_X86_PATH = re.compile(
+    r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i[3-6]86|sse\d?\w*|ssse3|avx\w*|adx|f16c|fma[34]|popcnt|bmi\d?|xop|intel)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+# ``asm volatile("" ::: "memory")``: an empty statement, a compiler barrier that is portable.
+_EMPTY_ASM = re.compile(r"(?:__asm__|__asm|asm)\b[^(\"]*\(\s*\"\"")
+# ``int counter asm("name")``: a GCC assembler label for a symbol, not an instruction.
+_ASM_LABEL = re.compile(r"[\w)\]]\s+(?:__asm__|__asm|asm)\s*\(\s*\"[\w.$@]*\"\s*\)")
+# Files for other architectures (PowerPC, RISC-V, s390x, MIPS, WebAssembly, 32-bit Arm) are compiled for those
+# only, and files for other operating systems (Windows, Apple) are not part of a Linux/aarch64 build.
+_OTHER_ARCH_PATH = re.compile(
+    r"(?:^|[/_.-])(?:ppc\w*|powerpc|vsx\d*|vxe?\d?|altivec|rvv|riscv\w*|s390x?|mips\w*|loongarch\w*|wasm\w*|emu128|armv[4-7]\w*|"
+    r"armhf|arm32|win|win32|win64|windows|msvc|mingw|apple|macos|darwin|ios)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
 _ARM_PATH = re.compile(r"(?:^|[/_.-])(?:neon|arm|arm64|aarch64|sve\d?|armv8)(?:[/_.-]|$)", re.IGNORECASE)
 
 _FLAG = re.compile(
@@ -63,7 +81,7 @@ _FLAG = re.compile(
 _X86_LIBRARY = re.compile(r"(?<![\w-])-l(?:mkl\w*|iomp5|ipp\w*)\b|\bmkl_rt\b|\bIPP::\w+|\bMKL::\w+")
 _MAKE_IF = re.compile(r"^\s*(ifeq|ifneq|ifdef|ifndef)\b(.*)$")
 _CMAKE_IF = re.compile(r"^\s*(if|elseif)\s*\((.*)\)\s*$", re.IGNORECASE)
-_X86_CONDITION = re.compile(r"x86_64|x86|amd64|AMD64|i[3-6]86|X86|IA32|x64", re.IGNORECASE)
+_X86_CONDITION = re.compile(r"x86_64|x86|amd64|AMD64|i[3-6]86|X86|IA32|x64|win32", re.IGNORECASE)
 
 
 def x86_flags(text: str) -> list[str]:
@@ -71,34 +89,22 @@ def x86_flags(text: str) -> list[str]:
     return sorted(set(_FLAG.findall(text)))
 
 
+_COMMENT_OR_STRING = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\.|[^'\\\n])*'?", re.DOTALL)
+
+
 def strip_c_comments_and_strings(text: str, keep_strings: bool = False) -> str:
     """Blank out comments (and, unless asked, string contents) keeping every newline and offset."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        nxt = text[i + 1] if i + 1 < n else ""
-        if ch == "/" and nxt == "/":
-            end = text.find("\n", i)
-            end = n if end == -1 else end
-            out.append(" " * (end - i))
-            i = end
-        elif ch == "/" and nxt == "*":
-            end = text.find("*/", i + 2)
-            end = n if end == -1 else end + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:end]))
-            i = end
-        elif ch in "\"'":
-            j = i + 1
-            while j < n and text[j] != ch and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            j = min(j + 1, n)
-            out.append(text[i:j] if keep_strings else ch + " " * max(0, j - i - 2) + (ch if j - i >= 2 else ""))
-            i = j
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token[0] in "\"'":
+            if keep_strings:
+                return token
+            inner = re.sub(r"[^\n]", " ", token[1:-1]) if len(token) >= 2 else ""
+            return token[0] + inner + (token[-1] if len(token) >= 2 else "")
+        return re.sub(r"[^\n]", " ", token)
+
+    return _COMMENT_OR_STRING.sub(blank, text)
 
 
 @dataclass
@@ -109,30 +115,45 @@ class _Group:
     arm_path: bool = False
 
 
-def _sibling_arm_path(path: str, walked: frozenset[str], directories: frozenset[str]) -> str | None:
-    """A sibling file or folder that provides the arm64 version of an x86-specific file."""
-    if not _X86_PATH.search(path):
+class TreeIndex:
+    """Files and sub-folders per folder of the walked tree, built once per run."""
+
+    def __init__(self, walked: tuple[str, ...]) -> None:
+        self.files: dict[str, list[str]] = defaultdict(list)
+        self.folders: dict[str, set[str]] = defaultdict(set)
+        for path in walked:
+            parent, _, name = path.rpartition("/")
+            self.files[parent].append(name)
+            while parent:
+                grand, _, folder = parent.rpartition("/")
+                if folder in self.folders[grand]:
+                    break
+                self.folders[grand].add(folder)
+                parent = grand
+
+    def sibling_arm_path(self, path: str) -> str | None:
+        """A sibling file or folder that provides the arm64 version of an x86-specific file."""
+        if not _X86_PATH.search(path):
+            return None
+        parent = path.rpartition("/")[0]
+        grand = parent.rpartition("/")[0]
+        for base in dict.fromkeys((parent, grand)):
+            for folder in sorted(self.folders.get(base, ())):
+                if _ARM_PATH.search(folder):
+                    return f"{base}/{folder}/" if base else f"{folder}/"
+        for name in sorted(self.files.get(parent, ())):
+            other = f"{parent}/{name}" if parent else name
+            if other != path and _ARM_PATH.search(name):
+                return other
         return None
-    parent = path.rsplit("/", 1)[0] if "/" in path else ""
-    grand = parent.rsplit("/", 1)[0] if "/" in parent else ""
-    for candidate in sorted(directories):
-        base = candidate.rsplit("/", 1)[0] if "/" in candidate else ""
-        if base in (parent, grand) and _ARM_PATH.search(candidate.rsplit("/", 1)[-1]):
-            return candidate + "/"
-    for other in sorted(walked):
-        other_parent = other.rsplit("/", 1)[0] if "/" in other else ""
-        if other_parent == parent and other != path and _ARM_PATH.search(other.rsplit("/", 1)[-1]):
-            return other
-    return None
 
-
-def _directories(walked: tuple[str, ...]) -> frozenset[str]:
-    dirs = set()
-    for path in walked:
-        while "/" in path:
-            path = path.rsplit("/", 1)[0]
-            dirs.add(path)
-    return frozenset(dirs)
+    def twin(self, path: str, stems: tuple[str, ...]) -> str | None:
+        """A file in the same folder whose name without extension is one of ``stems``."""
+        parent = path.rpartition("/")[0]
+        for name in sorted(self.files.get(parent, ())):
+            if name.rsplit(".", 1)[0] in stems:
+                return f"{parent}/{name}" if parent else name
+        return None
 
 
 def _first_lines(lines: list[int]) -> str:
@@ -140,80 +161,243 @@ def _first_lines(lines: list[int]) -> str:
     return shown + (", ..." if len(lines) > 5 else "")
 
 
-def check_sources(ctx: Context) -> None:
-    walked = frozenset(ctx.report.walked)
-    directories = _directories(ctx.report.walked)
-    for component in ctx.components(ComponentKind.SOURCE_FILE):
-        language = component.get("language")
-        if language not in ("c", "cpp", "cuda", "asm", "fortran"):
-            continue
-        source = ctx.read(component.location.path)
-        if source is None:
-            continue
-        if language == "asm":
-            _check_asm_file(ctx, source, walked, directories)
-        else:
-            _check_c_file(ctx, source, walked, directories)
+#: Below this many native files the checks run in-process (a worker pool costs more than it saves).
+PARALLEL_THRESHOLD = 400
 
 
-def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], directories: frozenset[str]) -> None:
-    text = source.text
-    if not any(
-        marker in text
-        for marker in ("_mm", "__m", "intrin", "asm", "__builtin_", "cpuid", "#error", "_rdtsc", "_u32", "_u64")
-    ):
-        return
-    code = strip_c_comments_and_strings(text).split("\n")
-    with_strings = strip_c_comments_and_strings(text, keep_strings=True).split("\n")
-    states = line_states(code)
-    arm_in_file = any(_ARM_HEADER.search(line) for line in code)
-    sibling = _sibling_arm_path(source.path, walked, directories)
+@dataclass(frozen=True)
+class FamilyHits:
+    """Occurrences of one family in one file, split by whether aarch64 compiles them."""
+
+    family: str
+    reached: bool
+    lines: tuple[int, ...]
+    certain: bool
+    guard: str
+    arm_path: bool
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    """What one C/C++/CUDA or assembly file holds; computed in a worker, reported by the parent."""
+
+    path: str
+    hits: tuple[FamilyHits, ...] = ()
+    errors: tuple[tuple[int, bool], ...] = ()  # (#error line, certainly reached)
+    arm_in_file: bool = False
+    x86_asm_lines: tuple[int, ...] = ()
+
+
+# One pass of this over the raw bytes rejects most C files of a big tree; it also finds the candidate lines.
+_C_PREFILTER = re.compile(r"_mm|__m\d|intrin|asm|__builtin_|cpuid|#[ \t]*error|rdtsc|_pdep_|_pext_|_bzhi_|_blsr_|cnt_u")
+# Substring tests run at memchr speed; a file containing none of them cannot match _C_PREFILTER.
+_C_LITERALS = (
+    b"_mm",
+    b"__m1",
+    b"__m2",
+    b"__m5",
+    b"__m6",
+    b"intrin",
+    b"asm",
+    b"__builtin_",
+    b"cpuid",
+    b"#error",
+    b"# error",
+    b"#  error",
+    b"#\terror",
+    b"rdtsc",
+    b"_pdep_",
+    b"_pext_",
+    b"_bzhi_",
+    b"_blsr_",
+    b"cnt_u",
+)
+_C_PREFILTER_BYTES = re.compile(_C_PREFILTER.pattern.encode())
+_C_SCAN = re.compile(
+    "|".join(f"(?P<f{index}>{pattern.pattern})" for index, (_, pattern) in enumerate(_FAMILIES))
+    + f"|(?P<asm>{_ASM.pattern})|(?P<error>^[ \\t]*#[ \\t]*error\\b[^\\n]*)",
+    re.MULTILINE,
+)
+
+
+def _read(root: str, path: str) -> bytes | None:
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError:
+        return None
+    return None if len(data) > MAX_SOURCE_BYTES else data
+
+
+def analyze_file(root: str, path: str, language: str) -> FileAnalysis | None:
+    """Read and analyse one native file (module-level so worker processes can run it)."""
+    if _OTHER_ARCH_PATH.search(path):
+        return None
+    data = _read(root, path)
+    if data is None:
+        return None
+    if language == "asm":
+        return _analyze_asm(path, data)
+    if not any(literal in data for literal in _C_LITERALS) or not _C_PREFILTER_BYTES.search(data):
+        return None
+    return _analyze_c(path, data.decode("utf-8", errors="replace"))
+
+
+def _analyze_c(path: str, text: str) -> FileAnalysis | None:
+    code = strip_c_comments_and_strings(text)
+    code_lines = code.split("\n")
+    line_starts = [0]
+    for line in code_lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    candidates = sorted({bisect.bisect_right(line_starts, m.start()) for m in _C_PREFILTER.finditer(code)})
+    matches = [(number, m) for number in candidates for m in _C_SCAN.finditer(code_lines[number - 1])]
+    if not matches:
+        return None
+    text_lines = text.split("\n")
+    guards = GuardMap(code)
     groups: dict[tuple[str, bool], _Group] = defaultdict(_Group)
-    for number, (line, state) in enumerate(zip(code, states, strict=False), start=1):
+    seen: set[tuple[str, int]] = set()
+    errors: list[tuple[int, bool]] = []
+    for number, match in matches:
+        state = guards.state(number)
         if state.in_arm_branch:
             continue
-        reached = state.compiled is not False
-        for family, pattern in _FAMILIES:
-            if pattern.search(line):
-                group = groups[family, reached]
-                group.lines.append(number)
-                group.compiled.add(state.compiled)
-                group.guard = group.guard or state.guard
-                group.arm_path = group.arm_path or state.chain_has_arm_path
-                break
-        if _ASM.search(line):
-            statement = " ".join(with_strings[number - 1 : number + 3])
-            if _ARM_ASM_TEXT.search(statement) and not _X86_ASM_TEXT.search(statement):
+        kind = match.lastgroup or ""
+        if kind == "error":
+            # Only an #error that a chain about the architecture leads aarch64 to; unconditional ones
+            # stop every build and are deliberate, and unknown project macros may keep it unreachable.
+            if state.compiled is True and any(arch_condition(c) for f in state.frames for c in f.conditions):
+                errors.append((number, True))
+            continue
+        if kind == "asm":
+            family = "inline assembly"
+            statement = " ".join(text_lines[number - 1 : number + 3])
+            x86_text = bool(_X86_ASM_TEXT.search(statement))
+            if _ARM_ASM_TEXT.search(statement) and not x86_text:
                 continue
-            group = groups["inline assembly", reached]
-            group.lines.append(number)
-            group.compiled.add(state.compiled)
-            group.guard = group.guard or state.guard
-            group.arm_path = group.arm_path or state.chain_has_arm_path
-        error = _ERROR.match(line)
-        if error and (state.compiled is True or (state.compiled is None and state.chain_has_arm_path)):
+            if state.compiled is None and not x86_text:
+                continue  # some other architecture's assembly behind a project macro
+            if _ASM_LABEL.search(text_lines[number - 1]) or _EMPTY_ASM.search(text_lines[number - 1]):
+                continue
+        else:
+            family = _FAMILIES[int(kind[1:])][0]
+        if (family, number) in seen:
+            continue  # one occurrence per line and family
+        seen.add((family, number))
+        group = groups[family, state.compiled is not False]
+        group.lines.append(number)
+        group.compiled.add(state.compiled)
+        group.guard = group.guard or state.guard
+        group.arm_path = group.arm_path or state.chain_has_arm_path
+    hits = tuple(
+        FamilyHits(
+            family,
+            reached,
+            tuple(group.lines),
+            all(c is True for c in group.compiled if c is not False),
+            group.guard,
+            group.arm_path,
+        )
+        for (family, reached), group in sorted(groups.items())
+    )
+    return FileAnalysis(path, hits, tuple(errors), bool(_ARM_HEADER.search(code)))
+
+
+def _analyze_asm(path: str, data: bytes) -> FileAnalysis | None:
+    if _ARM_PATH.search(path):
+        return None
+    code = strip_c_comments_and_strings(data.decode("utf-8", errors="replace"), keep_strings=True)
+    guards = GuardMap(code)
+    x86_lines = tuple(
+        number
+        for number, line in enumerate(code.split("\n"), start=1)
+        if _X86_ASM_TEXT.search(line)
+        and guards.state(number).compiled is not False
+        and not guards.state(number).in_arm_branch
+    )
+    return FileAnalysis(path, x86_asm_lines=x86_lines) if x86_lines else None
+
+
+def check_sources(ctx: Context) -> None:
+    tree = TreeIndex(ctx.report.walked)
+    jobs = [
+        (c.location.path, str(c.get("language")))
+        for c in ctx.components(ComponentKind.SOURCE_FILE)
+        if c.get("language") in ("c", "cpp", "cuda", "asm")
+    ]
+    paths = [path for path, _ in jobs]
+    languages = [language for _, language in jobs]
+    analyse = functools.partial(analyze_file, ctx.root)
+    workers = os.cpu_count() or 1
+    if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(analyse, paths, languages, chunksize=64))
+    else:
+        results = [analyse(path, language) for path, language in jobs]
+    by_x86_folder: dict[str, list[FileAnalysis]] = defaultdict(list)
+    for analysis in results:
+        if analysis is None:
+            continue
+        folder = analysis.path.rpartition("/")[0]
+        x86_folder = _X86_PATH.search(folder) is not None and tree.sibling_arm_path(analysis.path) is None
+        if x86_folder and (analysis.x86_asm_lines or any(h.reached for h in analysis.hits)):
+            by_x86_folder[folder].append(analysis)  # reported once per folder below
+            continue
+        source = ctx.read(analysis.path)
+        if source is None:
+            continue
+        if analysis.x86_asm_lines:
+            _report_asm(ctx, source, analysis.x86_asm_lines, tree)
+        else:
+            _report_c(ctx, source, analysis, tree)
+    for folder, analyses in sorted(by_x86_folder.items()):
+        for rule, members in (
+            ("asm-x86-file-without-arm64", [a for a in analyses if a.x86_asm_lines]),
+            ("c-x86-intrinsics", [a for a in analyses if not a.x86_asm_lines]),
+        ):
+            if not members:
+                continue
+            first = members[0]
+            source = ctx.read(first.path)
+            if source is None:
+                continue
+            line = first.x86_asm_lines[0] if first.x86_asm_lines else next(h.lines[0] for h in first.hits if h.reached)
+            what = "x86 assembly" if first.x86_asm_lines else "x86 intrinsics or inline assembly"
             ctx.emit(
-                "c-error-on-aarch64",
-                source.location_of_line(number),
-                f"#error{with_strings[number - 1].split('error', 1)[-1].rstrip()} is reached when compiling for aarch64",
-                subject=f"#error:{number}",
-                confidence=Confidence.HIGH if state.compiled else Confidence.MEDIUM,
+                rule,
+                source.location_of_line(line),
+                f"{len(members)} file(s) with {what} in {folder}/, an x86-specific folder with no arm64 counterpart "
+                f"(first {source.name}); the build probably selects them only for x86: check a portable path exists",
+                subject=f"{folder}/",
+                count=len(members),
+                confidence=Confidence.LOW,
             )
-    for family, reached_group in sorted(groups):
-        group = groups[family, reached_group]
-        first = group.lines[0]
-        count = len(group.lines)
-        where = source.location_of_line(first)
-        occurrences = f"{count} occurrence{'s' if count != 1 else ''} (lines {_first_lines(group.lines)})"
-        compiled_states = [c for c in group.compiled if c is not False]
-        if not reached_group:
-            why = f"only under {group.guard}" if group.guard else "behind x86-only guards"
-            arm = "; the chain has an arm64 or generic branch" if group.arm_path or arm_in_file else ""
+
+
+def _report_c(ctx: Context, source: SourceFile, analysis: FileAnalysis, tree: TreeIndex) -> None:
+    x86_specific = _X86_PATH.search(source.path) is not None
+    for number, certain in analysis.errors:
+        ctx.emit(
+            "c-error-on-aarch64",
+            source.location_of_line(number),
+            f"#error{source.lines[number - 1].split('error', 1)[-1].rstrip()} is reached when compiling for aarch64"
+            + (" (in an x86-specific file, which the build may only use on x86)" if x86_specific else ""),
+            subject=f"#error:{number}",
+            confidence=Confidence.LOW if x86_specific else (Confidence.HIGH if certain else Confidence.MEDIUM),
+        )
+    sibling = tree.sibling_arm_path(source.path) if analysis.hits else None
+    for hits in analysis.hits:
+        count = len(hits.lines)
+        where = source.location_of_line(hits.lines[0])
+        occurrences = f"{count} occurrence{'s' if count != 1 else ''} (lines {_first_lines(list(hits.lines))})"
+        if not hits.reached:
+            why = f"only under {hits.guard}" if hits.guard else "behind x86-only guards"
+            arm = "; the chain has an arm64 or generic branch" if hits.arm_path or analysis.arm_in_file else ""
             ctx.emit(
                 "c-x86-code-already-ported",
                 where,
-                f"{family}: {occurrences} are not compiled on aarch64 ({why}{arm})",
-                subject=f"{family} (not compiled)",
+                f"{hits.family}: {occurrences} are not compiled on aarch64 ({why}{arm})",
+                subject=f"{hits.family} (not compiled)",
                 count=count,
             )
             continue
@@ -221,47 +405,30 @@ def _check_c_file(ctx: Context, source: SourceFile, walked: frozenset[str], dire
             ctx.emit(
                 "c-x86-code-already-ported",
                 where,
-                f"{family}: {occurrences} in an x86-specific file; {sibling} provides the arm64 path",
-                subject=family,
+                f"{hits.family}: {occurrences} in an x86-specific file; {sibling} provides the arm64 path",
+                subject=hits.family,
                 count=count,
                 confidence=Confidence.MEDIUM,
             )
             continue
-        rule = "c-inline-asm" if family == "inline assembly" else "c-x86-intrinsics"
-        certain = all(c is True for c in compiled_states)
-        condition = "" if certain else f" unless {group.guard} is off in the aarch64 build"
+        rule = "c-inline-asm" if hits.family == "inline assembly" else "c-x86-intrinsics"
+        condition = "" if hits.certain else f" unless {hits.guard} is off in the aarch64 build"
         ctx.emit(
             rule,
             where,
-            f"{family}: {occurrences} compiled on aarch64{condition}",
-            subject=family,
+            f"{hits.family}: {occurrences} compiled on aarch64{condition}",
+            subject=hits.family,
             count=count,
-            confidence=Confidence.HIGH if certain else Confidence.MEDIUM,
+            confidence=Confidence.HIGH if hits.certain else Confidence.MEDIUM,
         )
 
 
-def _check_asm_file(ctx: Context, source: SourceFile, walked: frozenset[str], directories: frozenset[str]) -> None:
-    if _ARM_PATH.search(source.path):
-        return
-    code = strip_c_comments_and_strings(source.text, keep_strings=True).split("\n")
-    states = line_states(code)
-    x86_lines = [
-        number
-        for number, (line, state) in enumerate(zip(code, states, strict=False), start=1)
-        if state.compiled is not False and not state.in_arm_branch and _X86_ASM_TEXT.search(line)
-    ]
-    if not x86_lines:
-        return
-    sibling = _sibling_arm_path(source.path, walked, directories)
+def _report_asm(ctx: Context, source: SourceFile, x86_lines: tuple[int, ...], tree: TreeIndex) -> None:
+    sibling = tree.sibling_arm_path(source.path)
     stem = source.name.rsplit(".", 1)[0]
     for token in ("x86_64", "amd64", "x86", "x64"):
         if token in stem and sibling is None:
-            twin_stem = stem.replace(token, "arm64"), stem.replace(token, "aarch64")
-            parent = source.path.rsplit("/", 1)[0] + "/" if "/" in source.path else ""
-            for other in walked:
-                if other.startswith(parent) and other.rsplit("/", 1)[-1].rsplit(".", 1)[0] in twin_stem:
-                    sibling = other
-                    break
+            sibling = tree.twin(source.path, (stem.replace(token, "arm64"), stem.replace(token, "aarch64")))
     count = len(x86_lines)
     where = source.location_of_line(x86_lines[0])
     if sibling is not None:
@@ -281,6 +448,24 @@ def _check_asm_file(ctx: Context, source: SourceFile, walked: frozenset[str], di
         subject=source.path,
         count=count,
     )
+
+
+def _python_x86_branch(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` of a Python build script sits in an ``if`` that tests for x86."""
+    line = lines[number - 1]
+    indent = len(line) - len(line.lstrip())
+    for previous in reversed(lines[: number - 1]):
+        stripped = previous.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        level = len(previous) - len(previous.lstrip())
+        if level < indent:
+            if stripped.startswith(("if ", "elif ")):
+                return bool(_X86_CONDITION.search(stripped))
+            indent = level
+            if level == 0:
+                return False
+    return False
 
 
 def check_build_files(ctx: Context) -> None:
@@ -341,6 +526,8 @@ def _check_build_file(ctx: Context, source: SourceFile) -> None:
                 continue
         if any(x86 and not in_else for x86, in_else in stack):
             continue  # only used when building for x86
+        if source.name.endswith(".py") and _python_x86_branch(source.lines, number):
+            continue
         for flag in x86_flags(line):
             flags_seen[flag].append(number)
         for library in _X86_LIBRARY.findall(line):
@@ -348,13 +535,23 @@ def _check_build_file(ctx: Context, source: SourceFile) -> None:
     if flags_seen:
         first = min(n for lines in flags_seen.values() for n in lines)
         count = sum(len(lines) for lines in flags_seen.values())
+        only_native = set(flags_seen) == {"-march=native"}
+        note = (
+            " (-march=native also works with GCC/Clang on aarch64, but binds the build to its host CPU: "
+            "an image built on an x86 host is x86-only)"
+            if only_native
+            else ""
+        )
+        in_x86_folder = _X86_PATH.search(source.path.rpartition("/")[0]) is not None
         ctx.emit(
             "build-x86-compiler-flags",
             source.location_of_line(first),
             f"{source.name} passes x86-only compiler flags: {', '.join(sorted(flags_seen))} "
-            f"(lines {_first_lines(sorted({n for lines in flags_seen.values() for n in lines}))})",
+            f"(lines {_first_lines(sorted({n for lines in flags_seen.values() for n in lines}))}){note}"
+            + (" in an x86-specific folder" if in_x86_folder else ""),
             subject=",".join(sorted(flags_seen)),
             count=count,
+            confidence=Confidence.LOW if only_native or in_x86_folder else Confidence.HIGH,
         )
     if libraries_seen:
         first = min(n for lines in libraries_seen.values() for n in lines)

@@ -9,6 +9,7 @@ project defines itself (``HAVE_AVX2``) are unknown, so a line is compiled
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -86,6 +87,13 @@ UNDEFINED = frozenset(
     }
 )
 _UNDEFINED_PATTERN = re.compile(r"^__(?:SSE\w*|AVX\w*|BMI\w*|AVX512\w*|VPCLMULQDQ|GFNI|VAES)__$")
+# Project macros named after x86 features or another architecture (NPY_HAVE_AVX2, LIBDIVIDE_SSE2,
+# HAVE_X86_64, HWY_ARCH_PPC, USE_RVV) are assumed off on aarch64: projects set them only for those targets.
+_X86_NAMED = re.compile(
+    r"(?:^|_)(?:SSE\d*(?:_\d)?|SSSE3|AVX\w*|X86(?:_64)?|AMD64|I[3-6]86|IA32|X64|BMI2?|F16C|AESNI|SVML|PCLMUL\w*|XOP|"
+    r"INTEL|PPC\w*|POWER\d*|VSX|ALTIVEC|RISCV\w*|RVV|S390X?|MIPS\w*|LOONGARCH\w*|WASM\w*|ARM_?V7\w*|ARM32)(?:_|$)",
+    re.IGNORECASE,
+)
 ARM_MACROS = re.compile(
     r"__aarch64__|__ARM_NEON|__arm64__|_M_ARM64|__ARM_ARCH|__ARM_FEATURE_\w+|\baarch64\b|\bARM64\b|__arm__"
 )
@@ -98,11 +106,22 @@ _TOKEN = re.compile(
 )
 
 
+def arch_condition(condition: str) -> bool:
+    """Whether a preprocessor condition is about the target architecture or its features."""
+    if ARM_MACROS.search(condition) or X86_MACROS.search(condition):
+        return True
+    return any(_X86_NAMED.search(name) for name in re.findall(r"[A-Za-z_]\w*", condition))
+
+
+def _x86_only(name: str) -> bool:
+    return name in UNDEFINED or bool(_UNDEFINED_PATTERN.match(name)) or bool(_X86_NAMED.search(name))
+
+
 def macro_value(name: str) -> int | None:
-    """1/value when defined on aarch64, 0 when certainly not, None when unknown."""
+    """1/value when defined on aarch64, 0 when certainly (or by its x86 name) not, None when unknown."""
     if name in DEFINED:
         return DEFINED[name]
-    if name in UNDEFINED or _UNDEFINED_PATTERN.match(name):
+    if _x86_only(name):
         return 0
     return None
 
@@ -110,9 +129,28 @@ def macro_value(name: str) -> int | None:
 def is_defined(name: str) -> Tri:
     if name in DEFINED:
         return True
-    if name in UNDEFINED or _UNDEFINED_PATTERN.match(name):
+    if _x86_only(name):
         return False
     return None
+
+
+def _arithmetic(operator: str, left: int | None, right: int | None) -> int | None:
+    """One binary operation; None for unknown operands and for what C leaves undefined."""
+    if left is None or right is None:
+        return None
+    if operator == "+":
+        return left + right
+    if operator == "-":
+        return left - right
+    if operator == "*":
+        return left * right
+    if operator in ("/", "%"):
+        if right == 0:
+            return None
+        return int(left / right) if operator == "/" else left - right * int(left / right)
+    if not 0 <= right < 64:  # shifts past the width of intmax_t are undefined
+        return None
+    return left << right if operator == "<<" else left >> right
 
 
 class _Parser:
@@ -185,10 +223,10 @@ class _Parser:
         return left
 
     def comparison(self) -> int | None:
-        left = self.additive()
+        left = self.shift()
         while self.peek() in ("==", "!=", "<", ">", "<=", ">="):
             operator = self.take()
-            right = self.additive()
+            right = self.shift()
             if left is None or right is None:
                 left = None
                 continue
@@ -204,23 +242,25 @@ class _Parser:
             )
         return left
 
-    def additive(self) -> int | None:
-        left = self.unary()
-        while self.peek() in ("+", "-", "*", "/", "%", "<<", ">>"):
+    def shift(self) -> int | None:
+        left = self.additive()
+        while self.peek() in ("<<", ">>"):
             operator = self.take()
-            right = self.unary()
-            if left is None or right is None or (operator in "/%" and right == 0):
-                left = None
-                continue
-            left = {
-                "+": left + right,
-                "-": left - right,
-                "*": left * right,
-                "/": left // right,
-                "%": left % right,
-                "<<": left << right,
-                ">>": left >> right,
-            }[operator]
+            left = _arithmetic(operator, left, self.additive())
+        return left
+
+    def additive(self) -> int | None:
+        left = self.multiplicative()
+        while self.peek() in ("+", "-"):
+            operator = self.take()
+            left = _arithmetic(operator, left, self.multiplicative())
+        return left
+
+    def multiplicative(self) -> int | None:
+        left = self.unary()
+        while self.peek() in ("*", "/", "%"):
+            operator = self.take()
+            left = _arithmetic(operator, left, self.unary())
         return left
 
     def unary(self) -> int | None:
@@ -315,35 +355,43 @@ class LineState:
         return any(any(ARM_MACROS.search(c) for c in f.conditions) or f.has_else for f in self.frames)
 
 
-_DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$", re.MULTILINE)
 
 
 def _strip_comment(text: str) -> str:
     return re.sub(r"/\*.*?\*/|//.*$", " ", text).strip()
 
 
-def line_states(lines: list[str]) -> list[LineState]:
-    """One `LineState` per line (directive lines included, as their own branch sees them)."""
-    stack: list[_Frame] = []
-    states: list[LineState] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        span = 1
-        while line.rstrip().endswith("\\") and index + span < len(lines):
-            line = line.rstrip()[:-1] + " " + lines[index + span]
-            span += 1
-        match = _DIRECTIVE.match(line)
-        if match:
-            keyword, rest = match.group(1), _strip_comment(match.group(2))
+class GuardMap:
+    """Line -> `LineState`, computed from the preprocessor directives only.
+
+    Work is proportional to the number of directives, not lines, so files
+    without guards cost one regex scan.
+    """
+
+    def __init__(self, code: str) -> None:
+        self._starts: list[int] = [1]
+        self._states: list[LineState] = [LineState(True, False, "", ())]
+        stack: list[_Frame] = []
+        position, line = 0, 1
+        for match in _DIRECTIVE.finditer(code):
+            keyword, rest = match.group(1), match.group(2)
+            end = match.end()
+            while rest.rstrip().endswith("\\"):  # continued directive
+                following = code.find("\n", end + 1)
+                following = len(code) if following == -1 else following
+                rest = rest.rstrip()[:-1] + " " + code[end + 1 : following]
+                end = following
+            rest = _strip_comment(rest)
             parent: Tri = True
             for frame in stack:
                 parent = _and(parent, frame.current)
             if keyword in ("if", "ifdef", "ifndef"):
+                name = rest.split()[0] if rest else ""
                 if keyword == "ifdef":
-                    condition, text = is_defined(rest.split()[0]) if rest else None, f"defined({rest})"
+                    condition, text = (is_defined(name) if name else None), f"defined({name})"
                 elif keyword == "ifndef":
-                    condition, text = _not(is_defined(rest.split()[0])) if rest else None, f"!defined({rest})"
+                    condition, text = (_not(is_defined(name)) if name else None), f"!defined({name})"
                 else:
                     condition, text = evaluate(rest), rest
                 frame = _Frame(parent, condition, _and(parent, condition), [text])
@@ -364,12 +412,26 @@ def line_states(lines: list[str]) -> list[LineState]:
                 frame.has_else = True
             elif keyword == "endif" and stack:
                 stack.pop()
-        compiled: Tri = True
-        for frame in stack:
-            compiled = _and(compiled, frame.current)
-        in_arm = any(frame.arm_branch for frame in stack)
-        guard = stack[-1].conditions[-1] if stack else ""
-        state = LineState(compiled, in_arm, guard, tuple(stack))
-        states.extend([state] * span)
-        index += span
-    return states[: len(lines)]
+            compiled: Tri = True
+            for frame in stack:
+                compiled = _and(compiled, frame.current)
+            state = LineState(
+                compiled,
+                any(frame.arm_branch for frame in stack),
+                stack[-1].conditions[-1] if stack else "",
+                tuple(stack),
+            )
+            line += code.count("\n", position, match.start())
+            position = match.start()
+            self._starts.append(line)
+            self._states.append(state)
+
+    def state(self, line: int) -> LineState:
+        """How aarch64 sees 1-based ``line``."""
+        return self._states[bisect.bisect_right(self._starts, line) - 1]
+
+
+def line_states(lines: list[str]) -> list[LineState]:
+    """One `LineState` per line (directive lines as their own branch sees them)."""
+    guards = GuardMap("\n".join(lines))
+    return [guards.state(number) for number in range(1, len(lines) + 1)]
