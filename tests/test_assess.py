@@ -136,3 +136,21 @@ def test_json_findings_carry_confidence_and_count(tmp_path: Path) -> None:
     data = json.loads(target.read_text())
     ported = next(f for f in data["findings"] if f["rule_id"] == "c-x86-code-already-ported" and f["line"] == 12)
     assert (ported["count"], ported["confidence"]) == (4, "high")
+
+
+def test_target_settings(tmp_path: Path) -> None:
+    from replatform.config import ConfigError, load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.replatform.target]\ngraviton = "graviton4"\nos = "al2023"\nglibc = "2.34"\n'
+    )
+    config = load_config(str(tmp_path))
+    assert (config.graviton, config.os, config.glibc, config.source) == (
+        "graviton4",
+        "al2023",
+        "2.34",
+        "pyproject.toml [tool.replatform]",
+    )
+    (tmp_path / ".replatform.toml").write_text('[target]\nglibc = "new"\n')
+    with pytest.raises(ConfigError, match="target.glibc"):
+        load_config(str(tmp_path))

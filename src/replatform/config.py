@@ -8,12 +8,14 @@ lambda-x86 = "info"
 [target]
 graviton = "graviton3"             # graviton2 | graviton3 | graviton4
 os = "al2023"                      # informs the glibc level used by later stages
+glibc = "2.34"                     # or state the glibc level directly
 ```
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,7 @@ class Config:
     disabled: frozenset[str] = frozenset()
     graviton: str = "graviton3"
     os: str | None = None
+    glibc: str | None = None
     source: str | None = None
 
 
@@ -96,6 +99,10 @@ def load_config(root: str) -> Config:
     if graviton not in TARGETS:
         raise ConfigError(f"{origin}: target.graviton must be one of {', '.join(TARGETS)}")
 
+    glibc = target.get("glibc")
+    if glibc is not None and not (isinstance(glibc, str) and re.fullmatch(r"\d+\.\d+", glibc)):
+        raise ConfigError(f'{origin}: target.glibc must look like "2.34"')
+
     def globs(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -110,5 +117,6 @@ def load_config(root: str) -> Config:
         disabled=frozenset(disabled),
         graviton=graviton,
         os=target.get("os"),
+        glibc=glibc,
         source=origin,
     )

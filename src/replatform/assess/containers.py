@@ -19,6 +19,7 @@ _UNAME_X86 = re.compile(r"(?:uname\s+-m|\barch\b)[^\n]*x86_64|x86_64[^\n]*(?:una
 _PIPE_TO_SHELL = re.compile(
     r"\b(?:curl|wget)\b[^|;&]*?(https?://[^\s|;&\"']+)[^|;&]*\|\s*(?:sudo\s+)?(?:-E\s+)?(?:ba|da|z)?sh\b"
 )
+_INSTALL = re.compile(r"\b(apt-get|apt|yum|dnf|microdnf|apk)\s+(?:-\S+\s+)*(?:install|add)\b([^&|;]*)")
 _X86_PLATFORM = re.compile(r"(?:^|/)(amd64|x86_64|386)(?:/|$)")
 
 
@@ -70,6 +71,8 @@ def _check_instruction(ctx: Context, keyword: str, arguments: str, location: Loc
                     f"RUN pipes {match.group(1)} to a shell: what it installs must exist for linux/arm64",
                     subject=match.group(1),
                 )
+        if keyword == "RUN":
+            _check_os_packages(ctx, arguments, location)
         if (
             keyword == "RUN"
             and _UNAME_X86.search(arguments)
@@ -90,6 +93,25 @@ def _check_instruction(ctx: Context, keyword: str, arguments: str, location: Loc
                 location,
                 f"{keyword} sets x86-only compiler flags: {', '.join(flags)}",
                 subject=",".join(flags),
+            )
+
+
+def _check_os_packages(ctx: Context, arguments: str, location: Location) -> None:
+    known = knowledge.os_packages()
+    for match in _INSTALL.finditer(arguments):
+        manager = {"apt-get": "apt", "apt": "apt", "apk": "apk"}.get(match.group(1), "yum")
+        for token in match.group(2).split():
+            name = token.split("=", 1)[0].split(">", 1)[0]
+            fact = known.get((manager, name))
+            if fact is None:
+                continue
+            ctx.emit(
+                "dockerfile-os-package-amd64-only",
+                location,
+                f"{match.group(1)} installs {name}: {fact.reason}",
+                subject=name,
+                fix=f"Install {fact.alternative} instead.",
+                references=(fact.source,),
             )
 
 

@@ -7,6 +7,8 @@ unless only the lockfile pins a version that is too old.
 
 from __future__ import annotations
 
+from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
+
 from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.assess.versions import is_older, lower_bound
@@ -31,8 +33,53 @@ def _directory(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+def _python_versions(ctx: Context) -> dict[str, str]:
+    """Python version stated per directory (Dockerfile base, pins, requires-python)."""
+    versions: dict[str, str] = {}
+    for runtime in ctx.components(ComponentKind.RUNTIME):
+        version = _text(runtime, "version")
+        if _text(runtime, "language") == "python" and version:
+            versions.setdefault(_directory(runtime.location.path), version)
+    return versions
+
+
+def _nearest(versions: dict[str, str], directory: str) -> str | None:
+    while True:
+        if directory in versions:
+            return versions[directory]
+        if not directory:
+            distinct = set(versions.values())
+            return distinct.pop() if len(distinct) == 1 else None
+        directory = directory.rpartition("/")[0]
+
+
+def _applies_on_target(dep: Component, python: str | None) -> bool:
+    """Whether a requirement's environment markers hold on linux/aarch64 with the project's Python."""
+    markers = _text(dep, "markers")
+    if not markers:
+        return True
+    environment = {
+        "platform_machine": "aarch64",
+        "platform_system": "Linux",
+        "sys_platform": "linux",
+        "os_name": "posix",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
+    if python is not None:
+        environment["python_version"] = ".".join(python.split(".")[:2])
+        environment["python_full_version"] = python if python.count(".") >= 2 else f"{python}.0"
+    elif "python" in markers:
+        return True  # cannot tell without the project's Python version: keep it
+    try:
+        return bool(Marker(markers).evaluate(environment))
+    except (InvalidMarker, UndefinedEnvironmentName, ValueError):
+        return True
+
+
 def check_dependencies(ctx: Context) -> None:
     facts = knowledge.packages()
+    pythons = _python_versions(ctx)
     seen: set[tuple[str, str, str, str]] = set()
     deps = ctx.components(ComponentKind.PACKAGE_DEPENDENCY)
     # Manifests first, so a lockfile entry for the same package adds nothing new.
@@ -42,6 +89,8 @@ def check_dependencies(ctx: Context) -> None:
         fact = facts.get(knowledge.package_key(ecosystem, dep.name))
         if fact is None:
             continue
+        if ecosystem == "pypi" and not _applies_on_target(dep, _nearest(pythons, _directory(dep.location.path))):
+            continue  # its markers exclude linux/aarch64 with this project's Python: never installed there
         version, specifier = _text(dep, "version"), _text(dep, "specifier")
         place = (_directory(dep.location.path), ecosystem, dep.name.lower())
         label = f"{dep.name} {version}" if version else dep.name

@@ -175,3 +175,21 @@ class ServiceFact:
 @cache
 def services() -> dict[str, ServiceFact]:
     return {e["service"]: ServiceFact(**e) for e in load("services")["entries"]}
+
+
+@dataclass(frozen=True)
+class OsPackageFact:
+    """An operating-system package with no arm64 build."""
+
+    manager: str
+    name: str
+    alternative: str
+    reason: str
+    source: str
+    verified: str
+
+
+@cache
+def os_packages() -> dict[tuple[str, str], OsPackageFact]:
+    """x86-only OS packages by (manager family, name); dnf/microdnf count as yum."""
+    return {(e["manager"], e["name"]): OsPackageFact(**e) for e in load("os_packages")["entries"]}
