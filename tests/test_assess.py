@@ -152,5 +152,5 @@ def test_target_settings(tmp_path: Path) -> None:
         "pyproject.toml [tool.replatform]",
     )
     (tmp_path / ".replatform.toml").write_text('[target]\nglibc = "new"\n')
-    with pytest.raises(ConfigError, match="target.glibc"):
+    with pytest.raises(ConfigError, match=r"target\.glibc"):
         load_config(str(tmp_path))
