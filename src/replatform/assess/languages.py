@@ -89,11 +89,11 @@ def check_rust(ctx: Context) -> None:
         )
 
 
-def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], marker: str) -> dict[str, list[int]]:
+def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], markers: tuple[str, ...]) -> dict[str, list[int]]:
     hits: dict[str, list[int]] = {}
     for path in (p for p in ctx.report.walked if p.endswith(suffix)):
         source = ctx.read(path)
-        if source is None or marker.encode() not in source.data:
+        if source is None or not any(marker.encode() in source.data for marker in markers):
             continue
         lines = [
             n
@@ -105,30 +105,31 @@ def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], marker: str)
     return hits
 
 
-def check_java(ctx: Context) -> None:
-    for path, lines in sorted(_line_hits(ctx, ".java", _JAVA_NATIVE, "native").items()):
+def _one_finding_per_file(
+    ctx: Context, suffix: str, pattern: re.Pattern[str], markers: tuple[str, ...], rule: str, what: str
+) -> None:
+    """One finding per source file that matches ``pattern``, at its first match, with the count."""
+    for path, lines in sorted(_line_hits(ctx, suffix, pattern, markers).items()):
         source = ctx.read(path)
-        assert source is not None
+        if source is None:
+            continue
         ctx.emit(
-            "java-native-code",
+            rule,
             source.location_of_line(lines[0]),
-            f"{source.name} declares native methods or loads a native library ({len(lines)} place(s))",
+            f"{source.name} {what} ({len(lines)} place(s))",
             subject=path,
             count=len(lines),
         )
+
+
+def check_java(ctx: Context) -> None:
+    what = "declares native methods or loads a native library"
+    _one_finding_per_file(ctx, ".java", _JAVA_NATIVE, ("native", "System.load"), "java-native-code", what)
 
 
 def check_python(ctx: Context) -> None:
-    for path, lines in sorted(_line_hits(ctx, ".py", _PY_CTYPES, "ctypes").items()):
-        source = ctx.read(path)
-        assert source is not None
-        ctx.emit(
-            "python-ctypes-native",
-            source.location_of_line(lines[0]),
-            f"{source.name} loads shared libraries with ctypes ({len(lines)} place(s)); each must exist for aarch64",
-            subject=path,
-            count=len(lines),
-        )
+    what = "loads shared libraries with ctypes; each must exist for aarch64"
+    _one_finding_per_file(ctx, ".py", _PY_CTYPES, ("CDLL", "cdll", "PyDLL"), "python-ctypes-native", what)
 
 
 def check_dotnet(ctx: Context) -> None:
@@ -146,7 +147,7 @@ def check_dotnet(ctx: Context) -> None:
                 subject=";".join(names),
                 fix=f"Add {', '.join(sorted({r.replace('x64', 'arm64') for r in names if 'x64' in r}))}.",
             )
-    for path, lines in sorted(_line_hits(ctx, ".cs", _CS_IMPORT, "Import").items()):
+    for path, lines in sorted(_line_hits(ctx, ".cs", _CS_IMPORT, ("Import",)).items()):
         source = ctx.read(path)
         assert source is not None
         libraries = sorted({m.group(1) for n in lines for m in _CS_IMPORT.finditer(source.lines[n - 1])})
