@@ -14,6 +14,12 @@ EXAMPLES = ROOT / "examples"
 SCHEMA = ROOT / "src" / "replatform" / "schemas" / "report.schema.json"
 
 
+@pytest.fixture(autouse=True)
+def _offline_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI runs in tests make no network call unless a test serves an index itself."""
+    monkeypatch.setenv("REPLATFORM_OFFLINE", "1")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 

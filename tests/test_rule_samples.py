@@ -21,8 +21,17 @@ from replatform.model import Report
 SAMPLES = Path(__file__).resolve().parent / "rules"
 _INLINE = re.compile(r"(?:#|//|<!--|;|--)\s*(ruleid|ok|todoruleid):\s*([a-z0-9-]+)")
 _SIDECAR = re.compile(r"^(\S+):(\d+)\s+(ruleid|ok|todoruleid):\s*([a-z0-9-]+)\s*$")
-#: Rules that cannot have a committed sample: a 16 MiB file, or a crash of replatform itself.
-NO_SAMPLE = {"file-too-large", "internal-error"}
+#: Rules that cannot have a committed sample: a 16 MiB file, a crash of replatform itself, and the
+#: registry verdicts, which need an index (tests/test_registry.py serves one on 127.0.0.1).
+NO_SAMPLE = {
+    "file-too-large",
+    "internal-error",
+    "pypi-arm64-ready",
+    "pypi-no-arm64-artifact",
+    "pypi-sdist-only",
+    "pypi-version-not-found",
+    "registry-not-consulted",
+}
 
 Annotation = tuple[str, int, str, str]  # path, line the finding must (not) be on, kind, rule
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from replatform.assess.engine import assess
 from replatform.config import Config, load_config
 from replatform.discover.run import DiscoverOptions, discover
 from replatform.model import Report
+from replatform.registry import stage as registry_stage
+from replatform.registry.stage import RegistryOptions
 
 
 def inventory(
@@ -29,8 +32,13 @@ def scan(
     include: Sequence[str] = (),
     use_gitignore: bool = True,
     config: Config | None = None,
+    registry: RegistryOptions | None = None,
 ) -> Report:
-    """Discover, then assess arm64 readiness (settings from the project unless given)."""
+    """Discover, assess arm64 readiness, then (when ``registry`` is given) ask the package indexes.
+
+    The library makes no network call unless ``registry`` says so; the CLI asks
+    the registries by default and ``--offline`` turns that off.
+    """
     config = config if config is not None else load_config(root)
     report = inventory(
         root,
@@ -38,4 +46,9 @@ def scan(
         include=(*config.include, *include),
         use_gitignore=use_gitignore,
     )
-    return assess(root, report, config)
+    report = assess(root, report, config)
+    if registry is not None:
+        if registry.glibc is None and config.glibc is not None:
+            registry = replace(registry, glibc=config.glibc)
+        report = registry_stage.apply(root, report, registry)
+    return report

@@ -17,6 +17,7 @@ from replatform import report as reporters
 from replatform.config import load_config
 from replatform.errors import ReplatformError, UsageError
 from replatform.model import Report, Severity
+from replatform.registry.stage import RegistryOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
@@ -59,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
     )
+    registry = scan.add_argument_group("registries (asked by default; --offline makes no network call)")
+    registry.add_argument(
+        "--offline",
+        action="store_true",
+        default=os.environ.get("REPLATFORM_OFFLINE", "").lower() in ("1", "true", "yes"),
+        help="make no network call; verdicts come from the knowledge base (also: REPLATFORM_OFFLINE=1)",
+    )
+    registry.add_argument("--refresh", action="store_true", help="ignore cached registry answers")
+    registry.add_argument("--index-url", help="Python package index (default: pip's configured index)")
+    registry.add_argument(
+        "--find-links", action="append", default=[], metavar="DIR", help="extra folder of wheels/sdists"
+    )
+    registry.add_argument("--python", help="Python version to judge for (default: the project's)")
+    registry.add_argument("--glibc", help="glibc level of the target (default: from the base image, else 2.26)")
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -76,8 +91,21 @@ def _scan(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
     config = load_config(args.path)
+    registry = RegistryOptions(
+        offline=args.offline,
+        refresh=args.refresh,
+        index_url=args.index_url,
+        find_links=tuple(args.find_links),
+        python=args.python,
+        glibc=args.glibc,
+    )
     result = api.scan(
-        args.path, exclude=args.exclude, include=args.include, use_gitignore=not args.no_gitignore, config=config
+        args.path,
+        exclude=args.exclude,
+        include=args.include,
+        use_gitignore=not args.no_gitignore,
+        config=config,
+        registry=registry,
     )
     color = args.output is None and sys.stdout.isatty()
     rendered = reporter.render(result, color=color)

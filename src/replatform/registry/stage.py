@@ -1,0 +1,199 @@
+"""The registry stage: replace knowledge-base guesses with what the indexes say.
+
+Runs after assessment. For each Python requirement it asks the index which
+artifact the project's linux/aarch64 target would install; the verdict
+supersedes the knowledge-base finding for the same requirement and says so.
+Without the network (``offline``) nothing is fetched and every knowledge-based
+verdict is labelled as such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from replatform.assess.context import Context
+from replatform.model import Component, ComponentKind, Finding, Report
+from replatform.registry.http import Fetcher, default_cache_dir
+from replatform.registry.pypi import PackageVerdict, Verdict, default_index_url, judge
+from replatform.registry.target import DEFAULT_GLIBC, Target, libc_of_image
+
+_RULES = {
+    Verdict.NO_ARM64: "pypi-no-arm64-artifact",
+    Verdict.SDIST_ONLY: "pypi-sdist-only",
+    Verdict.ARM64_WHEEL: "pypi-arm64-ready",
+    Verdict.PURE: "pypi-arm64-ready",
+    Verdict.NOT_FOUND: "pypi-version-not-found",
+}
+_KNOWLEDGE_RULES = (
+    "dependency-below-arm64-minimum",
+    "dependency-x86-only",
+    "dependency-unsupported-on-arm64",
+    "dependency-version-unchecked",
+    "dependency-arm64-ready",
+)
+
+
+@dataclass(frozen=True)
+class RegistryOptions:
+    """How (and whether) to consult the registries."""
+
+    offline: bool = False
+    refresh: bool = False
+    index_url: str | None = None
+    find_links: tuple[str, ...] = ()
+    python: str | None = None
+    glibc: str | None = None
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    workers: int = 8
+    timeout: float = 10.0
+
+
+def _directory(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _nearest(table: dict[str, str], directory: str) -> str | None:
+    while True:
+        if directory in table:
+            return table[directory]
+        if not directory:
+            return None
+        directory = directory.rpartition("/")[0]
+
+
+def _targets(report: Report, options: RegistryOptions) -> dict[str, Target]:
+    """One target per directory holding Python requirements."""
+    pythons: dict[str, str] = {}
+    libcs: dict[str, str] = {}
+    for component in report.components:
+        directory = _directory(component.location.path)
+        if component.kind is ComponentKind.RUNTIME and component.get("language") == "python":
+            version = component.get("version")
+            if isinstance(version, str):
+                pythons.setdefault(directory, version)
+        elif component.kind is ComponentKind.DOCKERFILE_STAGE:
+            base = component.get("base")
+            if isinstance(base, str) and libc_of_image(base) is not None:
+                libcs[directory] = base  # the last stage wins: it is what runs
+    targets: dict[str, Target] = {}
+    for component in report.components:
+        if component.kind is not ComponentKind.PACKAGE_DEPENDENCY or component.get("ecosystem") != "pypi":
+            continue
+        directory = _directory(component.location.path)
+        if directory in targets:
+            continue
+        python = options.python or _nearest(pythons, directory)
+        image = _nearest(libcs, directory)
+        if options.glibc:
+            targets[directory] = Target(python, "glibc", options.glibc, origin="configured glibc")
+        elif image is not None:
+            libc, version, why = libc_of_image(image) or ("glibc", DEFAULT_GLIBC, "")
+            targets[directory] = Target(python, libc, version, origin=f"base image {why}")
+        else:
+            targets[directory] = Target(python, "glibc", DEFAULT_GLIBC, origin="default (Amazon Linux 2)")
+    return targets
+
+
+_INDEX_OPTION = re.compile(r"^\s*(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)", re.MULTILINE)
+
+
+def _indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> tuple[str, tuple[str, ...]]:
+    """The index and extra indexes a requirements file names for itself (the command line wins)."""
+    primary, extras = default, []
+    source = ctx.read(path) if path.endswith((".txt", ".in")) else None
+    if (source is not None and b"index-url" in source.data) or (source is not None and b"-i " in source.data):
+        for option, url in _INDEX_OPTION.findall(source.text):
+            if option == "--extra-index-url":
+                extras.append(url)
+            elif options.index_url is None:
+                primary = url
+    return primary, tuple(extras)
+
+
+def apply(root: str, report: Report, options: RegistryOptions) -> Report:
+    """The report with registry verdicts for Python requirements (or labelled knowledge-only verdicts)."""
+    ctx = Context(root, report)
+    deps = [
+        c
+        for c in report.components
+        if c.kind is ComponentKind.PACKAGE_DEPENDENCY and c.get("ecosystem") == "pypi" and c.get("locked") is not True
+    ]
+    if not deps:
+        return report
+    index_url = options.index_url or default_index_url()
+    targets = _targets(report, options)
+    checked: dict[Component, PackageVerdict] = {}
+    if not options.offline and index_url:
+        fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
+        Key = tuple[str, str | None, str | None, Target, str, tuple[str, ...]]
+        jobs: dict[Key, list[Component]] = defaultdict(list)
+        for dep in deps:
+            version, specifier = dep.get("version"), dep.get("specifier")
+            primary, extras = _indexes(ctx, dep.location.path, index_url, options)
+            key: Key = (
+                dep.name,
+                version if isinstance(version, str) else None,
+                specifier if isinstance(specifier, str) and not isinstance(version, str) else None,
+                targets[_directory(dep.location.path)],
+                primary,
+                extras,
+            )
+            jobs[key].append(dep)
+        with ThreadPoolExecutor(max_workers=options.workers) as pool:
+            futures = {
+                key: pool.submit(judge, key[0], key[1], key[2], key[3], fetcher, key[4], options.find_links, key[5])
+                for key in jobs
+            }
+        for key, future in futures.items():
+            verdict = future.result()
+            for dep in jobs[key]:
+                checked[dep] = verdict
+    superseded: set[tuple[str, int, str]] = set()
+    unchecked: dict[str, list[Component]] = defaultdict(list)
+    for dep in deps:
+        found = checked.get(dep)
+        if found is None or found.verdict is Verdict.UNKNOWN:
+            unchecked[dep.location.path].append(dep)
+            continue
+        superseded.add((dep.location.path, dep.location.line, dep.name))
+        _emit(ctx, dep, found)
+    for path, members in sorted(unchecked.items()):
+        why = (
+            "offline"
+            if options.offline
+            else ("no index configured" if not index_url else "index unreachable or package not found")
+        )
+        ctx.emit(
+            "registry-not-consulted",
+            members[0].location,
+            f"{len(members)} requirement(s) in {path} judged from the knowledge base only ({why}): "
+            + ", ".join(sorted({m.name for m in members})[:8])
+            + (", ..." if len({m.name for m in members}) > 8 else ""),
+            subject=path,
+            count=len(members),
+        )
+    kept = [
+        f
+        for f in report.findings
+        if not (f.rule_id in _KNOWLEDGE_RULES and (f.location.path, f.location.line, f.subject) in superseded)
+    ]
+    merged = sorted([*kept, *ctx.findings], key=Finding.sort_key)
+    return replace(report, findings=tuple(merged))
+
+
+def _emit(ctx: Context, dep: Component, verdict: PackageVerdict) -> None:
+    rule = _RULES[verdict.verdict]
+    label = f"{dep.name} {verdict.version}" if verdict.version else dep.name
+    target = verdict.target.describe()
+    ready = f"; first arm64-ready version: {verdict.first_ready}" if verdict.first_ready else ""
+    message = f"{label} on {target}: {verdict.verdict.value} ({verdict.detail}){ready} [registry verdict, supersedes the knowledge base]"
+    fix = None
+    if verdict.first_ready:
+        fix = f"Upgrade {dep.name} to >= {verdict.first_ready} (the first release with an aarch64 wheel for {target})."
+    elif verdict.verdict is Verdict.NO_ARM64:
+        fix = f"No release of {dep.name} installs on {target}: replace it."
+    ctx.emit(rule, dep.location, message, subject=dep.name, fix=fix)

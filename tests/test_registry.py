@@ -1,0 +1,168 @@
+"""Registry verdicts from a PEP 691 index served on 127.0.0.1 from recorded responses."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from replatform import api
+from replatform.cli import main
+from replatform.registry.http import Fetcher
+from replatform.registry.pypi import Verdict, judge
+from replatform.registry.stage import RegistryOptions
+from replatform.registry.target import Target, libc_of_image
+
+RECORDED = Path(__file__).resolve().parent / "data" / "pypi"
+
+
+class _Index(BaseHTTPRequestHandler):
+    html_projects: ClassVar[set[str]] = {"requests"}  # served as PEP 503 HTML to test the fallback
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        parts = [p for p in self.path.split("/") if p]
+        if len(parts) != 2 or parts[0] != "simple" or not (RECORDED / f"{parts[1]}.json").exists():
+            self.send_error(404)
+            return
+        data = json.loads((RECORDED / f"{parts[1]}.json").read_text())
+        if parts[1] in self.html_projects:
+            links = "".join(f'<a href="/files/{f["filename"]}">{f["filename"]}</a>\n' for f in data["files"])
+            body = f"<html><body>{links}</body></html>".encode()
+            content_type = "text/html"
+        else:
+            body = json.dumps(data).encode()
+            content_type = "application/vnd.pypi.simple.v1+json"
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def index_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Index)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/simple"
+    server.shutdown()
+
+
+PY38 = Target(python="3.8", libc="glibc", libc_version="2.26")
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "verdict", "first_ready"),
+    [
+        ("numpy", "1.18.5", Verdict.SDIST_ONLY, "1.19.0"),
+        ("numpy", "1.19.0", Verdict.ARM64_WHEEL, None),
+        ("tensorflow", "2.4.1", Verdict.NO_ARM64, "2.10.0"),
+        ("mkl", None, Verdict.NO_ARM64, None),
+        ("psycopg2-binary", "2.8.6", Verdict.SDIST_ONLY, "2.9"),
+        ("requests", "2.32.3", Verdict.PURE, None),  # from the HTML (PEP 503) page
+        ("numpy", "9.9.9", Verdict.NOT_FOUND, None),
+        ("no-such-project", "1.0", Verdict.UNKNOWN, None),
+    ],
+)
+def test_verdicts_for_python_38(
+    index_url: str, tmp_path: Path, name: str, version: str | None, verdict: Verdict, first_ready: str | None
+) -> None:
+    result = judge(name, version, None, PY38, Fetcher(cache_dir=tmp_path), index_url)
+    assert (result.verdict, result.first_ready) == (verdict, first_ready)
+    assert result.target.describe() == "CPython 3.8, linux/aarch64 glibc 2.26"
+
+
+def test_glibc_level_changes_the_verdict(index_url: str, tmp_path: Path) -> None:
+    # tensorflow 2.10.0's aarch64 wheels are manylinux_2_17: fine on AL2; a musl target gets nothing.
+    fetcher = Fetcher(cache_dir=tmp_path)
+    musl = Target(python="3.8", libc="musl", libc_version="1.2")
+    assert judge("tensorflow", "2.10.0", None, PY38, fetcher, index_url).verdict is Verdict.ARM64_WHEEL
+    assert judge("tensorflow", "2.10.0", None, musl, fetcher, index_url).verdict is Verdict.NO_ARM64
+
+
+def test_cache_and_offline(index_url: str, tmp_path: Path) -> None:
+    _Index.hits.clear()
+    online = Fetcher(cache_dir=tmp_path)
+    judge("numpy", "1.19.0", None, PY38, online, index_url)
+    judge("numpy", "1.18.5", None, PY38, online, index_url)
+    assert len(_Index.hits) == 1  # the second answer came from the cache
+    offline = Fetcher(offline=True, cache_dir=tmp_path / "empty")
+    result = judge("numpy", "1.19.0", None, PY38, offline, index_url)
+    assert result.verdict is Verdict.UNKNOWN and "offline" in result.detail
+    assert offline.requests == 0 and len(_Index.hits) == 1
+
+
+def test_file_index_and_find_links(tmp_path: Path) -> None:
+    project = tmp_path / "simple" / "numpy"
+    project.mkdir(parents=True)
+    (project / "index.html").write_text('<a href="../../files/numpy-1.19.0-cp38-cp38-manylinux2014_aarch64.whl">w</a>')
+    links = tmp_path / "wheels"
+    links.mkdir()
+    (links / "numpy-1.20.0-cp38-cp38-manylinux2014_aarch64.whl").write_bytes(b"")
+    fetcher = Fetcher(cache_dir=None)
+    index = (tmp_path / "simple").as_uri()
+    assert judge("numpy", "1.19.0", None, PY38, fetcher, index).verdict is Verdict.ARM64_WHEEL
+    found = judge("numpy", None, ">=1.20", PY38, fetcher, index, find_links=(str(links),))
+    assert (found.version, found.verdict) == ("1.20.0", Verdict.ARM64_WHEEL)
+
+
+def test_base_images_set_the_c_library() -> None:
+    assert libc_of_image("python:3.11-slim")[:2] == ("glibc", "2.36")  # type: ignore[index]
+    assert libc_of_image("python:3.11-slim-bullseye")[:2] == ("glibc", "2.31")  # type: ignore[index]
+    assert libc_of_image("node:22-alpine")[:2] == ("musl", "1.2")  # type: ignore[index]
+    assert libc_of_image("amazonlinux:2")[:2] == ("glibc", "2.26")  # type: ignore[index]
+    assert libc_of_image("ghcr.io/acme/app:1") is None
+
+
+REQUIREMENTS = "numpy==1.18.5\ntensorflow==2.4.1\nmkl\npsycopg2-binary==2.8.6\n"
+
+
+def test_scan_merges_registry_verdicts(index_url: str, tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
+    options = RegistryOptions(index_url=index_url, python="3.8", cache_dir=tmp_path / "cache")
+    report = api.scan(str(tmp_path), registry=options)
+    by_subject = {f.subject: f for f in report.findings if f.rule_id.startswith("pypi-")}
+    assert {s: f.rule_id for s, f in by_subject.items()} == {
+        "numpy": "pypi-sdist-only",
+        "tensorflow": "pypi-no-arm64-artifact",
+        "mkl": "pypi-no-arm64-artifact",
+        "psycopg2-binary": "pypi-sdist-only",
+    }
+    assert "first arm64-ready version: 1.19.0" in by_subject["numpy"].message
+    assert "supersedes the knowledge base" in by_subject["numpy"].message
+    assert by_subject["numpy"].fix is not None and ">= 1.19.0" in by_subject["numpy"].fix.description
+    assert by_subject["tensorflow"].fix is not None and ">= 2.10.0" in by_subject["tensorflow"].fix.description
+    # the knowledge-base findings for the same requirements were replaced, not duplicated
+    assert not [f for f in report.findings if f.rule_id.startswith("dependency-") and f.subject in by_subject]
+
+
+def test_offline_scan_labels_knowledge_verdicts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
+    code = main(["scan", str(tmp_path), "--offline", "--format", "json", "--fail-on", "blocker"])
+    data = json.loads(capsys.readouterr().out)
+    rules = sorted((f["rule_id"], f["subject"]) for f in data["findings"])
+    assert ("registry-not-consulted", "requirements.txt") in rules
+    assert ("dependency-below-arm64-minimum", "numpy") in rules  # knowledge base, labelled by the note above
+    assert ("dependency-x86-only", "mkl") in rules
+    assert code == 1  # real blockers from the knowledge base, nothing from the missing network
+
+
+@pytest.mark.online
+def test_real_pypi_numpy() -> None:
+    fetcher = Fetcher(cache_dir=None)
+    from replatform.registry.pypi import default_index_url
+
+    index = default_index_url()
+    assert index is not None
+    assert judge("numpy", "1.18.5", None, PY38, fetcher, index).first_ready == "1.19.0"
+    assert judge("numpy", "1.19.0", None, PY38, fetcher, index).verdict is Verdict.ARM64_WHEEL
