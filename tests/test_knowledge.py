@@ -18,7 +18,9 @@ from .conftest import ROOT
 KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
 
 
-@pytest.mark.parametrize("name", ["packages", "runtimes", "images", "instances", "services", "rules", "os_packages"])
+@pytest.mark.parametrize(
+    "name", ["packages", "runtimes", "images", "instances", "services", "rules", "os_packages", "os_releases"]
+)
 def test_data_file_matches_its_schema(name: str) -> None:
     schema = json.loads((KNOWLEDGE / "schemas" / f"{name}.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from replatform.assess import binaries, containers, dependencies, iac, languages, native, suppressions
+from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
@@ -16,6 +16,7 @@ Check = Callable[[Context], None]
 CHECKS: tuple[Check, ...] = (
     dependencies.check_dependencies,
     dependencies.check_runtimes,
+    npm_lock.check_npm_platform_packages,
     iac.check_lambda,
     iac.check_ecs,
     iac.check_instances,

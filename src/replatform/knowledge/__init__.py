@@ -193,3 +193,19 @@ class OsPackageFact:
 def os_packages() -> dict[tuple[str, str], OsPackageFact]:
     """x86-only OS packages by (manager family, name); dnf/microdnf count as yum."""
     return {(e["manager"], e["name"]): OsPackageFact(**e) for e in load("os_packages")["entries"]}
+
+
+@cache
+def _os_releases() -> list[dict[str, str]]:
+    entries: list[dict[str, str]] = load("os_releases")["entries"]
+    # Longest match first: "public.ecr.aws/lambda/python:3.12" before "python:".
+    return sorted(entries, key=lambda e: -len(e["match"]))
+
+
+def libc_of_image(reference: str) -> tuple[str, str, str] | None:
+    """(libc, version, why) for a base image reference, or None when we do not know it."""
+    lowered = reference.lower()
+    for entry in _os_releases():
+        if entry["match"] in lowered:
+            return entry["libc"], entry["version"], f"{reference} ({entry['source']})"
+    return None

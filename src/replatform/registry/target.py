@@ -7,9 +7,8 @@ overridable in config or on the command line. Every verdict names its target.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from replatform.knowledge import load
+from replatform import knowledge
 
 DEFAULT_GLIBC = "2.26"  # Amazon Linux 2: the oldest glibc a Graviton workload is likely to meet
 
@@ -44,17 +43,6 @@ class Target:
         return tags
 
 
-@cache
-def _releases() -> list[dict[str, str]]:
-    entries: list[dict[str, str]] = load("os_releases")["entries"]
-    # Longest match first: "public.ecr.aws/lambda/python:3.12" before "python:".
-    return sorted(entries, key=lambda e: -len(e["match"]))
-
-
 def libc_of_image(reference: str) -> tuple[str, str, str] | None:
-    """(libc, version, why) for a base image reference, or None when we do not know it."""
-    lowered = reference.lower()
-    for entry in _releases():
-        if entry["match"] in lowered:
-            return entry["libc"], entry["version"], f"{reference} ({entry['source']})"
-    return None
+    """(libc, version, why) for a base image reference (see `knowledge.libc_of_image`)."""
+    return knowledge.libc_of_image(reference)
