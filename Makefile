@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck pytest bench golden docs clean
+.PHONY: setup demo test lint typecheck pytest bench golden docs clean system-deps
 
 # The official SARIF 2.1.0 JSON Schema (OASIS rtm.5), as shipped in Microsoft's SARIF SDK npm package.
 SARIF_SCHEMA := tests/.cache/sarif-2.1.0-rtm.5.json
@@ -38,7 +38,13 @@ $(SARIF_SCHEMA):
 	echo "$(SARIF_SHA256)  tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet
 	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
-pytest: setup $(SARIF_SCHEMA)
+# Debian packages the tests start on 127.0.0.1 (the OCI registry); installed when missing.
+system-deps:
+	@command -v docker-registry >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-registry >/dev/null; }
+
+pytest: setup system-deps $(SARIF_SCHEMA)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -31,6 +31,10 @@ NO_SAMPLE = {
     "pypi-sdist-only",
     "pypi-version-not-found",
     "registry-not-consulted",
+    "image-no-arm64",
+    "image-arm64-mislabelled",
+    "image-arm64-ready",
+    "image-not-checked",
 }
 
 Annotation = tuple[str, int, str, str]  # path, line the finding must (not) be on, kind, rule

@@ -22,6 +22,14 @@ class Unreachable(Exception):
     """The resource could not be fetched (offline, network error, HTTP error)."""
 
 
+class AuthRequired(Unreachable):
+    """HTTP 401 with a ``WWW-Authenticate`` challenge (registries hand out anonymous tokens)."""
+
+    def __init__(self, message: str, challenge: str) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "replatform"
@@ -42,7 +50,7 @@ class Fetcher:
     def _cache_path(self, url: str, accept: str) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = hashlib.sha256(f"{accept}\n{url}".encode()).hexdigest()
+        key = hashlib.sha256(f"{accept}\n{url}".encode()).hexdigest()  # never the credentials
         return self.cache_dir / "http" / key[:2] / f"{key}.json"
 
     def get(self, url: str, accept: str = "*/*", headers: dict[str, str] | None = None) -> tuple[bytes, str]:
@@ -89,6 +97,8 @@ class Fetcher:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return response.read(), response.headers.get("Content-Type", "")
             except urllib.error.HTTPError as exc:
+                if exc.code == 401 and exc.headers.get("WWW-Authenticate"):
+                    raise AuthRequired(f"{url}: HTTP 401", exc.headers["WWW-Authenticate"]) from exc
                 if exc.code < 500 and exc.code != 429:
                     raise Unreachable(f"{url}: HTTP {exc.code}") from exc
                 last = exc

@@ -18,6 +18,7 @@ from pathlib import Path
 from replatform.assess.context import Context
 from replatform.model import Component, ComponentKind, Finding, Report
 from replatform.registry.http import Fetcher, default_cache_dir
+from replatform.registry.oci import ImageReport, ImageVerdict, RegistryClient
 from replatform.registry.pypi import PackageVerdict, Verdict, default_index_url, judge
 from replatform.registry.target import DEFAULT_GLIBC, Target, libc_of_image
 
@@ -117,17 +118,21 @@ def _indexes(ctx: Context, path: str, default: str, options: RegistryOptions) ->
 def apply(root: str, report: Report, options: RegistryOptions) -> Report:
     """The report with registry verdicts for Python requirements (or labelled knowledge-only verdicts)."""
     ctx = Context(root, report)
+    image_fetcher = (
+        None
+        if options.offline
+        else Fetcher(refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
+    )
+    superseded_images = check_images(ctx, report, options, image_fetcher)
     deps = [
         c
         for c in report.components
         if c.kind is ComponentKind.PACKAGE_DEPENDENCY and c.get("ecosystem") == "pypi" and c.get("locked") is not True
     ]
-    if not deps:
-        return report
     index_url = options.index_url or default_index_url()
     targets = _targets(report, options)
     checked: dict[Component, PackageVerdict] = {}
-    if not options.offline and index_url:
+    if deps and not options.offline and index_url:
         fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
         Key = tuple[str, str | None, str | None, Target, str, tuple[str, ...]]
         jobs: dict[Key, list[Component]] = defaultdict(list)
@@ -180,9 +185,61 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
         f
         for f in report.findings
         if not (f.rule_id in _KNOWLEDGE_RULES and (f.location.path, f.location.line, f.subject) in superseded)
+        and not (f.rule_id == "base-image-amd64-only" and (f.location.path, f.location.line) in superseded_images)
     ]
     merged = sorted([*kept, *ctx.findings], key=Finding.sort_key)
     return replace(report, findings=tuple(merged))
+
+
+_IMAGE_RULES = {
+    ImageVerdict.NO_ARM64: "image-no-arm64",
+    ImageVerdict.MISLABELLED: "image-arm64-mislabelled",
+    ImageVerdict.MULTI_ARCH: "image-arm64-ready",
+    ImageVerdict.UNKNOWN: "image-not-checked",
+}
+
+
+def _images(report: Report) -> dict[str, list[Component]]:
+    """Literal image references (Dockerfile bases, task definitions, manifests) by reference."""
+    found: dict[str, list[Component]] = defaultdict(list)
+    for component in report.components:
+        if component.kind is not ComponentKind.CONTAINER_IMAGE:
+            continue
+        image = component.get("image")
+        if isinstance(image, str) and "$" not in image and image != "scratch":
+            found[image].append(component)
+    return found
+
+
+def check_images(
+    ctx: Context, report: Report, options: RegistryOptions, fetcher: Fetcher | None
+) -> set[tuple[str, int]]:
+    """Image verdicts; returns the places whose knowledge-base finding they supersede."""
+    images = _images(report)
+    if not images:
+        return set()
+    results: dict[str, ImageReport] = {}
+    if fetcher is not None:
+        client = RegistryClient(fetcher)
+        with ThreadPoolExecutor(max_workers=options.workers) as pool:
+            results = dict(zip(images, pool.map(client.inspect, images), strict=True))
+    superseded: set[tuple[str, int]] = set()
+    for reference, components in sorted(images.items()):
+        result = results.get(reference) or ImageReport(reference, ImageVerdict.UNKNOWN, (), "offline")
+        if result.verdict is ImageVerdict.UNKNOWN:
+            components = components[:1]  # one note per image, not per line that names it
+        for component in components:
+            platforms = ", ".join(result.platforms) or "none listed"
+            if result.verdict is ImageVerdict.UNKNOWN:
+                message = f"{reference}: could not check the registry ({result.detail})"
+            else:
+                message = f"{reference}: {result.verdict.value} (platforms: {platforms})"
+                if result.detail:
+                    message += f"; {result.detail}"
+                message += " [registry verdict]"
+                superseded.add((component.location.path, component.location.line))
+            ctx.emit(_IMAGE_RULES[result.verdict], component.location, message, subject=reference)
+    return superseded
 
 
 def _emit(ctx: Context, dep: Component, verdict: PackageVerdict) -> None:
