@@ -16,10 +16,13 @@ import shutil
 import socket
 import subprocess
 import tarfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -192,3 +195,56 @@ def test_scan_supersedes_knowledge_with_registry(registry: str, tmp_path: Path) 
     )
     rules = sorted((f.rule_id, f.location.line) for f in report.findings if f.rule_id.startswith("image-"))
     assert rules == [("image-arm64-ready", 2), ("image-no-arm64", 1)]
+
+
+class _TokenRegistry(BaseHTTPRequestHandler):
+    """A registry that demands an anonymous bearer token, like Docker Hub, GHCR and public ECR."""
+
+    port = 0
+    config = json.dumps({"architecture": "arm64", "os": "linux"}).encode()
+    manifest = json.dumps(
+        {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": {"digest": _digest(config), "size": len(config)}}
+    ).encode()
+    token_requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/token"):
+            type(self).token_requests.append(self.path)
+            self._send(200, json.dumps({"token": "t0ken"}).encode(), "application/json")
+        elif self.headers.get("Authorization") != "Bearer t0ken":
+            realm = f"http://127.0.0.1:{self.port}/token"
+            self.send_response(401)
+            self.send_header(
+                "WWW-Authenticate", f'Bearer realm="{realm}",service="test",scope="repository:team/app:pull"'
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/v2/team/app/manifests/1":
+            self._send(200, self.manifest, OCI_MANIFEST)
+        elif self.path == f"/v2/team/app/blobs/{_digest(self.config)}":
+            self._send(200, self.config, "application/octet-stream")
+        else:
+            self._send(404, b"", "text/plain")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_anonymous_token_flow(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TokenRegistry)
+    _TokenRegistry.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        report = RegistryClient(Fetcher(cache_dir=None)).inspect(f"127.0.0.1:{_TokenRegistry.port}/team/app:1")
+    finally:
+        server.shutdown()
+    assert (report.verdict, report.platforms) == (ImageVerdict.MULTI_ARCH, ("linux/arm64",))
+    assert _TokenRegistry.token_requests == ["/token?service=test&scope=repository%3Ateam%2Fapp%3Apull"]
