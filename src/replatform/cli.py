@@ -60,7 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
     )
-    registry = scan.add_argument_group("registries (asked by default; --offline makes no network call)")
+    _registry_arguments(scan)
+    scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    verify = commands.add_parser(
+        "verify",
+        help="resolve dependencies for linux/arm64 and check base images (build-first, no ARM machine)",
+        description="Resolve each Python requirements set for linux/aarch64 with uv (wheels only, never building "
+        "or running project code) next to an x86_64 control, check base images against their registries, and "
+        "check npm lockfiles for platform packages. Exit 1 when something does not install on arm64.",
+    )
+    verify.add_argument("path", help="repository root")
+    _registry_arguments(verify)
+    verify.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _registry_arguments(command: argparse.ArgumentParser) -> None:
+    registry = command.add_argument_group("registries (asked by default; --offline makes no network call)")
     registry.add_argument(
         "--offline",
         action="store_true",
@@ -74,8 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     registry.add_argument("--python", help="Python version to judge for (default: the project's)")
     registry.add_argument("--glibc", help="glibc level of the target (default: from the base image, else 2.26)")
-    scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    return parser
+
+
+def _registry_options(args: argparse.Namespace) -> RegistryOptions:
+    return RegistryOptions(
+        offline=args.offline,
+        refresh=args.refresh,
+        index_url=args.index_url,
+        find_links=tuple(args.find_links),
+        python=args.python,
+        glibc=args.glibc,
+    )
 
 
 def exit_code(report: Report, fail_on: str) -> int:
@@ -91,14 +117,7 @@ def _scan(args: argparse.Namespace) -> int:
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
     config = load_config(args.path)
-    registry = RegistryOptions(
-        offline=args.offline,
-        refresh=args.refresh,
-        index_url=args.index_url,
-        find_links=tuple(args.find_links),
-        python=args.python,
-        glibc=args.glibc,
-    )
+    registry = _registry_options(args)
     result = api.scan(
         args.path,
         exclude=args.exclude,
@@ -117,6 +136,16 @@ def _scan(args: argparse.Namespace) -> int:
     return exit_code(result, args.fail_on or config.fail_on)
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from replatform.verify.run import render_text, verify
+
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    report = verify(args.path, _registry_options(args))
+    sys.stdout.write(render_text(report))
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -124,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
+        if args.command == "verify":
+            return _verify(args)
         return _scan(args)
     except ReplatformError as exc:
         sys.stderr.write(f"replatform: {exc}\n")

@@ -293,7 +293,9 @@ def judge(
             chosen = Version(version)
         else:
             admitted = SpecifierSet(specifier or "")
-            candidates = [v for v in versions_of(files) if not v.is_prerelease and v in admitted]
+            # Like pip: the newest admitted release that has a file this Python may install.
+            usable = {p[1] for f in files if _python_ok(f, target) and (p := _parse(f.filename)) is not None}
+            candidates = [v for v in versions_of(files) if not v.is_prerelease and v in admitted and v in usable]
             chosen = candidates[-1] if candidates else None
     except (InvalidVersion, InvalidSpecifier):
         chosen = None

@@ -66,7 +66,7 @@ def _nearest(table: dict[str, str], directory: str) -> str | None:
         directory = directory.rpartition("/")[0]
 
 
-def _targets(report: Report, options: RegistryOptions) -> dict[str, Target]:
+def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, Target]:
     """One target per directory holding Python requirements."""
     pythons: dict[str, str] = {}
     libcs: dict[str, str] = {}
@@ -102,7 +102,7 @@ def _targets(report: Report, options: RegistryOptions) -> dict[str, Target]:
 _INDEX_OPTION = re.compile(r"^\s*(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)", re.MULTILINE)
 
 
-def _indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> tuple[str, tuple[str, ...]]:
+def indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> tuple[str, tuple[str, ...]]:
     """The index and extra indexes a requirements file names for itself (the command line wins)."""
     primary, extras = default, []
     source = ctx.read(path) if path.endswith((".txt", ".in")) else None
@@ -130,7 +130,7 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
         if c.kind is ComponentKind.PACKAGE_DEPENDENCY and c.get("ecosystem") == "pypi" and c.get("locked") is not True
     ]
     index_url = options.index_url or default_index_url()
-    targets = _targets(report, options)
+    targets = targets_by_directory(report, options)
     checked: dict[Component, PackageVerdict] = {}
     if deps and not options.offline and index_url:
         fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
@@ -138,7 +138,7 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
         jobs: dict[Key, list[Component]] = defaultdict(list)
         for dep in deps:
             version, specifier = dep.get("version"), dep.get("specifier")
-            primary, extras = _indexes(ctx, dep.location.path, index_url, options)
+            primary, extras = indexes(ctx, dep.location.path, index_url, options)
             key: Key = (
                 dep.name,
                 version if isinstance(version, str) else None,
