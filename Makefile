@@ -40,11 +40,17 @@ $(SARIF_SCHEMA):
 
 # Debian packages the tests start on 127.0.0.1 (the OCI registry); installed when missing.
 system-deps:
-	@command -v docker-registry >/dev/null || { \
+	@{ command -v docker-registry && command -v qemu-aarch64-static; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-registry >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-registry qemu-user-static >/dev/null; }
 
-pytest: setup system-deps $(SARIF_SCHEMA)
+# The arm64 Debian sysroot the emulation test imports from (built once from apt downloads, then cached).
+EMULATOR := tests/.cache/emulator
+$(EMULATOR)/.built: | setup
+	$(BIN)/python -m replatform.verify.emulate $(EMULATOR) python3-yaml libyaml-0-2 > /dev/null
+	touch $@
+
+pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built
 	$(BIN)/pytest
 
 test: lint typecheck pytest

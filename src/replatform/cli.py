@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         "check npm lockfiles for platform packages. Exit 1 when something does not install on arm64.",
     )
     verify.add_argument("path", help="repository root")
+    verify.add_argument(
+        "--emulate",
+        action="store_true",
+        help="also import every resolved module on emulated aarch64 (qemu user mode; builds an arm64 Debian "
+        "sysroot once from apt downloads)",
+    )
     _registry_arguments(verify)
     verify.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -141,7 +147,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    report = verify(args.path, _registry_options(args))
+    report = verify(args.path, _registry_options(args), emulate=args.emulate)
     sys.stdout.write(render_text(report))
     return EXIT_FINDINGS if report.failed else EXIT_OK
 

@@ -64,6 +64,7 @@ class PythonVerification:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (package, why)
     error: str = ""
     unverified: str = ""  # the network stopped the resolution: not a verdict either way
+    emulation: object = None  # emulate.ImportResult, or the reason emulation could not run
 
 
 def _compile(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from replatform import api
 from replatform.assess.context import Context
 from replatform.model import Component, ComponentKind, Finding, Report, Severity
 from replatform.registry.pypi import default_index_url
 from replatform.registry.stage import RegistryOptions, indexes, targets_by_directory
-from replatform.verify.python import PythonVerification, verify_requirements
+from replatform.registry.target import Target
+from replatform.verify.python import PythonVerification, uv_platform, verify_requirements
 
 
 @dataclass
@@ -26,7 +29,10 @@ class VerifyReport:
     @property
     def failed(self) -> bool:
         blockers = [f for f in self.findings("image-", "npm-no-arm64") if f.severity is Severity.BLOCKER]
-        return bool(blockers) or any(p.failures or p.error for p in self.python)
+        imports_failed = any(
+            any(e is not None for e in getattr(p.emulation, "results", {}).values()) for p in self.python
+        )
+        return bool(blockers) or imports_failed or any(p.failures or p.error for p in self.python)
 
 
 def _requirement_line(dep: Component) -> str:
@@ -37,7 +43,45 @@ def _requirement_line(dep: Component) -> str:
     return f"{text} ; {markers}" if isinstance(markers, str) else text
 
 
-def verify(root: str, options: RegistryOptions) -> VerifyReport:
+def _emulate(check: PythonVerification, options: RegistryOptions, index_url: str | None) -> None:
+    from replatform.verify import emulate
+
+    if not check.resolved:
+        check.emulation = "nothing resolved for arm64, so nothing to import"
+        return
+    python = check.target.python or emulate.SYSROOT_PYTHON
+    if ".".join(python.split(".")[:2]) != emulate.SYSROOT_PYTHON:
+        check.emulation = (
+            f"the emulator's sysroot has CPython {emulate.SYSROOT_PYTHON}; the target is {check.target.python}"
+        )
+        return
+    cache = options.cache_dir or Path(tempfile.gettempdir()) / "replatform"
+    try:
+        sysroot = emulate.build_sysroot(cache)
+        with tempfile.TemporaryDirectory(prefix="replatform-wheels-") as work:
+            target_dir = Path(work)
+            capped = Target(
+                check.target.python,
+                check.target.libc,
+                min(check.target.libc_version, emulate.SYSROOT_GLIBC, key=_glibc_key),
+            )
+            emulate.install_wheels(
+                [f"{name}=={version}" for name, version in check.resolved],
+                target_dir,
+                platform=uv_platform(capped),
+                index_url=index_url,
+                find_links=options.find_links,
+            )
+            check.emulation = emulate.import_modules(sysroot, [target_dir], emulate.top_level_modules(target_dir))
+    except emulate.EmulationError as exc:
+        check.emulation = str(exc)
+
+
+def _glibc_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def verify(root: str, options: RegistryOptions, *, emulate: bool = False) -> VerifyReport:
     """Everything ``scan`` does with the registries, plus arm64 resolution of each requirements file."""
     scan = api.scan(root, registry=options)
     result = VerifyReport(root, scan)
@@ -79,6 +123,8 @@ def verify(root: str, options: RegistryOptions) -> VerifyReport:
                 known_failures=known_by_file.get(path, {}),
             )
         )
+        if emulate:
+            _emulate(result.python[-1], options, primary or None)
     return result
 
 
@@ -104,6 +150,16 @@ def render_text(report: VerifyReport) -> str:
             out.append(f"  ERROR {check.error}")
         if check.unverified:
             out.append(f"  NOT VERIFIED {check.unverified}")
+        if isinstance(check.emulation, str):
+            out.append(f"  EMULATION not run: {check.emulation}")
+        elif check.emulation is not None:
+            results = getattr(check.emulation, "results", {})
+            failed = {m: e for m, e in results.items() if e is not None}
+            out.append(
+                f"  emulated aarch64 imports: {len(results) - len(failed)} of {len(results)} modules imported"
+                f" ({'; '.join(getattr(check.emulation, 'caveats', ()))})"
+            )
+            out.extend(f"  IMPORT FAILED {module}: {error}" for module, error in sorted(failed.items()))
     images = report.findings("image-")
     if images:
         out.append("")

@@ -1,0 +1,56 @@
+"""Imports on emulated aarch64 (qemu user mode) from an arm64 Debian sysroot — runs for real.
+
+`make test` builds the sysroot once into tests/.cache/emulator from Debian's
+arm64 packages (an install step, like pip install); the test itself makes no
+network call: the pure wheel comes from a local folder and the compiled module
+(PyYAML's C extension, `yaml._yaml`) from the arm64 python3-yaml package.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from replatform.verify import emulate
+
+ROOT = Path(__file__).resolve().parent.parent
+EMULATOR = ROOT / "tests" / ".cache" / "emulator"
+EXTRA = ("python3-yaml", "libyaml-0-2")
+
+
+@pytest.fixture(scope="module")
+def sysroot() -> Path:
+    key_dir = EMULATOR / "sysroot"
+    if not key_dir.exists():
+        pytest.fail("no arm64 sysroot: run `make test` (it builds tests/.cache/emulator once)")
+    return emulate.build_sysroot(EMULATOR, EXTRA)  # cached: no network when already built
+
+
+def _pure_wheel(folder: Path) -> None:
+    with zipfile.ZipFile(folder / "purepkg-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("purepkg/__init__.py", "import platform\nMACHINE = platform.machine()\n")
+        wheel.writestr("brokenpkg/__init__.py", "raise ImportError('needs libfoo.so.1')\n")
+        dist = "purepkg-1.0.dist-info"
+        wheel.writestr(f"{dist}/METADATA", "Metadata-Version: 2.1\nName: purepkg\nVersion: 1.0\n")
+        wheel.writestr(
+            f"{dist}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        wheel.writestr(f"{dist}/top_level.txt", "purepkg\nbrokenpkg\n")
+        wheel.writestr(f"{dist}/RECORD", "")
+
+
+def test_imports_pure_and_compiled_modules_on_aarch64(sysroot: Path, tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _pure_wheel(wheels)
+    target = tmp_path / "site"
+    emulate.install_wheels(
+        ["purepkg==1.0"], target, platform="aarch64-manylinux_2_36", index_url=None, find_links=(str(wheels),)
+    )
+    assert emulate.top_level_modules(target) == ["brokenpkg", "purepkg"]
+    dist_packages = sysroot / "usr" / "lib" / "python3" / "dist-packages"
+    result = emulate.import_modules(sysroot, [target, dist_packages], ["purepkg", "yaml._yaml", "brokenpkg"])
+    assert result.results == {"purepkg": None, "yaml._yaml": None, "brokenpkg": "ImportError: needs libfoo.so.1"}
+    assert "CPU model neoverse-n1 (Graviton2; no SVE)" in result.caveats
