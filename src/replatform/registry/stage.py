@@ -10,10 +10,12 @@ verdict is labelled as such.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from replatform.assess.context import Context
 from replatform.model import Component, ComponentKind, Finding, Report
@@ -113,6 +115,17 @@ def indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> 
             elif options.index_url is None:
                 primary = url
     return primary, tuple(extras)
+
+
+def _progress(futures: list[Future[Any]], label: str) -> None:
+    """A one-line progress counter on stderr while registry requests run (terminals only)."""
+    if not sys.stderr.isatty() or len(futures) < 5:
+        return
+    total = len(futures)
+    for done, _ in enumerate(as_completed(futures), start=1):
+        sys.stderr.write(f"\r{label}: {done}/{total}")
+        sys.stderr.flush()
+    sys.stderr.write("\r" + " " * (len(label) + 24) + "\r")
 
 
 def apply(root: str, report: Report, options: RegistryOptions) -> Report:
