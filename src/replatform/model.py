@@ -170,6 +170,38 @@ class Finding:
         return (-self.severity.rank, loc.path, loc.line, loc.column, self.rule_id, self.subject)
 
 
+@dataclass(frozen=True)
+class CostLine:
+    """What one component costs per month on one target, and how that number was made."""
+
+    component: str  # Component.id
+    name: str
+    target: str  # current | graviton | spot | graviton+spot
+    monthly: float | None  # None: depends on usage that is not known
+    formula: str  # the arithmetic, so a reviewer can redo it by hand
+    resource: str = ""  # what is priced on this target (m7g.large, Fargate ARM64, Lambda arm64)
+    estimate: bool = False  # True when a discount band (Spot) or a regional ratio is involved
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One component in one phase of the migration plan."""
+
+    component: str
+    name: str
+    kind: str
+    phase: int
+    readiness: str  # ready | needs work | blocked
+    risk: str  # low | medium | high
+    reasons: tuple[str, ...]
+    effort_hours: float
+    monthly_saving: float | None
+    target: str
+    spot: str = ""  # suitable | suitable with changes | unsuitable | n/a
+    spot_reasons: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, order=True)
 class ScanError:
     """A file we could not read at all (permissions, vanished, loops)."""

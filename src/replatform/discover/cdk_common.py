@@ -371,6 +371,9 @@ def emit(source: SourceFile, calls: list[tuple[Call, Location]], constants: dict
                 attributes.append(Attribute(canonical, value, found.location))
         if key.startswith(_LOAD_BALANCED):
             attributes.append(Attribute(v.LOAD_BALANCED, True, None))
+        task_ref = _lookup(props, "taskDefinition")
+        if task_ref is not None and isinstance(task_ref.value, Ref) and task_ref.value.dotted in by_variable:
+            attributes.append(Attribute(v.TASK_DEFINITION, by_variable[task_ref.value.dotted], task_ref.location))
         component = result.add(kind, name or call.assigned_to or key, location, attributes)
         if call.assigned_to:
             by_variable[call.assigned_to] = component.id

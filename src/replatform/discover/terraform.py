@@ -92,6 +92,9 @@ RESOURCES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "max_size": v.MAX_SIZE,
             "desired_capacity": v.DESIRED_COUNT,
             "mixed_instances_policy.launch_template.override.instance_type": v.INSTANCE_TYPE,
+            "launch_template.id": "launch_template",
+            "launch_template.name": "launch_template",
+            "launch_configuration": "launch_template",
         },
     ),
     "aws_eks_node_group": (
