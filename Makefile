@@ -20,7 +20,7 @@ $(BIN)/replatform: pyproject.toml
 setup: $(BIN)/replatform
 
 demo: setup
-	$(BIN)/replatform scan examples/aftersales-graph --fail-on never
+	$(BIN)/replatform assess examples/aftersales-graph --usage examples/aftersales-graph/usage.yaml --output-dir replatform-report --offline
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

@@ -79,6 +79,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _registry_arguments(verify)
     verify.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    assess = commands.add_parser(
+        "assess",
+        help="the main job: scan, price today vs Graviton/Spot, and write a phased migration plan",
+        description="Discovery, arm64 assessment, registry checks (unless --offline), cost per component from the "
+        "dated price snapshot, Spot suitability and a phased plan. Writes MIGRATION-PLAN.md, report.json and "
+        "findings.sarif into the output folder and prints a summary.",
+    )
+    assess.add_argument("path", help="repository root")
+    assess.add_argument("--output-dir", default="replatform-report", help="report folder (default: replatform-report)")
+    assess.add_argument("--region", default="us-east-1", help="AWS region to price (default: us-east-1)")
+    assess.add_argument("--usage", metavar="FILE", help="usage file (YAML): hours, tasks, Lambda traffic")
+    assess.add_argument(
+        "--target", choices=("graviton", "spot", "graviton+spot"), default="graviton", help="the plan's target"
+    )
+    assess.add_argument(
+        "--strategy", choices=("price_first", "performance_parity", "newest"), default="performance_parity"
+    )
+    assess.add_argument(
+        "--hourly-rate", type=float, default=100.0, help="engineering cost per hour for ROI (default 100)"
+    )
+    assess.add_argument("--prices-dir", help="folder of refreshed price snapshots (replatform prices refresh)")
+    _registry_arguments(assess)
+    assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    usage = commands.add_parser("usage", help="usage files for the cost model")
+    usage_commands = usage.add_subparsers(dest="usage_command", metavar="ACTION", parser_class=_Parser)
+    init = usage_commands.add_parser("init", help="write a usage-file skeleton listing every usage-based component")
+    init.add_argument("path", help="repository root")
+    init.add_argument("--output", "-o", default="replatform-usage.yaml")
+    init.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -142,6 +173,42 @@ def _scan(args: argparse.Namespace) -> int:
     return exit_code(result, args.fail_on or config.fail_on)
 
 
+def _assess(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from replatform.plan.run import assess_project, summary, write_folder
+
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    config = load_config(args.path)
+    assessment = assess_project(
+        args.path,
+        region=args.region,
+        usage_file=args.usage,
+        target=args.target,
+        hourly_rate=args.hourly_rate,
+        strategy=args.strategy,
+        registry=_registry_options(args),
+        prices_dir=Path(args.prices_dir) if args.prices_dir else None,
+    )
+    paths = write_folder(assessment, args.output_dir)
+    sys.stdout.write(summary(assessment, paths))
+    return exit_code(assessment.report, config.fail_on)
+
+
+def _usage(args: argparse.Namespace) -> int:
+    from replatform.price.usage import skeleton
+
+    if args.usage_command != "init":
+        raise UsageError("usage: replatform usage init PATH [--output FILE]")
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(skeleton(api.inventory(args.path)))
+    sys.stdout.write(f"wrote {args.output}\n")
+    return EXIT_OK
+
+
 def _verify(args: argparse.Namespace) -> int:
     from replatform.verify.run import render_text, verify
 
@@ -161,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "verify":
             return _verify(args)
+        if args.command == "assess":
+            return _assess(args)
+        if args.command == "usage":
+            return _usage(args)
         return _scan(args)
     except ReplatformError as exc:
         sys.stderr.write(f"replatform: {exc}\n")

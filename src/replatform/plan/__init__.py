@@ -1,0 +1,1 @@
+"""The migration plan: phases by risk and value, readiness from findings, effort, savings, ROI."""

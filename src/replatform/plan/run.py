@@ -1,0 +1,124 @@
+"""``replatform assess``: discovery + assessment + registries + cost + plan, written to a report folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from replatform import api
+from replatform.model import Report
+from replatform.plan.build import Plan, build_plan
+from replatform.plan.markdown import cost_to_dict, render
+from replatform.price.cost import cost_lines, totals
+from replatform.price.snapshot import Snapshot, load
+from replatform.price.usage import Usage, load_usage
+from replatform.registry.stage import RegistryOptions
+from replatform.report.json_report import report_to_dict
+from replatform.report.sarif import SarifReporter
+
+
+@dataclass
+class Assessment:
+    """Everything the main job produces."""
+
+    report: Report
+    plan: Plan
+    snapshot: Snapshot
+    usage: Usage
+
+    def to_dict(self) -> dict[str, object]:
+        data = report_to_dict(self.report)
+        data["costs"] = {
+            "region": self.snapshot.region,
+            "estimated_region": self.snapshot.estimated,
+            "snapshot_date": self.snapshot.data["snapshot_date"],
+            "totals": totals(self.plan.costs),
+            "lines": [cost_to_dict(line) for line in self.plan.costs],
+        }
+        data["plan"] = {
+            "target": self.plan.target,
+            "hourly_rate": self.plan.hourly_rate,
+            "effort_hours": self.plan.effort_hours,
+            "monthly_saving": self.plan.monthly_saving,
+            "annual_saving": self.plan.annual_saving,
+            "payback_months": self.plan.payback_months,
+            "items": [
+                {
+                    "component": i.component,
+                    "name": i.name,
+                    "kind": i.kind,
+                    "phase": i.phase,
+                    "readiness": i.readiness,
+                    "risk": i.risk,
+                    "reasons": list(i.reasons),
+                    "effort_hours": i.effort_hours,
+                    "monthly_saving": i.monthly_saving,
+                    "spot": i.spot,
+                    "spot_reasons": list(i.spot_reasons),
+                }
+                for i in self.plan.items
+            ],
+        }
+        return data
+
+
+def assess_project(
+    root: str,
+    *,
+    region: str = "us-east-1",
+    usage_file: str | None = None,
+    target: str = "graviton",
+    hourly_rate: float = 100.0,
+    strategy: str = "performance_parity",
+    registry: RegistryOptions | None = None,
+    prices_dir: Path | None = None,
+) -> Assessment:
+    report = api.scan(root, registry=registry)
+    snapshot = load(region, prices_dir)
+    usage = load_usage(usage_file)
+    costs = cost_lines(report, snapshot, usage, strategy)
+    plan = build_plan(root, report, costs, hourly_rate=hourly_rate, target=target)
+    return Assessment(report, plan, snapshot, usage)
+
+
+def write_folder(assessment: Assessment, folder: str) -> list[str]:
+    """MIGRATION-PLAN.md, report.json and findings.sarif; returns the paths written."""
+    os.makedirs(folder, exist_ok=True)
+    paths = [os.path.join(folder, name) for name in ("MIGRATION-PLAN.md", "report.json", "findings.sarif")]
+    with open(paths[0], "w", encoding="utf-8") as handle:
+        handle.write(render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage))
+    with open(paths[1], "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n")
+    with open(paths[2], "w", encoding="utf-8") as handle:
+        handle.write(SarifReporter().render(assessment.report))
+    return paths
+
+
+def summary(assessment: Assessment, paths: list[str]) -> str:
+    """The terminal summary: components, blockers, savings by target, phases."""
+    from replatform.plan.build import PHASES
+    from replatform.price.cost import TARGETS
+
+    report, plan = assessment.report, assessment.plan
+    monthly = totals(plan.costs)
+    blockers = sum(1 for f in report.findings if f.severity.value == "blocker")
+    lines = [
+        f"replatform assess {report.root}: {len(report.components)} components, {len(plan.items)} to move, {blockers} blocker(s)",
+        f"prices: {assessment.snapshot.describe()}",
+        "",
+        "monthly cost by target (priced components):",
+    ]
+    for target in TARGETS:
+        saving = monthly["current"] - monthly[target]
+        lines.append(f"  {target:<14} ${monthly[target]:>10,.2f}   saving ${saving:>9,.2f}/month")
+    lines.append("")
+    for phase in sorted({i.phase for i in plan.items}):
+        names = ", ".join(f"{i.name} ({i.readiness})" for i in plan.items if i.phase == phase)
+        lines.append(f"phase {phase} - {PHASES[phase]}: {names}")
+    lines.append("")
+    payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving yet"
+    lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
+    lines.append("wrote: " + ", ".join(paths))
+    return "\n".join(lines) + "\n"
