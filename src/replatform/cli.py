@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     _registry_arguments(assess)
     assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    prices = commands.add_parser("prices", help="price snapshots")
+    price_commands = prices.add_subparsers(dest="prices_command", metavar="ACTION", parser_class=_Parser)
+    refresh = price_commands.add_parser(
+        "refresh", help="write a new dated snapshot from the AWS Price List API (needs AWS credentials)"
+    )
+    refresh.add_argument("--region", default="us-east-1")
+    refresh.add_argument("--output-dir", default="replatform-prices", help="where to write <region>.json")
+    refresh.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
     usage = commands.add_parser("usage", help="usage files for the cost model")
     usage_commands = usage.add_subparsers(dest="usage_command", metavar="ACTION", parser_class=_Parser)
     init = usage_commands.add_parser("init", help="write a usage-file skeleton listing every usage-based component")
@@ -196,6 +205,20 @@ def _assess(args: argparse.Namespace) -> int:
     return exit_code(assessment.report, config.fail_on)
 
 
+def _prices(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from replatform.price.refresh import refresh
+
+    if args.prices_command != "refresh":
+        raise UsageError("usage: replatform prices refresh [--region R] [--output-dir DIR]")
+    path = refresh(args.region, Path(args.output_dir))
+    sys.stdout.write(
+        f"wrote {path}; use it with: replatform assess PATH --prices-dir {args.output_dir} --region {args.region}\n"
+    )
+    return EXIT_OK
+
+
 def _usage(args: argparse.Namespace) -> int:
     from replatform.price.usage import skeleton
 
@@ -232,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _assess(args)
         if args.command == "usage":
             return _usage(args)
+        if args.command == "prices":
+            return _prices(args)
         return _scan(args)
     except ReplatformError as exc:
         sys.stderr.write(f"replatform: {exc}\n")

@@ -1,0 +1,196 @@
+"""Prices, the cost model, Spot suitability and the plan, checked against the source documents' numbers."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from botocore.stub import Stubber
+
+from replatform import api
+from replatform.cli import main
+from replatform.plan.run import assess_project
+from replatform.price.cost import cost_lines, totals
+from replatform.price.mapping import graviton_type
+from replatform.price.refresh import FILTERS, families, refresh
+from replatform.price.snapshot import load
+from replatform.price.usage import Usage, load_usage
+
+from .conftest import EXAMPLES, ROOT
+
+SNAPSHOT = load("us-east-1")
+
+
+def _lines(example: str, usage: Usage | None = None) -> dict[tuple[str, str], float | None]:
+    report = api.scan(str(EXAMPLES / example))
+    return {(line.name, line.target): line.monthly for line in cost_lines(report, SNAPSHOT, usage or Usage())}
+
+
+def test_seed_000_api_service_fargate_costs() -> None:
+    lines = _lines("aftersales-graph")
+    assert lines["ApiService", "current"] == 72.08  # 2 vCPU, 4 GB, 24/7, x86
+    assert lines["ApiService", "graviton"] == 57.67  # ARM
+    assert lines["ProcessorTask", "current"] is None  # a batch task with no usage: never invented
+
+
+def test_seed_002_quotes_only_the_vcpu_price() -> None:
+    # The guide's "1 vCPU, 2 GB ... $0.04048/hr" row is the vCPU rate alone; with memory the hour costs more.
+    fargate = SNAPSHOT.data["fargate"]["x86_64"]
+    per_hour = 1 * fargate["vcpu_hour"] + 2 * fargate["gb_hour"]
+    assert round(per_hour, 5) == 0.04937
+    assert round(per_hour - 0.04048, 5) == 0.00889
+    assert round(per_hour * 730, 2) == 36.04  # vs the guide's ~$29.15
+
+
+def test_seed_001_t3_small_and_derived_savings() -> None:
+    assert SNAPSHOT.ec2("t3.small") == 0.0208  # the document's on-demand price
+    t3 = graviton_type("t3.small")
+    assert t3.target == "t4g.small"
+    assert round((SNAPSHOT.ec2("t3.small") - SNAPSHOT.ec2("t4g.small")) * 730, 2) == 2.92  # type: ignore[operator]
+    m5 = graviton_type("m5.large")
+    assert m5.target == "m7g.large"
+    lines = _lines("ec2-mnist")
+    assert (lines["TrainingInstance", "current"], lines["TrainingInstance", "graviton"]) == (70.08, 59.57)
+
+
+def test_mapping_strategies_and_unmapped_shapes() -> None:
+    assert graviton_type("m7i.xlarge").target == "m8g.xlarge"  # generation 7 -> Graviton4
+    assert graviton_type("c5.large", "price_first").target == "c6g.large"
+    assert graviton_type("m5d.2xlarge").target == "m7gd.2xlarge"
+    assert graviton_type("c5n.xlarge").target == "c7gn.xlarge"
+    no_twin = graviton_type("c5.9xlarge")
+    assert no_twin.target is None and "9xlarge" in no_twin.reason
+    assert graviton_type("p3.2xlarge").target is None
+
+
+def test_usage_file_prices_batch_tasks_and_lambdas(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text(
+        "components:\n  ProcessorTask:\n    hours_per_month: 100\n"
+        "  SplitterFunction:\n    requests_per_month: 1000000\n    avg_duration_ms: 1000\n"
+    )
+    lines = _lines("aftersales-graph", load_usage(str(usage)))
+    assert lines["ProcessorTask", "current"] == 91.44  # 100 h x (16 x 0.04048 + 60 x 0.004445)
+    # 1M x 1 s x 1 GB = 1,000,000 GB-s: x86 16.67 + 0.20 requests; arm64 13.33 + 0.20
+    assert (lines["SplitterFunction", "current"], lines["SplitterFunction", "graviton"]) == (16.87, 13.53)
+
+
+def test_bad_usage_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "usage.yaml").write_text("components:\n  X:\n    hourz: 3\n")
+    assert (
+        main(
+            [
+                "assess",
+                str(EXAMPLES / "ec2-mnist"),
+                "--usage",
+                str(tmp_path / "usage.yaml"),
+                "--output-dir",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 2
+    )
+    assert "unknown key(s) hourz" in capsys.readouterr().err
+
+
+def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
+    assessment = assess_project(str(EXAMPLES / "rem-transcription"))
+    worker = next(i for i in assessment.plan.items if i.name == "aws_ecs_service.worker")
+    assert worker.spot == "suitable"
+    assert worker.phase == 2
+    assert any("consumes a queue" in r for r in worker.spot_reasons)
+    assert any("stopTimeout 120 s fits" in r for r in worker.spot_reasons)
+    by_target = {line.target: line for line in assessment.plan.costs if line.name == "aws_ecs_service.worker"}
+    assert (
+        by_target["spot"].resource == "Fargate X86_64 Spot"
+        and by_target["graviton+spot"].resource == "Fargate ARM64 Spot"
+    )
+    asg = {line.target: line for line in assessment.plan.costs if line.name == "aws_autoscaling_group.ecs_worker"}
+    assert (asg["current"].resource, asg["graviton+spot"].resource) == ("t3.small", "t4g.small")
+    assert asg["current"].monthly is None and "depends on usage" in asg["current"].note  # scales from 0
+
+
+def test_aftersales_plan_orders_lambdas_first_and_api_last() -> None:
+    assessment = assess_project(
+        str(EXAMPLES / "aftersales-graph"), usage_file=str(EXAMPLES / "aftersales-graph" / "usage.yaml")
+    )
+    phases = {i.name: i.phase for i in assessment.plan.items}
+    assert phases == {
+        "SplitterFunction": 1,
+        "NotifierFunction": 1,
+        "ProcessorTask": 2,
+        "IngestionTask": 2,
+        "DeletionTask": 2,
+        "SplitTask": 2,
+        "ApiService": 3,
+    }
+    assert totals(assessment.plan.costs)["current"] == 254.08  # the case study says ~$252/month
+    assert assessment.plan.monthly_saving == 50.75
+    assert assessment.plan.payback_months == 39.4  # 20 h x $100 / $50.75
+
+
+@pytest.mark.parametrize("name", ["aftersales-graph", "ai-studio", "ec2-mnist", "porting-samples", "rem-transcription"])
+def test_golden_migration_plans(
+    name: str, tmp_path: Path, update_golden: bool, report_schema: dict[str, object]
+) -> None:
+    usage = EXAMPLES / name / "usage.yaml"
+    args = ["assess", str(EXAMPLES / name), "--output-dir", str(tmp_path), "--offline"]
+    if usage.exists():
+        args += ["--usage", str(usage)]
+    main(args)
+    data = json.loads((tmp_path / "report.json").read_text())
+    jsonschema.validate(data, report_schema)
+    plan = (tmp_path / "MIGRATION-PLAN.md").read_text()
+    golden = ROOT / "tests" / "golden" / f"{name}.MIGRATION-PLAN.md"
+    if update_golden:
+        golden.write_text(plan)
+    assert plan == golden.read_text(), f"plan for {name} changed; rerun with --update-golden and review"
+
+
+def test_usage_init_lists_usage_based_components(tmp_path: Path) -> None:
+    target = tmp_path / "usage.yaml"
+    assert main(["usage", "init", str(EXAMPLES / "aftersales-graph"), "-o", str(target)]) == 0
+    text = target.read_text()
+    assert '"lambda_function:src/infrastructure/pipeline/task.ts#SplitterFunction":' in text
+    assert '"ecs_task_definition:src/infrastructure/pipeline/task.ts#ProcessorTask":' in text
+    assert load_usage(str(target)).components  # the skeleton parses
+
+
+def _product(instance_type: str, usd: str) -> str:
+    return json.dumps(
+        {
+            "product": {"attributes": {"instanceType": instance_type, "regionCode": "eu-west-1"}},
+            "terms": {"OnDemand": {"T1": {"priceDimensions": {"D1": {"unit": "Hrs", "pricePerUnit": {"USD": usd}}}}}},
+        }
+    )
+
+
+def test_price_refresh_with_stubbed_price_list(tmp_path: Path, report_schema: dict[str, object]) -> None:
+    import boto3
+
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
+    filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": "eu-west-1"}]
+    filters += [{"Type": "TERM_MATCH", "Field": f, "Value": v} for f, v in FILTERS.items()]
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_products",
+            {"PriceList": [_product("m5.large", "0.1070000000"), _product("p3.2xlarge", "3.3")], "NextToken": "page2"},
+            {"ServiceCode": "AmazonEC2", "Filters": filters, "MaxResults": 100},
+        )
+        stub.add_response(
+            "get_products",
+            {"PriceList": [_product("m7g.large", "0.0910000000")]},
+            {"ServiceCode": "AmazonEC2", "Filters": filters, "MaxResults": 100, "NextToken": "page2"},
+        )
+        path = refresh("eu-west-1", tmp_path, client=client, today=datetime.date(2026, 11, 22))
+        stub.assert_no_pending_responses()
+    data = json.loads(path.read_text())
+    assert data["ec2"]["prices"] == {"m5.large": 0.107, "m7g.large": 0.091}  # p3 is not a mapped family
+    assert data["snapshot_date"] == "2026-11-22" and data["region"] == "eu-west-1"
+    snapshot = load("eu-west-1", tmp_path)
+    assert not snapshot.estimated and snapshot.ec2("m7g.large") == 0.091
+    assert load("eu-west-1").estimated  # without the refreshed file: us-east-1 figures, labelled
+    assert "m7g" in families() and "t3" in families()
