@@ -80,6 +80,7 @@ class Plan:
 
     items: list[PlanItem] = field(default_factory=list)
     costs: list[CostLine] = field(default_factory=list)
+    already_arm64: list[str] = field(default_factory=list)
     hourly_rate: float = 100.0
     target: str = "graviton"
 
@@ -195,6 +196,9 @@ def build_plan(
         ):
             continue
         task = _task_of(component, by_id)
+        if _on_arm64(component) or (task is not None and _on_arm64(task)):
+            plan.already_arm64.append(component.name)
+            continue
         spot = suitability(report, component, task, files)
         linked, scope = _linked_findings(root, report, component, task)
         blockers = [f for f in linked if f.severity is Severity.BLOCKER]
@@ -236,6 +240,20 @@ def build_plan(
         )
     plan.items.sort(key=lambda i: (i.phase, {"ready": 0, "needs work": 1, "blocked": 2}[i.readiness], i.name))
     return plan
+
+
+def _on_arm64(component: Component) -> bool:
+    arch = component.get("architecture")
+    if isinstance(arch, str) and arch.lower() in ("arm64", "arm_64", "aarch64"):
+        return True
+    for name in ("instance_type", "instance_types"):
+        value = component.get(name)
+        value = value[0] if isinstance(value, tuple) and value else value
+        if isinstance(value, str) and "." in value:
+            from replatform import knowledge
+
+            return value.removeprefix("ml.").split(".", 1)[0] in knowledge.instances().graviton_families
+    return False
 
 
 def _task_of(component: Component, by_id: dict[str, Component]) -> Component | None:

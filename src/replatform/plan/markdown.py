@@ -27,7 +27,8 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
         "",
         "## Summary",
         "",
-        f"- Components with compute to move: {len(plan.items)}",
+        f"- Components with compute to move: {len(plan.items)}"
+        + (f" (already on arm64: {', '.join(sorted(plan.already_arm64))})" if plan.already_arm64 else ""),
         f"- Blockers found: {sum(1 for f in report.findings if f.severity is Severity.BLOCKER)}; "
         f"warnings: {sum(1 for f in report.findings if f.severity is Severity.WARNING)}",
         f"- Priced monthly cost today: {_money(monthly['current'])} (components whose usage is known)",
