@@ -103,7 +103,7 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
         f"- Always-on components run {snapshot.hours} hours a month; desired counts are read from the IaC.",
         "- Run-on-demand tasks, Lambda traffic and scaled-to-zero capacity are priced only from the usage file"
         + (
-            f" ({usage.source})."
+            f" ({os.path.basename(usage.source)})."
             if usage.source
             else " (none given: those lines show unit prices and 'depends on usage')."
         ),
