@@ -188,9 +188,38 @@ def test_price_refresh_with_stubbed_price_list(tmp_path: Path, report_schema: di
         path = refresh("eu-west-1", tmp_path, client=client, today=datetime.date(2026, 11, 22))
         stub.assert_no_pending_responses()
     data = json.loads(path.read_text())
+    schema = json.loads((ROOT / "src/replatform/knowledge/schemas/prices.schema.json").read_text())
+    jsonschema.validate(data, schema)
     assert data["ec2"]["prices"] == {"m5.large": 0.107, "m7g.large": 0.091}  # p3 is not a mapped family
     assert data["snapshot_date"] == "2026-11-22" and data["region"] == "eu-west-1"
     snapshot = load("eu-west-1", tmp_path)
     assert not snapshot.estimated and snapshot.ec2("m7g.large") == 0.091
     assert load("eu-west-1").estimated  # without the refreshed file: us-east-1 figures, labelled
     assert "m7g" in families() and "t3" in families()
+
+
+def test_price_snapshots_match_their_schema(tmp_path: Path) -> None:
+    schema = json.loads((ROOT / "src/replatform/knowledge/schemas/prices.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for snapshot in (ROOT / "src/replatform/knowledge/prices").glob("*.json"):
+        jsonschema.validate(json.loads(snapshot.read_text()), schema)
+    broken = dict(SNAPSHOT.data, spot=dict(SNAPSHOT.data["spot"], kind="price"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)  # a Spot figure must stay labelled as an estimate
+
+
+def test_performance_factor_is_a_separate_labelled_scenario(tmp_path: Path) -> None:
+    main(
+        [
+            "assess",
+            str(EXAMPLES / "ec2-mnist"),
+            "--offline",
+            "--output-dir",
+            str(tmp_path),
+            "--performance-factor",
+            "1.25",
+        ]
+    )
+    plan = (tmp_path / "MIGRATION-PLAN.md").read_text()
+    assert "if arm64 does the same work 1.25x faster" in plan and "graviton $47.66" in plan  # 59.57 / 1.25
+    assert "saving $10.51 per month" in plan  # the price-only saving is unchanged (70.08 - 59.57)

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--hourly-rate", type=float, default=100.0, help="engineering cost per hour for ROI (default 100)"
     )
     assess.add_argument("--prices-dir", help="folder of refreshed price snapshots (replatform prices refresh)")
+    assess.add_argument(
+        "--performance-factor",
+        type=float,
+        help="your measured arm64 speed-up (1.2 = 20%% faster) for a separate, labelled scenario; savings never use it",
+    )
     _registry_arguments(assess)
     assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -199,6 +204,7 @@ def _assess(args: argparse.Namespace) -> int:
         strategy=args.strategy,
         registry=_registry_options(args),
         prices_dir=Path(args.prices_dir) if args.prices_dir else None,
+        performance_factor=args.performance_factor,
     )
     paths = write_folder(assessment, args.output_dir)
     sys.stdout.write(summary(assessment, paths))

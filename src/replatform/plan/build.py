@@ -81,6 +81,8 @@ class Plan:
     items: list[PlanItem] = field(default_factory=list)
     costs: list[CostLine] = field(default_factory=list)
     already_arm64: list[str] = field(default_factory=list)
+    #: A user-given speed-up of arm64 over x86 (1.2 = the same work in 1/1.2 of the time); an assumption, never a default.
+    performance_factor: float | None = None
     hourly_rate: float = 100.0
     target: str = "graviton"
 

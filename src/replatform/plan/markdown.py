@@ -51,6 +51,19 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
         out.append(f"| {target} | {_money(value)} | {_money(value * 12)} | {_money(monthly['current'] - value)} |")
     out += [
         "",
+        *(
+            [
+                "",
+                f"Performance-adjusted scenario (an assumption given with --performance-factor, not a measurement): if arm64 "
+                f"does the same work {plan.performance_factor:g}x faster, time-billed arm64 costs divide by {plan.performance_factor:g}: "
+                f"graviton {_money(round(monthly['graviton'] / plan.performance_factor, 2))}, "
+                f"graviton+spot {_money(round(monthly['graviton+spot'] / plan.performance_factor, 2))} per month. "
+                "The savings above do not include it.",
+            ]
+            if plan.performance_factor
+            else []
+        ),
+        "",
         "Spot figures use an assumed discount of "
         f"{snapshot.spot_discount:.0%} off on-demand (the band seen in practice is {spot_low:.0%}-{spot_high:.0%}): an estimate, not a price.",
         "",
@@ -108,6 +121,8 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
             else " (none given: those lines show unit prices and 'depends on usage')."
         ),
         "- Lambda free tier is not deducted (it is per account, shared by all functions).",
+        "- Fargate Spot on ARM64 is available for ECS only (platform version 1.4.0 or later); EKS on Fargate has neither ARM64 nor Spot.",
+        "- AWS Batch compute environments are not priced yet (their instances depend on the queue); they are planned, not costed.",
         "- Graviton sizes are the same size in the family the mapping picks; sizes without a same-size twin are not mapped.",
         f"- Effort heuristic: a base per kind, plus {PER_BLOCKER:g} h per blocker and {PER_WARNING:g} h per warning in the component's code.",
         "- Savings are price differences only. Performance claims are not counted:",

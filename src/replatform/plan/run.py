@@ -74,12 +74,14 @@ def assess_project(
     strategy: str = "performance_parity",
     registry: RegistryOptions | None = None,
     prices_dir: Path | None = None,
+    performance_factor: float | None = None,
 ) -> Assessment:
     report = api.scan(root, registry=registry)
     snapshot = load(region, prices_dir)
     usage = load_usage(usage_file)
     costs = cost_lines(report, snapshot, usage, strategy)
     plan = build_plan(root, report, costs, hourly_rate=hourly_rate, target=target)
+    plan.performance_factor = performance_factor
     return Assessment(report, plan, snapshot, usage)
 
 
