@@ -223,3 +223,22 @@ def test_performance_factor_is_a_separate_labelled_scenario(tmp_path: Path) -> N
     plan = (tmp_path / "MIGRATION-PLAN.md").read_text()
     assert "if arm64 does the same work 1.25x faster" in plan and "graviton $47.66" in plan  # 59.57 / 1.25
     assert "saving $10.51 per month" in plan  # the price-only saving is unchanged (70.08 - 59.57)
+
+
+def test_batch_compute_environment_priced_from_usage(tmp_path: Path) -> None:
+    (tmp_path / "batch.tf").write_text(
+        'resource "aws_batch_compute_environment" "ce" {\n  type = "MANAGED"\n'
+        '  compute_resources {\n    type = "EC2"\n    instance_type = ["c5.xlarge"]\n    max_vcpus = 64\n  }\n}\n'
+    )
+    (tmp_path / "usage.yaml").write_text(
+        "components:\n  aws_batch_compute_environment.ce:\n    instances: 2\n    hours_per_month: 100\n"
+    )
+    report = api.scan(str(tmp_path))
+    lines = {line.target: line for line in cost_lines(report, SNAPSHOT, load_usage(str(tmp_path / "usage.yaml")))}
+    assert (lines["current"].monthly, lines["current"].resource) == (34.0, "c5.xlarge")  # 2 x 100 h x $0.17
+    assert (lines["graviton"].monthly, lines["graviton"].resource) == (29.0, "c7g.xlarge")  # 2 x 100 h x $0.145
+    assert SNAPSHOT.ec2("c7g.xlarge") == 0.145  # seed 000 quotes $0.1445/hour for the c7g.xlarge build host
+    without = {line.target: line for line in cost_lines(report, SNAPSHOT, Usage())}
+    assert (
+        without["current"].monthly is None and "AWS Batch runs instances only while jobs run" in without["current"].note
+    )

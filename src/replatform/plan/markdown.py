@@ -122,7 +122,8 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
         ),
         "- Lambda free tier is not deducted (it is per account, shared by all functions).",
         "- Fargate Spot on ARM64 is available for ECS only (platform version 1.4.0 or later); EKS on Fargate has neither ARM64 nor Spot.",
-        "- AWS Batch compute environments are not priced yet (their instances depend on the queue); they are planned, not costed.",
+        "- AWS Batch compute environments are priced from the usage file (instances x hours) at their first instance type;"
+        " 'optimal' instance types cannot be priced.",
         "- Graviton sizes are the same size in the family the mapping picks; sizes without a same-size twin are not mapped.",
         f"- Effort heuristic: a base per kind, plus {PER_BLOCKER:g} h per blocker and {PER_WARNING:g} h per warning in the component's code.",
         "- Savings are price differences only. Performance claims are not counted:",

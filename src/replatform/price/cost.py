@@ -234,6 +234,16 @@ def cost_lines(
             )
         elif kind is ComponentKind.LAMBDA_FUNCTION:
             lines += _lambda_lines(component, usage, snapshot)
+        elif kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
+            instance_type = _instance_type(component, by_name)
+            if instance_type is None or "." not in instance_type:
+                lines.append(_unpriced(component, "instance types are 'optimal' or not literal: AWS Batch picks them"))
+                continue
+            instances = usage.get(component, "instances")
+            batch_hours = usage.get(component, "hours_per_month")
+            batch_count = instances if instances is not None and batch_hours is not None else None
+            why = "AWS Batch runs instances only while jobs run: give instances and hours_per_month in the usage file"
+            lines += _ec2_lines(component, instance_type, batch_count, batch_hours or 0.0, snapshot, strategy, why)
         elif kind in (ComponentKind.EC2_INSTANCE, ComponentKind.AUTOSCALING_GROUP, ComponentKind.EKS_NODE_GROUP):
             instance_type = _instance_type(component, by_name)
             if instance_type is None:
