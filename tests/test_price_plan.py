@@ -242,3 +242,24 @@ def test_batch_compute_environment_priced_from_usage(tmp_path: Path) -> None:
     assert (
         without["current"].monthly is None and "AWS Batch runs instances only while jobs run" in without["current"].note
     )
+
+
+def test_spot_signals_from_volumes_and_stateful_images(tmp_path: Path) -> None:
+    (tmp_path / "ecs.tf").write_text(
+        'resource "aws_ecs_task_definition" "db" {\n  cpu = 1024\n  memory = 2048\n'
+        '  container_definitions = jsonencode([{ name = "db", image = "postgres:16" }])\n}\n'
+        'resource "aws_ecs_task_definition" "cache" {\n  cpu = 256\n  memory = 512\n'
+        '  volume {\n    name = "data"\n    host_path = "/var/lib/cache"\n  }\n'
+        '  container_definitions = jsonencode([{ name = "c", image = "acme/cache:1", stopTimeout = 30 }])\n}\n'
+        'resource "aws_ecs_task_definition" "job" {\n  cpu = 256\n  memory = 512\n'
+        '  volume {\n    name = "shared"\n    efs_volume_configuration {\n      file_system_id = "fs-123"\n    }\n  }\n'
+        '  container_definitions = jsonencode([{ name = "j", image = "acme/job:1", stopTimeout = 60 }])\n}\n'
+    )
+    assessment = assess_project(str(tmp_path))
+    spot = {i.name: (i.spot, i.spot_reasons) for i in assessment.plan.items}
+    assert spot["aws_ecs_task_definition.db"][0] == "unsuitable"
+    assert "runs a stateful image (postgres:16)" in spot["aws_ecs_task_definition.db"][1][0]
+    assert spot["aws_ecs_task_definition.cache"][0] == "unsuitable"
+    assert "mounts a host path (/var/lib/cache)" in spot["aws_ecs_task_definition.cache"][1][0]
+    assert spot["aws_ecs_task_definition.job"][0] == "suitable"
+    assert any("EFS" in r for r in spot["aws_ecs_task_definition.job"][1])

@@ -38,6 +38,9 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "RequiresCompatibilities": v.COMPATIBILITIES,
             "RuntimePlatform.CpuArchitecture": v.ARCHITECTURE,
             "RuntimePlatform.OperatingSystemFamily": v.OS_FAMILY,
+            "Volumes.Host.SourcePath": "volume_host_path",
+            "Volumes.EFSVolumeConfiguration.FilesystemId": "volume_efs",
+            "Volumes.DockerVolumeConfiguration.Scope": "volume_docker_scope",
         },
     ),
     "AWS::ECS::Service": (

@@ -20,6 +20,11 @@ _TASK_FIELDS = {
     "runtimePlatform.operatingSystemFamily": v.OS_FAMILY,
     "networkMode": "network_mode",
 }
+_VOLUME_FIELDS = {
+    "host.sourcePath": "volume_host_path",
+    "efsVolumeConfiguration.fileSystemId": "volume_efs",
+    "dockerVolumeConfiguration.scope": "volume_docker_scope",
+}
 
 
 def parse(source: SourceFile) -> ParseResult:
@@ -53,6 +58,11 @@ def _task_definition(source: SourceFile, document: Node, result: ParseResult) ->
             value = node.literal()
             assert value is not None
             attributes.append(Attribute(canonical, value, node.location))
+    for volume in (document.get("volumes") or Node([], document.location)).elements():
+        for path, canonical in _VOLUME_FIELDS.items():
+            node = volume.get(*path.split("."))
+            if node is not None and node.scalar is not None and all(a.name != canonical for a in attributes):
+                attributes.append(Attribute(canonical, node.scalar, node.location))
     name = (family.text() if family is not None else None) or source.name
     component = result.add(ComponentKind.ECS_TASK_DEFINITION, name, document.location, attributes)
     for container in (document.get("containerDefinitions") or Node([], document.location)).elements():

@@ -50,6 +50,9 @@ RESOURCES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "requires_compatibilities": v.COMPATIBILITIES,
             "runtime_platform.cpu_architecture": v.ARCHITECTURE,
             "runtime_platform.operating_system_family": v.OS_FAMILY,
+            "volume.host_path": "volume_host_path",
+            "volume.efs_volume_configuration.file_system_id": "volume_efs",
+            "volume.docker_volume_configuration.scope": "volume_docker_scope",
         },
     ),
     "aws_ecs_service": (

@@ -99,6 +99,15 @@ def suitability(
         reasons.append(f"already uses {capacity}")
     if isinstance(desired, Unknown):
         changes.append("desired count is not a literal: check the scaling policy keeps work retryable")
+    volume_owner = task or component
+    host_path = volume_owner.get("volume_host_path")
+    if host_path is not None:
+        blockers.append(f"mounts a host path ({host_path}): data on the instance is lost when Spot reclaims it")
+    scope = volume_owner.get("volume_docker_scope")
+    if isinstance(scope, str) and scope.lower() == "shared":
+        changes.append("uses a shared Docker volume: make sure nothing depends on it surviving an interruption")
+    if volume_owner.get("volume_efs") is not None:
+        reasons.append("keeps state on EFS, which survives an interruption")
     if blockers:
         return SpotVerdict("unsuitable", tuple(blockers + reasons))
     if not reasons:
