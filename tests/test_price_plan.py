@@ -263,3 +263,18 @@ def test_spot_signals_from_volumes_and_stateful_images(tmp_path: Path) -> None:
     assert "mounts a host path (/var/lib/cache)" in spot["aws_ecs_task_definition.cache"][1][0]
     assert spot["aws_ecs_task_definition.job"][0] == "suitable"
     assert any("EFS" in r for r in spot["aws_ecs_task_definition.job"][1])
+
+
+def test_govcloud_snapshot_prices_graviton2_with_price_first(tmp_path: Path) -> None:
+    gov = load("us-gov-west-1")
+    assert not gov.estimated and gov.ec2("m5.large") == 0.121 and gov.ec2("m6g.large") == 0.0968
+    assert gov.ec2("m7g.large") is None  # Graviton3 is not in this GovCloud table
+    report = api.scan(str(EXAMPLES / "ec2-mnist"))
+    lines = {line.target: line for line in cost_lines(report, gov, Usage(), "price_first")}
+    assert (lines["current"].monthly, lines["graviton"].monthly, lines["graviton"].resource) == (
+        88.33,
+        70.66,
+        "m6g.large",
+    )
+    parity = {line.target: line for line in cost_lines(report, gov, Usage())}
+    assert parity["graviton"].monthly is None and "no price for m7g.large" in parity["graviton"].note
