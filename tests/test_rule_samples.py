@@ -35,6 +35,7 @@ NO_SAMPLE = {
     "image-arm64-mislabelled",
     "image-arm64-ready",
     "image-not-checked",
+    "npm-arm64-install",
 }
 
 Annotation = tuple[str, int, str, str]  # path, line the finding must (not) be on, kind, rule

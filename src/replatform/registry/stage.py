@@ -20,6 +20,7 @@ from typing import Any
 from replatform.assess.context import Context
 from replatform.model import Component, ComponentKind, Finding, Report
 from replatform.registry.http import Fetcher, default_cache_dir
+from replatform.registry.npm import inspect as npm_inspect
 from replatform.registry.oci import ImageReport, ImageVerdict, RegistryClient
 from replatform.registry.pypi import PackageVerdict, Verdict, default_index_url, judge
 from replatform.registry.target import DEFAULT_GLIBC, Target, libc_of_image
@@ -47,6 +48,7 @@ class RegistryOptions:
     offline: bool = False
     refresh: bool = False
     index_url: str | None = None
+    npm_registry: str = "https://registry.npmjs.org"
     find_links: tuple[str, ...] = ()
     python: str | None = None
     glibc: str | None = None
@@ -137,6 +139,8 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
         else Fetcher(refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
     )
     superseded_images = check_images(ctx, report, options, image_fetcher)
+    if image_fetcher is not None:
+        check_npm(ctx, report, options, image_fetcher)
     deps = [
         c
         for c in report.components
@@ -253,6 +257,32 @@ def check_images(
                 superseded.add((component.location.path, component.location.line))
             ctx.emit(_IMAGE_RULES[result.verdict], component.location, message, subject=reference)
     return superseded
+
+
+def check_npm(ctx: Context, report: Report, options: RegistryOptions, fetcher: Fetcher) -> None:
+    """Registry verdicts for locked npm packages that run install scripts."""
+    deps = [
+        c
+        for c in report.components
+        if c.kind is ComponentKind.PACKAGE_DEPENDENCY
+        and c.get("ecosystem") == "npm"
+        and c.get("has_install_script") is True
+    ]
+    jobs = {(d.name, str(d.get("version"))): d for d in deps if isinstance(d.get("version"), str)}
+    if not jobs:
+        return
+    with ThreadPoolExecutor(max_workers=options.workers) as pool:
+        results = dict(
+            zip(jobs, pool.map(lambda key: npm_inspect(fetcher, options.npm_registry, *key), jobs), strict=True)
+        )
+    for key, dep in sorted(jobs.items()):
+        result = results[key]
+        ctx.emit(
+            "npm-arm64-install",
+            dep.location,
+            f"{result.name} {result.version}: {result.verdict.value} ({result.detail}) [npm registry]",
+            subject=result.name,
+        )
 
 
 def _emit(ctx: Context, dep: Component, verdict: PackageVerdict) -> None:
