@@ -54,7 +54,10 @@ def inspect(fetcher: Fetcher, registry: str, name: str, version: str, libc: str 
     ]
     if platform_packages:
         return NpmReport(
-            name, version, NpmVerdict.PREBUILT, f"published as the optional package {platform_packages[0]}"
+            name,
+            version,
+            NpmVerdict.PREBUILT,
+            f"published as the optional package(s) {', '.join(sorted(platform_packages))}",
         )
     scripts = data.get("scripts") or {}
     install = " ".join(str(scripts.get(k, "")) for k in ("preinstall", "install", "postinstall"))
