@@ -13,6 +13,7 @@ from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.assess.versions import is_older, lower_bound
 from replatform.model import Component, ComponentKind, Confidence
+from replatform.paths import directory_of, nearest
 
 _STATUS_RULES = {
     "unsupported": "dependency-unsupported-on-arm64",
@@ -29,28 +30,14 @@ def _text(component: Component, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _directory(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
-
-
 def _python_versions(ctx: Context) -> dict[str, str]:
     """Python version stated per directory (Dockerfile base, pins, requires-python)."""
     versions: dict[str, str] = {}
     for runtime in ctx.components(ComponentKind.RUNTIME):
         version = _text(runtime, "version")
         if _text(runtime, "language") == "python" and version:
-            versions.setdefault(_directory(runtime.location.path), version)
+            versions.setdefault(directory_of(runtime.location.path), version)
     return versions
-
-
-def _nearest(versions: dict[str, str], directory: str) -> str | None:
-    while True:
-        if directory in versions:
-            return versions[directory]
-        if not directory:
-            distinct = set(versions.values())
-            return distinct.pop() if len(distinct) == 1 else None
-        directory = directory.rpartition("/")[0]
 
 
 def _applies_on_target(dep: Component, python: str | None) -> bool:
@@ -89,10 +76,12 @@ def check_dependencies(ctx: Context) -> None:
         fact = facts.get(knowledge.package_key(ecosystem, dep.name))
         if fact is None:
             continue
-        if ecosystem == "pypi" and not _applies_on_target(dep, _nearest(pythons, _directory(dep.location.path))):
+        if ecosystem == "pypi" and not _applies_on_target(
+            dep, nearest(pythons, directory_of(dep.location.path), single_fallback=True)
+        ):
             continue  # its markers exclude linux/aarch64 with this project's Python: never installed there
         version, specifier = _text(dep, "version"), _text(dep, "specifier")
-        place = (_directory(dep.location.path), ecosystem, dep.name.lower())
+        place = (directory_of(dep.location.path), ecosystem, dep.name.lower())
         label = f"{dep.name} {version}" if version else dep.name
         references = tuple(r for r in (fact.details, fact.source) if r)
         if fact.status in _STATUS_RULES:

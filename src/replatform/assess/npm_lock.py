@@ -15,6 +15,7 @@ from replatform.assess.context import Context
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import JsonParseError, Node, load_json
 from replatform.model import ComponentKind, Location
+from replatform.paths import directory_of, nearest
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _libc_by_directory(ctx: Context) -> dict[str, str]:
         if isinstance(base, str):
             found = knowledge.libc_of_image(base)
             if found is not None:
-                libcs[stage.location.path.rpartition("/")[0]] = found[0]  # the last stage runs
+                libcs[directory_of(stage.location.path)] = found[0]  # the last stage runs
     return libcs
 
 
@@ -107,15 +108,7 @@ def check_npm_platform_packages(ctx: Context) -> None:
         source = ctx.read(path)
         if source is None:
             continue
-        directory = path.rpartition("/")[0]
-        libc = "glibc"
-        while True:
-            if directory in libcs:
-                libc = libcs[directory]
-                break
-            if not directory:
-                break
-            directory = directory.rpartition("/")[0]
+        libc = nearest(libcs, directory_of(path)) or "glibc"
         for missing in missing_arm64(source, libc):
             ctx.emit(
                 "npm-no-arm64-variant",

@@ -52,6 +52,15 @@ def _fargate_shape(task: Component) -> _Fargate | None:
     return _Fargate(cpu / 1024, memory / 1024, isinstance(arch, str) and arch.upper() == "ARM64")
 
 
+def _unknown_usage(component: Component, target: str, unit_price: str, resource: str, spot: bool, why: str) -> CostLine:
+    """A line with the unit price and what the missing number depends on (never an invented amount)."""
+    return CostLine(component.id, component.name, target, None, unit_price, resource, spot, f"depends on usage: {why}")
+
+
+def _spot_text(spot: bool, discount: float) -> str:
+    return f" x (1 - {discount:.0%} Spot discount)" if spot else ""
+
+
 def _fargate_lines(
     component: Component, shape: _Fargate, tasks: float | None, hours: float | None, snapshot: Snapshot, why: str
 ) -> list[CostLine]:
@@ -67,22 +76,11 @@ def _fargate_lines(
         shape_text = f"({shape.vcpu:g} vCPU x ${rate['vcpu_hour']} + {shape.gb:g} GB x ${rate['gb_hour']})"
         if tasks is None or hours is None:
             lines.append(
-                CostLine(
-                    component.id,
-                    component.name,
-                    target,
-                    None,
-                    f"${per_hour:.5f} per task-hour {shape_text}",
-                    resource,
-                    spot,
-                    f"depends on usage: {why}",
-                )
+                _unknown_usage(component, target, f"${per_hour:.5f} per task-hour {shape_text}", resource, spot, why)
             )
             continue
         monthly = tasks * hours * per_hour * ((1 - d) if spot else 1)
-        formula = f"{tasks:g} task(s) x {hours:g} h x {shape_text}" + (
-            f" x (1 - {d:.0%} Spot discount)" if spot else ""
-        )
+        formula = f"{tasks:g} task(s) x {hours:g} h x {shape_text}" + _spot_text(spot, d)
         lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, resource, spot))
     return lines
 
@@ -121,21 +119,10 @@ def _ec2_lines(
             )
             continue
         if count is None:
-            lines.append(
-                CostLine(
-                    component.id,
-                    component.name,
-                    target,
-                    None,
-                    f"${price} per hour ({chosen})",
-                    chosen,
-                    spot,
-                    f"depends on usage: {why}",
-                )
-            )
+            lines.append(_unknown_usage(component, target, f"${price} per hour ({chosen})", chosen, spot, why))
             continue
         monthly = count * hours * price * ((1 - d) if spot else 1)
-        formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + (f" x (1 - {d:.0%} Spot discount)" if spot else "")
+        formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + _spot_text(spot, d)
         lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, chosen, spot))
     return lines
 

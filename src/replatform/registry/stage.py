@@ -19,6 +19,7 @@ from typing import Any
 
 from replatform.assess.context import Context
 from replatform.model import Component, ComponentKind, Finding, Report
+from replatform.paths import directory_of, nearest
 from replatform.registry.http import Fetcher, default_cache_dir
 from replatform.registry.npm import inspect as npm_inspect
 from replatform.registry.oci import ImageReport, ImageVerdict, RegistryClient
@@ -57,25 +58,12 @@ class RegistryOptions:
     timeout: float = 10.0
 
 
-def _directory(path: str) -> str:
-    return path.rpartition("/")[0]
-
-
-def _nearest(table: dict[str, str], directory: str) -> str | None:
-    while True:
-        if directory in table:
-            return table[directory]
-        if not directory:
-            return None
-        directory = directory.rpartition("/")[0]
-
-
 def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, Target]:
     """One target per directory holding Python requirements."""
     pythons: dict[str, str] = {}
     libcs: dict[str, str] = {}
     for component in report.components:
-        directory = _directory(component.location.path)
+        directory = directory_of(component.location.path)
         if component.kind is ComponentKind.RUNTIME and component.get("language") == "python":
             version = component.get("version")
             if isinstance(version, str):
@@ -88,11 +76,11 @@ def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, 
     for component in report.components:
         if component.kind is not ComponentKind.PACKAGE_DEPENDENCY or component.get("ecosystem") != "pypi":
             continue
-        directory = _directory(component.location.path)
+        directory = directory_of(component.location.path)
         if directory in targets:
             continue
-        python = options.python or _nearest(pythons, directory)
-        image = _nearest(libcs, directory)
+        python = options.python or nearest(pythons, directory)
+        image = nearest(libcs, directory)
         if options.glibc:
             targets[directory] = Target(python, "glibc", options.glibc, origin="configured glibc")
         elif image is not None:
@@ -160,7 +148,7 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
                 dep.name,
                 version if isinstance(version, str) else None,
                 specifier if isinstance(specifier, str) and not isinstance(version, str) else None,
-                targets[_directory(dep.location.path)],
+                targets[directory_of(dep.location.path)],
                 primary,
                 extras,
             )

@@ -177,6 +177,19 @@ def verify(root: str, options: RegistryOptions, *, emulate: bool = False) -> Ver
     return result
 
 
+def _emulation_lines(emulation: object, title: str, noun: str, failure: str) -> list[str]:
+    """The lines for one emulated run: the count, the caveats, then each failure."""
+    if isinstance(emulation, str):
+        return [f"  EMULATION not run: {emulation}"]
+    if emulation is None:
+        return []
+    results: dict[str, str | None] = getattr(emulation, "results", {})
+    failed = {m: e for m, e in results.items() if e is not None}
+    caveats = "; ".join(getattr(emulation, "caveats", ()))
+    lines = [f"  {title}: {len(results) - len(failed)} of {len(results)} {noun} ({caveats})"]
+    return lines + [f"  {failure} {module}: {error}" for module, error in sorted(failed.items())]
+
+
 def render_text(report: VerifyReport) -> str:
     """The terminal view of a verification."""
     fixes = {
@@ -199,29 +212,11 @@ def render_text(report: VerifyReport) -> str:
             out.append(f"  ERROR {check.error}")
         if check.unverified:
             out.append(f"  NOT VERIFIED {check.unverified}")
-        if isinstance(check.emulation, str):
-            out.append(f"  EMULATION not run: {check.emulation}")
-        elif check.emulation is not None:
-            results = getattr(check.emulation, "results", {})
-            failed = {m: e for m, e in results.items() if e is not None}
-            out.append(
-                f"  emulated aarch64 imports: {len(results) - len(failed)} of {len(results)} modules imported"
-                f" ({'; '.join(getattr(check.emulation, 'caveats', ()))})"
-            )
-            out.extend(f"  IMPORT FAILED {module}: {error}" for module, error in sorted(failed.items()))
+        out += _emulation_lines(check.emulation, "emulated aarch64 imports", "modules imported", "IMPORT FAILED")
     for node_check in report.node:
         out.append("")
         out.append(f"Node  {node_check.source}  (arm64 Node.js {node_check.node_major} under emulation)")
-        if isinstance(node_check.emulation, str):
-            out.append(f"  EMULATION not run: {node_check.emulation}")
-        elif node_check.emulation is not None:
-            results = getattr(node_check.emulation, "results", {})
-            failed = {m: e for m, e in results.items() if e is not None}
-            out.append(
-                f"  emulated arm64 require(): {len(results) - len(failed)} of {len(results)} packages loaded"
-                f" ({'; '.join(getattr(node_check.emulation, 'caveats', ()))})"
-            )
-            out.extend(f"  REQUIRE FAILED {module}: {error}" for module, error in sorted(failed.items()))
+        out += _emulation_lines(node_check.emulation, "emulated arm64 require()", "packages loaded", "REQUIRE FAILED")
     images = report.findings("image-")
     if images:
         out.append("")
