@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     scan = commands.add_parser(
         "scan",
-        help="inventory compute and software in a repository",
+        help="inventory compute and software and assess arm64 readiness (with registry checks)",
         description="Discover Lambda, ECS, EC2, EKS, Batch and SageMaker compute, container images, "
         "dependencies, runtimes and native code. Never runs code from the repository, never uses the network.",
     )
