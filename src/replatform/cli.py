@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scan",
         help="inventory compute and software and assess arm64 readiness (with registry checks)",
         description="Discover Lambda, ECS, EC2, EKS, Batch and SageMaker compute, container images, "
-        "dependencies, runtimes and native code. Never runs code from the repository, never uses the network.",
+        "dependencies, runtimes and native code; report every arm64 blocker with its fix; ask the package "
+        "indexes and container registries (unless --offline). Never runs code from the repository.",
     )
     scan.add_argument("path", help="repository root to scan")
     scan.add_argument("--format", default="text", help="output format: text (default), json, sarif or csv")
