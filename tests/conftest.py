@@ -37,18 +37,22 @@ def report_schema() -> dict[str, object]:
 ScanFiles = Callable[[dict[str, str | bytes]], Report]
 
 
+def _write(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
 @pytest.fixture
 def scan_files(tmp_path: Path) -> ScanFiles:
     """Write files under a fresh root and inventory it (discovery only)."""
 
     def run(files: dict[str, str | bytes]) -> Report:
-        for name, content in files.items():
-            path = tmp_path / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
+        _write(tmp_path, files)
         return api.inventory(str(tmp_path))
 
     return run
@@ -59,13 +63,7 @@ def assess_files(tmp_path: Path) -> ScanFiles:
     """Write files under a fresh root, then discover and assess it."""
 
     def run(files: dict[str, str | bytes]) -> Report:
-        for name, content in files.items():
-            path = tmp_path / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
+        _write(tmp_path, files)
         return api.scan(str(tmp_path))
 
     return run

@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from replatform.registry.http import Fetcher
 from replatform.registry.npm import NpmVerdict, inspect
+
+from .http_server import serve
 
 RECORDED = Path(__file__).resolve().parent / "data" / "npm"
 
@@ -55,42 +55,23 @@ TARBALLS = {
 }
 
 
-class _Registry(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body: bytes | None = None
-        if self.path in TARBALLS:
-            body, kind = TARBALLS[self.path], "application/octet-stream"
-        elif self.path in DOCUMENTS:
-            body, kind = json.dumps(DOCUMENTS[self.path]).encode(), "application/json"
-        else:
-            recorded = RECORDED / f"{self.path.strip('/').replace('/', '-')}.json"
-            if recorded.exists():
-                body, kind = recorded.read_bytes(), "application/json"
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def _route(path: str) -> tuple[bytes, str] | None:
+    if path in TARBALLS:
+        return TARBALLS[path], "application/octet-stream"
+    if path in DOCUMENTS:
+        return json.dumps(DOCUMENTS[path]).encode(), "application/json"
+    recorded = RECORDED / f"{path.strip('/').replace('/', '-')}.json"
+    return (recorded.read_bytes(), "application/json") if recorded.exists() else None
 
 
 @pytest.fixture(scope="module")
 def registry() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    for document in DOCUMENTS.values():
-        dist = document["dist"]
-        assert isinstance(dist, dict)
-        dist["tarball"] = base + str(dist["tarball"])
-    yield base
-    server.shutdown()
+    with serve(_route) as base:
+        for document in DOCUMENTS.values():
+            dist = document["dist"]
+            assert isinstance(dist, dict)
+            dist["tarball"] = base + str(dist["tarball"])
+        yield base
 
 
 @pytest.mark.parametrize(

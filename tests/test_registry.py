@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -18,44 +15,31 @@ from replatform.registry.pypi import Verdict, judge
 from replatform.registry.stage import RegistryOptions
 from replatform.registry.target import Target, libc_of_image
 
+from .http_server import serve
+
 RECORDED = Path(__file__).resolve().parent / "data" / "pypi"
 
 
-class _Index(BaseHTTPRequestHandler):
-    html_projects: ClassVar[set[str]] = {"requests"}  # served as PEP 503 HTML to test the fallback
-    hits: ClassVar[list[str]] = []
+HTML_PROJECTS = {"requests"}  # served as PEP 503 HTML to test the fallback
+HITS: list[str] = []
 
-    def do_GET(self) -> None:
-        type(self).hits.append(self.path)
-        parts = [p for p in self.path.split("/") if p]
-        if len(parts) != 2 or parts[0] != "simple" or not (RECORDED / f"{parts[1]}.json").exists():
-            self.send_error(404)
-            return
-        data = json.loads((RECORDED / f"{parts[1]}.json").read_text())
-        if parts[1] in self.html_projects:
-            links = "".join(f'<a href="/files/{f["filename"]}">{f["filename"]}</a>\n' for f in data["files"])
-            body = f"<html><body>{links}</body></html>".encode()
-            content_type = "text/html"
-        else:
-            body = json.dumps(data).encode()
-            content_type = "application/vnd.pypi.simple.v1+json"
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def _route(path: str) -> tuple[bytes, str] | None:
+    HITS.append(path)
+    parts = [p for p in path.split("/") if p]
+    if len(parts) != 2 or parts[0] != "simple" or not (RECORDED / f"{parts[1]}.json").exists():
+        return None
+    data = json.loads((RECORDED / f"{parts[1]}.json").read_text())
+    if parts[1] in HTML_PROJECTS:
+        links = "".join(f'<a href="/files/{f["filename"]}">{f["filename"]}</a>\n' for f in data["files"])
+        return f"<html><body>{links}</body></html>".encode(), "text/html"
+    return json.dumps(data).encode(), "application/vnd.pypi.simple.v1+json"
 
 
 @pytest.fixture(scope="module")
 def index_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Index)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/simple"
-    server.shutdown()
+    with serve(_route) as base:
+        yield f"{base}/simple"
 
 
 PY38 = Target(python="3.8", libc="glibc", libc_version="2.26")
@@ -91,15 +75,15 @@ def test_glibc_level_changes_the_verdict(index_url: str, tmp_path: Path) -> None
 
 
 def test_cache_and_offline(index_url: str, tmp_path: Path) -> None:
-    _Index.hits.clear()
+    HITS.clear()
     online = Fetcher(cache_dir=tmp_path)
     judge("numpy", "1.19.0", None, PY38, online, index_url)
     judge("numpy", "1.18.5", None, PY38, online, index_url)
-    assert len(_Index.hits) == 1  # the second answer came from the cache
+    assert len(HITS) == 1  # the second answer came from the cache
     offline = Fetcher(offline=True, cache_dir=tmp_path / "empty")
     result = judge("numpy", "1.19.0", None, PY38, offline, index_url)
     assert result.verdict is Verdict.UNKNOWN and "offline" in result.detail
-    assert offline.requests == 0 and len(_Index.hits) == 1
+    assert offline.requests == 0 and len(HITS) == 1
 
 
 def test_file_index_and_find_links(tmp_path: Path) -> None:
