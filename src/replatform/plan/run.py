@@ -88,13 +88,16 @@ def assess_project(
 def write_folder(assessment: Assessment, folder: str) -> list[str]:
     """MIGRATION-PLAN.md, report.json and findings.sarif; returns the paths written."""
     os.makedirs(folder, exist_ok=True)
-    paths = [os.path.join(folder, name) for name in ("MIGRATION-PLAN.md", "report.json", "findings.sarif")]
-    with open(paths[0], "w", encoding="utf-8") as handle:
-        handle.write(render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage))
-    with open(paths[1], "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n")
-    with open(paths[2], "w", encoding="utf-8") as handle:
-        handle.write(SarifReporter().render(assessment.report))
+    contents = {
+        "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage),
+        "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
+        "findings.sarif": SarifReporter().render(assessment.report),
+    }
+    paths = []
+    for name, text in contents.items():
+        paths.append(os.path.join(folder, name))
+        with open(paths[-1], "w", encoding="utf-8") as handle:
+            handle.write(text)
     return paths
 
 
