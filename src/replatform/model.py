@@ -136,11 +136,53 @@ class Component:
         return (loc.path, loc.line, loc.column, self.kind.value, self.name)
 
 
+class Applicability(StrEnum):
+    """How safe a fix is to apply without review (ruff's labels).
+
+    ``safe``: keeps behaviour on the target, applied by ``migrate --apply``;
+    ``unsafe``: correct in most cases but needs a human look, applied only with
+    ``--unsafe-fixes``; ``manual``: said in words (and edits shown, if any),
+    never applied.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the bytes ``[start_byte, end_byte)`` of ``path`` with ``replacement``.
+
+    A splice on the original bytes, never a re-serialisation: everything outside
+    the span (comments, quoting, indentation, line endings) survives. ``path``
+    is relative to the scan root. ``new_file`` marks an edit that creates
+    ``path`` (then both offsets are 0 and the file must not exist).
+    """
+
+    path: str
+    start_byte: int
+    end_byte: int
+    replacement: str
+    new_file: bool = False
+
+
 @dataclass(frozen=True)
 class Fix:
-    """What to do about a finding, in words (edits come with the rewrite stage)."""
+    """What to do about a finding: in words, and (when it can be done by a tool) as edits.
+
+    A finding's fix with no edits is advice; ``migrate`` turns fixes with edits
+    into diffs and applies them according to ``applicability``.
+    """
 
     description: str
+    edits: tuple[Edit, ...] = ()
+    applicability: Applicability = Applicability.MANUAL
+    #: The rule this fix serves and the Component.id it changes ("" when not tied to one).
+    rule_id: str = ""
+    component: str = ""
+    #: One sentence on why the fix has its applicability (shown beside the diff).
+    why: str = ""
 
 
 @dataclass(frozen=True)
