@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from replatform.model import AttributeValue, Component, ComponentKind, Report, Severity, Unknown
+from replatform.report import baseline as baseline_state
 
 _COLORS = {Severity.BLOCKER: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -70,7 +71,8 @@ class TextReporter:
                 if color:
                     label = f"{_COLORS[finding.severity]}{label}{_RESET}"
                 sure = "" if finding.confidence.value == "high" else f" ({finding.confidence.value} confidence)"
-                out.append(f"  {label} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
+                state = f" ({finding.baseline.value})" if finding.baseline is not None else ""
+                out.append(f"  {label}{state} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
                 if finding.fix is not None:
                     out.append(f"      fix: {finding.fix.description}")
         counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
@@ -79,6 +81,12 @@ class TextReporter:
             f"summary: {counts[Severity.BLOCKER]} blocker(s), {counts[Severity.WARNING]} warning(s), "
             f"{counts[Severity.INFO]} info"
         )
+        if report.baseline is not None:
+            numbers = baseline_state.counts(report)
+            out.append(
+                f"baseline {report.baseline.source}: {numbers['new']} new, {numbers['unchanged']} unchanged, "
+                f"{numbers['fixed']} fixed (--fail-on counts new findings only)"
+            )
         if report.errors:
             out.append("")
             out.append("errors")
