@@ -22,12 +22,23 @@ class Reporter(Protocol):
 
 
 def _builtin() -> dict[str, Reporter]:
+    from replatform.report.codeclimate import CodeClimateReporter
     from replatform.report.csv_report import CsvReporter
+    from replatform.report.html import HtmlReporter
     from replatform.report.json_report import JsonReporter
+    from replatform.report.markdown import MarkdownReporter
     from replatform.report.sarif import SarifReporter
     from replatform.report.text import TextReporter
 
-    return {"csv": CsvReporter(), "json": JsonReporter(), "sarif": SarifReporter(), "text": TextReporter()}
+    return {
+        "codeclimate": CodeClimateReporter(),
+        "csv": CsvReporter(),
+        "html": HtmlReporter(),
+        "json": JsonReporter(),
+        "markdown": MarkdownReporter(),
+        "sarif": SarifReporter(),
+        "text": TextReporter(),
+    }
 
 
 def available() -> dict[str, Reporter]:
