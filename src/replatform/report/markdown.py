@@ -162,7 +162,7 @@ def _table(report: Report, link_base: str) -> list[str]:
 
 
 def _fit(lines: list[str], omitted_what: str) -> str:
-    """Join ``lines``; past ``LIMIT``, cut at a line boundary and say how many lines were left out."""
+    """Join ``lines``; past ``LIMIT``, cut at a line boundary and say how many table rows were left out."""
     text = "\n".join(lines) + "\n"
     if len(text) <= LIMIT:
         return text
@@ -174,9 +174,9 @@ def _fit(lines: list[str], omitted_what: str) -> str:
             break
         kept.append(line)
         size += len(line) + 1
-    left_out = len(lines) - len(kept)
+    rows = sum(1 for line in lines[len(kept) :] if line.startswith("| "))
     note = (
-        f"\n_Truncated to stay under GitHub's comment limit: {left_out} more line(s) of {omitted_what} are not shown; "
+        f"\n_Truncated to stay under GitHub's comment limit: {rows} more {omitted_what} are not shown; "
         "the SARIF and HTML reports have everything._"
     )
     closing = "\n</details>" if any(line.startswith("<details>") for line in kept) else ""
@@ -187,4 +187,4 @@ def render(report: Report, assessment: Assessment | None = None, *, link_base: s
     """The whole summary, at most ``LIMIT`` characters."""
     lines = [*_head(report, assessment), *_blockers(report, link_base), *_next(report, path)]
     lines += _table(report, link_base)
-    return _fit(lines, "the findings table")
+    return _fit(lines, "finding(s)")
