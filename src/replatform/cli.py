@@ -310,7 +310,7 @@ def _check(args: argparse.Namespace) -> int:
     if baseline is not None:
         baseline = replace(baseline, fixed=tuple(f for f in baseline.fixed if f.location.path in wanted))
     result = replace(result, findings=kept, baseline=baseline)
-    sys.stdout.write(TextReporter().render(result, color=sys.stdout.isatty()) if kept else "")
+    sys.stdout.write(TextReporter(inventory=False).render(result, color=sys.stdout.isatty()) if kept else "")
     return exit_code(result, args.fail_on or config.fail_on)
 
 

@@ -51,12 +51,18 @@ def _line(component: Component) -> str:
 class TextReporter:
     """Human-readable; colour only when asked (the CLI asks when stdout is a TTY)."""
 
+    def __init__(self, *, inventory: bool = True) -> None:
+        #: False: findings and summary only (``replatform check``, where the inventory is noise).
+        self.inventory = inventory
+
     def render(self, report: Report, *, color: bool = False) -> str:
         out = [
             f"replatform scan of {report.root}: {report.files_scanned} files read, "
             f"{len(report.components)} components, {len(report.findings)} findings"
+            if self.inventory
+            else f"replatform check of {report.root}: {len(report.findings)} finding(s) in the files given"
         ]
-        for kind in ComponentKind:
+        for kind in ComponentKind if self.inventory else ():
             items = [c for c in report.components if c.kind is kind]
             if not items:
                 continue
