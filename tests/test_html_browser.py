@@ -116,12 +116,17 @@ def test_report_shows_report_json(browser: WebDriver, reports: dict[str, Path], 
         assert browser.find_element(By.ID, f"count-{severity}").text == str(count)
     assert browser.find_element(By.ID, "count-components").text == str(len(data["components"]))
     assert browser.find_element(By.ID, "count-plan-items").text == str(len(data["plan"]["items"]))
-    for target, value in data["costs"]["totals"].items():
-        assert _dollars(browser.find_element(By.ID, f"total-{target.replace('+', '-')}").text) == value
-    if data["costs"]["totals"]["current"]:
+    totals = data["costs"]["totals"]
+    if totals["current"]:
+        assert _dollars(browser.find_element(By.ID, "summary-current").text) == totals["current"]
+        for target, value in totals.items():
+            assert _dollars(browser.find_element(By.ID, f"total-{target.replace('+', '-')}").text) == value
         for target in ("graviton", "spot", "graviton+spot"):
             tile = browser.find_element(By.ID, f"summary-saving-{target.replace('+', '-')}").text
-            assert _dollars(tile) == round(data["costs"]["totals"]["current"] - data["costs"]["totals"][target], 2)
+            assert _dollars(tile) == round(totals["current"] - totals[target], 2)
+    else:  # nothing priced: said in words, not shown as $0.00
+        assert browser.find_element(By.ID, "summary-current").text == "not priced"
+        assert browser.find_element(By.ID, "costs-unknown").is_displayed()
 
     # one card per plan item, in plan order, with its readiness, effort and saving
     cards = browser.find_elements(By.CSS_SELECTOR, "article.card")

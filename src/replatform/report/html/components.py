@@ -110,8 +110,11 @@ def cards(report: Report, assessment: Assessment) -> str:
     by_id = {c.id: c for c in report.components}
     out = [
         '<section aria-labelledby="components-h"><h2 id="components-h">Components to move</h2>',
-        '<div class="cards">',
     ]
+    if not assessment.plan.items:
+        out += ["<p>No component with compute to move.</p>", "</section>"]
+        return "\n".join(out)
+    out.append('<div class="cards">')
     for n, item in enumerate(assessment.plan.items, start=1):
         ident = f"component-{n}"
         component = by_id.get(item.component)

@@ -69,7 +69,7 @@ def table(report: Report) -> str:
     out.append(f'<p id="findings-shown" aria-live="polite">{len(report.findings)} findings</p>')
     state_header = '<th scope="col" data-sort-type="text"><button type="button">baseline</button></th>'
     out.append(
-        '<table id="findings" class="findings"><caption>Findings, worst first; choose a column heading to sort'
+        '<div class="scroll"><table id="findings" class="findings"><caption>Findings, worst first; choose a column heading to sort'
         "</caption><thead><tr>"
         '<th scope="col" data-sort-type="number" aria-sort="descending"><button type="button">severity</button></th>'
         + (state_header if with_state else "")
@@ -81,7 +81,7 @@ def table(report: Report) -> str:
         "</tr></thead><tbody>"
     )
     out += [_row(f, with_state) for f in report.findings]
-    out += ["</tbody></table>", "</section>"]
+    out += ["</tbody></table></div>", "</section>"]
     return "\n".join(out)
 
 

@@ -35,10 +35,13 @@ def summary(report: Report, assessment: Assessment | None) -> str:
         plan = assessment.plan
         monthly = totals(plan.costs)
         tiles.insert(1, _tile("components to move", str(len(plan.items)), "count-plan-items"))
-        tiles.append(_tile("cost today / month", money(monthly["current"]), "summary-current"))
-        for target in TARGETS[1:]:
-            saving = round(monthly["current"] - monthly[target], 2)
-            tiles.append(_tile(f"saving on {target} / month", money(saving), f"summary-saving-{_slug(target)}"))
+        if monthly["current"]:
+            tiles.append(_tile("cost today / month", money(monthly["current"]), "summary-current"))
+            for target in TARGETS[1:]:
+                saving = round(monthly["current"] - monthly[target], 2)
+                tiles.append(_tile(f"saving on {target} / month", money(saving), f"summary-saving-{_slug(target)}"))
+        else:
+            tiles.append(_tile("cost today / month", "not priced", "summary-current"))
         tiles.append(_tile("effort", f"{plan.effort_hours:g} h", "summary-effort"))
         payback = f"{plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving"
         tiles.append(_tile(f"payback on {plan.target}", esc(payback), "summary-payback"))
@@ -77,13 +80,14 @@ def cost_chart(assessment: Assessment) -> str:
     monthly = totals(assessment.plan.costs)
     out = ['<section aria-labelledby="costs-h"><h2 id="costs-h">Cost per month: today and on each target</h2>']
     if monthly["current"] == 0:
-        out.append(
-            "<p>No component has a known cost yet: every cost line depends on usage "
-            "(<code>replatform usage init</code> writes a usage file to fill in).</p>"
-        )
-    else:
-        out.append(_bars(monthly))
+        out += [
+            '<p id="costs-unknown">No component has a known cost: there is no compute to price, or every cost line '
+            "depends on usage (<code>replatform usage init</code> writes a usage file to fill in).</p>",
+            "</section>",
+        ]
+        return "\n".join(out)
     out += [
+        _bars(monthly),
         '<table id="cost-totals"><caption>Monthly totals over the components whose usage is known</caption>',
         '<thead><tr><th scope="col">target</th><th scope="col" class="num">monthly</th>'
         '<th scope="col" class="num">annual</th><th scope="col" class="num">saving / month</th></tr></thead><tbody>',
