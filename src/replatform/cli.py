@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "assess",
         help="the main job: scan, price today vs Graviton/Spot, and write a phased migration plan",
         description="Discovery, arm64 assessment, registry checks (unless --offline), cost per component from the "
-        "dated price snapshot, Spot suitability and a phased plan. Writes MIGRATION-PLAN.md, report.json and "
+        "dated price snapshot, Spot suitability and a phased plan. Writes MIGRATION-PLAN.md, report.json, report.html and "
         "findings.sarif into the output folder and prints a summary.",
     )
     assess.add_argument("path", help="repository root")
