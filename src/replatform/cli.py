@@ -24,7 +24,7 @@ from replatform.report.markdown import MarkdownReporter
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
 #: Formats a scan can also write in the same run (``--<name>-output FILE``).
-BUILTIN_FORMATS = ("codeclimate", "csv", "html", "json", "markdown", "sarif", "text")
+BUILTIN_FORMATS = reporters.builtin_names()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to print: the text summary (default) or a Markdown PR summary; the folder is written either way",
     )
     _gate_arguments(assess)
-    assess.add_argument("--link-base", default="", metavar="URL", help=argparse.SUPPRESS)
+    assess.add_argument("--link-base", default="", metavar="URL", help="markdown: make file:line links under this URL")
     _registry_arguments(assess)
     assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 

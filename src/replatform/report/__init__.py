@@ -41,6 +41,11 @@ def _builtin() -> dict[str, Reporter]:
     }
 
 
+def builtin_names() -> tuple[str, ...]:
+    """The formats that ship with replatform (each can also be written with ``--<name>-output``)."""
+    return tuple(sorted(_builtin()))
+
+
 def available() -> dict[str, Reporter]:
     """Every reporter by name: built-ins, then plug-ins (which may not shadow them)."""
     reporters = _builtin()
