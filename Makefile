@@ -38,11 +38,20 @@ $(SARIF_SCHEMA):
 	echo "$(SARIF_SHA256)  tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet
 	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
-# Debian packages the tests start on 127.0.0.1 (the OCI registry); installed when missing.
+# Debian packages the tests start on 127.0.0.1 (the OCI registry), run (qemu) or drive (chromium for
+# report.html, through chromium-driver); installed when missing, with one apt-get update.
+SYSTEM_PACKAGES := docker-registry qemu-user-static chromium chromium-driver fonts-liberation
 system-deps:
-	@{ command -v docker-registry && command -v qemu-aarch64-static; } >/dev/null || { \
+	@{ command -v docker-registry && command -v qemu-aarch64-static && command -v chromium && command -v chromedriver; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-registry qemu-user-static >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
+
+# Wheels of replatform's dependencies (and its build backend), so the pre-commit test can pip-install the
+# hook from source with no network.
+WHEELS := tests/.cache/wheels
+$(WHEELS)/.downloaded: pyproject.toml | setup
+	$(BIN)/python -m pip download --quiet --dest $(WHEELS) . 'setuptools>=77'
+	touch $@
 
 # The arm64 Debian sysroot the emulation test imports from (built once from apt downloads, then cached).
 EMULATOR := tests/.cache/emulator
@@ -50,7 +59,7 @@ $(EMULATOR)/.built: | setup
 	$(BIN)/python -m replatform.verify.emulate $(EMULATOR) python3-yaml libyaml-0-2 > /dev/null
 	touch $@
 
-pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built
+pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.downloaded
 	$(BIN)/pytest
 
 test: lint typecheck pytest

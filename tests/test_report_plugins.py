@@ -28,5 +28,5 @@ def test_plugin_reporter_is_found_and_cannot_shadow_builtins(monkeypatch: pytest
     monkeypatch.setattr(reporters, "entry_points", lambda group: [_Entry("upper"), _Entry("json")])
     assert reporters.get("upper").render(Report(root="repo")) == "REPO"
     assert type(reporters.get("json")).__name__ == "JsonReporter"
-    with pytest.raises(ReportError, match="choose one of csv, json, sarif, text, upper"):
+    with pytest.raises(ReportError, match="choose one of codeclimate, csv, html, json, markdown, sarif, text, upper"):
         reporters.get("yaml")

@@ -52,3 +52,15 @@ def scan(
             registry = replace(registry, glibc=config.glibc)
         report = registry_stage.apply(root, report, registry)
     return report
+
+
+def compare_with_baseline(report: Report, baseline_file: str) -> Report:
+    """``report`` with each finding marked new or unchanged against ``baseline_file``, and what was fixed since.
+
+    The file is a previous report.json, a SARIF log of ours, or ``replatform
+    baseline write`` output; findings match by fingerprint (rule, path,
+    subject), so moved lines do not make a finding new.
+    """
+    from replatform.report import baseline
+
+    return baseline.compare(report, baseline.load(baseline_file), baseline_file)

@@ -18,9 +18,13 @@ from replatform.config import load_config
 from replatform.errors import ReplatformError, UsageError
 from replatform.model import Report, Severity
 from replatform.registry.stage import RegistryOptions
+from replatform.report.baseline import gated
+from replatform.report.markdown import MarkdownReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
+#: Formats a scan can also write in the same run (``--<name>-output FILE``).
+BUILTIN_FORMATS = reporters.builtin_names()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,21 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
         "indexes and container registries (unless --offline). Never runs code from the repository.",
     )
     scan.add_argument("path", help="repository root to scan")
-    scan.add_argument("--format", default="text", help="output format: text (default), json, sarif or csv")
+    scan.add_argument(
+        "--format",
+        default="text",
+        help="output format: text (default), json, sarif, csv, html, markdown (a PR summary) or codeclimate (GitLab)",
+    )
     scan.add_argument("--output", "-o", help="write the report to this file instead of standard output")
-    scan.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable"
-    )
-    scan.add_argument(
-        "--include", action="append", default=[], metavar="GLOB", help="scan only these paths; repeatable"
-    )
-    scan.add_argument("--no-gitignore", action="store_true", help="scan files that .gitignore excludes")
-    scan.add_argument(
-        "--fail-on",
-        choices=FAIL_ON,
-        default=None,
-        help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
-    )
+    _scope_arguments(scan)
+    _gate_arguments(scan)
+    _output_arguments(scan)
     _registry_arguments(scan)
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -85,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "assess",
         help="the main job: scan, price today vs Graviton/Spot, and write a phased migration plan",
         description="Discovery, arm64 assessment, registry checks (unless --offline), cost per component from the "
-        "dated price snapshot, Spot suitability and a phased plan. Writes MIGRATION-PLAN.md, report.json and "
+        "dated price snapshot, Spot suitability and a phased plan. Writes MIGRATION-PLAN.md, report.json, report.html and "
         "findings.sarif into the output folder and prints a summary.",
     )
     assess.add_argument("path", help="repository root")
@@ -107,8 +105,43 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="your measured arm64 speed-up (1.2 = 20%% faster) for a separate, labelled scenario; savings never use it",
     )
+    assess.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="what to print: the text summary (default) or a Markdown PR summary; the folder is written either way",
+    )
+    _gate_arguments(assess)
+    assess.add_argument("--link-base", default="", metavar="URL", help="markdown: make file:line links under this URL")
     _registry_arguments(assess)
     assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    baseline = commands.add_parser("baseline", help="baselines: gate CI on new findings only")
+    baseline_commands = baseline.add_subparsers(dest="baseline_command", metavar="ACTION", parser_class=_Parser)
+    write = baseline_commands.add_parser(
+        "write",
+        help="scan and record today's findings, so --baseline FILE fails only on new ones",
+        description="Scan PATH like `scan` does and write its findings (with their fingerprints: rule, path and "
+        "subject, never the line) to FILE. Commit it; later runs with --baseline FILE mark findings new, unchanged "
+        "or fixed, and --fail-on counts only the new ones.",
+    )
+    write.add_argument("path", help="repository root")
+    write.add_argument("--output", "-o", default="replatform-baseline.json", help="default: replatform-baseline.json")
+    _scope_arguments(write)
+    _registry_arguments(write)
+    write.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    check = commands.add_parser(
+        "check",
+        help="offline check of some files (the pre-commit hook): findings in FILES only",
+        description="Scan the repository at --root offline (links need the whole tree) and report only the findings "
+        "located in FILES, e.g. the IaC, Dockerfiles and manifests a commit changes. Exit 1 when one is at least "
+        "--fail-on (default blocker); with --baseline, only new findings count.",
+    )
+    check.add_argument("files", nargs="*", metavar="FILE", help="files to report on (relative to the current folder)")
+    check.add_argument("--root", default=".", help="repository root (default: the current folder)")
+    _gate_arguments(check)
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     prices = commands.add_parser("prices", help="price snapshots")
     price_commands = prices.add_subparsers(dest="prices_command", metavar="ACTION", parser_class=_Parser)
@@ -126,6 +159,43 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--output", "-o", default="replatform-usage.yaml")
     init.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def _scope_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="skip paths (gitignore syntax); repeatable"
+    )
+    command.add_argument(
+        "--include", action="append", default=[], metavar="GLOB", help="scan only these paths; repeatable"
+    )
+    command.add_argument("--no-gitignore", action="store_true", help="scan files that .gitignore excludes")
+
+
+def _gate_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
+    )
+    command.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="a previous report.json, SARIF or `baseline write` file: mark findings new/unchanged/fixed by "
+        "fingerprint; --fail-on then counts new findings only",
+    )
+
+
+def _output_arguments(command: argparse.ArgumentParser) -> None:
+    outputs = command.add_argument_group("more outputs from the same run")
+    for name in BUILTIN_FORMATS:
+        outputs.add_argument(f"--{name}-output", metavar="FILE", help=f"also write the {name} report to FILE")
+    outputs.add_argument(
+        "--link-base",
+        default="",
+        metavar="URL",
+        help="markdown: make file:line links under this URL (e.g. https://github.com/ORG/REPO/blob/SHA/)",
+    )
 
 
 def _registry_arguments(command: argparse.ArgumentParser) -> None:
@@ -157,15 +227,22 @@ def _registry_options(args: argparse.Namespace) -> RegistryOptions:
 
 
 def exit_code(report: Report, fail_on: str) -> int:
-    """1 when any finding is at least as severe as ``fail_on``."""
+    """1 when any finding is at least as severe as ``fail_on`` (only new findings count when there is a baseline)."""
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity(fail_on).rank
-    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in gated(report)) else EXIT_OK
+
+
+def _reporter(name: str, args: argparse.Namespace) -> reporters.Reporter:
+    """The reporter called ``name``, given the options of this run where it takes any."""
+    if name == "markdown":
+        return MarkdownReporter(link_base=args.link_base, path=args.path)
+    return reporters.get(name)
 
 
 def _scan(args: argparse.Namespace) -> int:
-    reporter = reporters.get(args.format)
+    reporter = _reporter(args.format, args)
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
     config = load_config(args.path)
@@ -178,6 +255,8 @@ def _scan(args: argparse.Namespace) -> int:
         config=config,
         registry=registry,
     )
+    if args.baseline:
+        result = api.compare_with_baseline(result, args.baseline)
     color = args.output is None and sys.stdout.isatty()
     rendered = reporter.render(result, color=color)
     if args.output:
@@ -185,6 +264,53 @@ def _scan(args: argparse.Namespace) -> int:
             handle.write(rendered)
     else:
         sys.stdout.write(rendered)
+    for name in BUILTIN_FORMATS:
+        extra = getattr(args, f"{name}_output")
+        if extra:
+            with open(extra, "w", encoding="utf-8") as handle:
+                handle.write(_reporter(name, args).render(result))
+    return exit_code(result, args.fail_on or config.fail_on)
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from replatform.report.baseline import render as render_baseline
+
+    if args.baseline_command != "write":
+        raise UsageError("usage: replatform baseline write PATH [-o FILE]")
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    result = api.scan(
+        args.path,
+        exclude=args.exclude,
+        include=args.include,
+        use_gitignore=not args.no_gitignore,
+        registry=_registry_options(args),
+    )
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(render_baseline(result))
+    sys.stdout.write(f"wrote {args.output}: {len(result.findings)} finding(s); use it with --baseline {args.output}\n")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from replatform.report.text import TextReporter
+
+    if not os.path.isdir(args.root):
+        raise UsageError(f"{args.root} is not a directory")
+    config = load_config(args.root)
+    result = api.scan(args.root, config=config, registry=RegistryOptions(offline=True))
+    if args.baseline:
+        result = api.compare_with_baseline(result, args.baseline)
+    root = os.path.abspath(args.root)
+    wanted = {os.path.relpath(os.path.abspath(f), root).replace(os.sep, "/") for f in args.files}
+    kept = tuple(f for f in result.findings if f.location.path in wanted)
+    baseline = result.baseline
+    if baseline is not None:
+        baseline = replace(baseline, fixed=tuple(f for f in baseline.fixed if f.location.path in wanted))
+    result = replace(result, findings=kept, baseline=baseline)
+    sys.stdout.write(TextReporter(inventory=False).render(result, color=sys.stdout.isatty()) if kept else "")
     return exit_code(result, args.fail_on or config.fail_on)
 
 
@@ -207,9 +333,16 @@ def _assess(args: argparse.Namespace) -> int:
         prices_dir=Path(args.prices_dir) if args.prices_dir else None,
         performance_factor=args.performance_factor,
     )
+    if args.baseline:
+        assessment.report = api.compare_with_baseline(assessment.report, args.baseline)
     paths = write_folder(assessment, args.output_dir)
-    sys.stdout.write(summary(assessment, paths))
-    return exit_code(assessment.report, config.fail_on)
+    if args.format == "markdown":
+        sys.stdout.write(
+            MarkdownReporter(link_base=args.link_base, path=args.path, assessment=assessment).render(assessment.report)
+        )
+    else:
+        sys.stdout.write(summary(assessment, paths))
+    return exit_code(assessment.report, args.fail_on or config.fail_on)
 
 
 def _prices(args: argparse.Namespace) -> int:
@@ -264,6 +397,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _usage(args)
         if args.command == "prices":
             return _prices(args)
+        if args.command == "baseline":
+            return _baseline(args)
+        if args.command == "check":
+            return _check(args)
         return _scan(args)
     except ReplatformError as exc:
         sys.stderr.write(f"replatform: {exc}\n")

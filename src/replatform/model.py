@@ -185,6 +185,18 @@ class Fix:
     why: str = ""
 
 
+class BaselineState(StrEnum):
+    """Where a finding stands against a baseline (a previous report), by fingerprint.
+
+    ``new``: not in the baseline (the only findings ``--fail-on`` counts when a
+    baseline is given); ``unchanged``: in both; ``fixed``: in the baseline, gone now.
+    """
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    FIXED = "fixed"
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something a rule (or a parser that failed) has to say about a place."""
@@ -199,6 +211,8 @@ class Finding:
     confidence: Confidence = Confidence.HIGH
     #: How many occurrences this finding stands for (one finding per file and family).
     count: int = 1
+    #: Set only when the run was compared with a baseline (``--baseline``).
+    baseline: BaselineState | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -253,6 +267,15 @@ class ScanError:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """A comparison with a previous report: the file compared with and what is gone since."""
+
+    source: str
+    #: Findings of the baseline that this run no longer has (state ``fixed``), as the baseline recorded them.
+    fixed: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     """The result of a scan: what is there and what we have to say about it."""
 
@@ -263,6 +286,8 @@ class Report:
     files_scanned: int = 0
     #: Every file the walk yielded (relative paths), for stages that read sources; not serialised.
     walked: tuple[str, ...] = ()
+    #: Set when the findings were compared with a baseline (each finding then has its ``baseline`` state).
+    baseline: Baseline | None = None
 
     def components_of(self, kind: ComponentKind) -> Iterator[Component]:
         """Components of one kind, in report order."""

@@ -382,7 +382,8 @@ def _report_c(ctx: Context, source: SourceFile, analysis: FileAnalysis, tree: Tr
             source.location_of_line(number),
             f"#error{source.lines[number - 1].split('error', 1)[-1].rstrip()} is reached when compiling for aarch64"
             + (" (in an x86-specific file, which the build may only use on x86)" if x86_specific else ""),
-            subject=f"#error:{number}",
+            # the directive's text, not its line number: the fingerprint must survive line shifts
+            subject="#error " + source.lines[number - 1].split("error", 1)[-1].strip(),
             confidence=Confidence.LOW if x86_specific else (Confidence.HIGH if certain else Confidence.MEDIUM),
         )
     sibling = tree.sibling_arm_path(source.path) if analysis.hits else None

@@ -42,7 +42,7 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
                         "suppression-without-reason",
                         source.location_of_line(line),
                         f"suppression of {', '.join(sorted(rules))} gives no reason",
-                        subject=f"line {line}",
+                        subject=f"ignore[{','.join(sorted(rules))}]",  # not the line: fingerprints survive shifts
                     )
                     extra.extend(ctx.findings[before:])
                 break

@@ -15,6 +15,7 @@ from replatform.price.cost import cost_lines, totals
 from replatform.price.snapshot import Snapshot, load
 from replatform.price.usage import Usage, load_usage
 from replatform.registry.stage import RegistryOptions
+from replatform.report.html import render as render_html
 from replatform.report.json_report import report_to_dict
 from replatform.report.sarif import SarifReporter
 
@@ -86,12 +87,13 @@ def assess_project(
 
 
 def write_folder(assessment: Assessment, folder: str) -> list[str]:
-    """MIGRATION-PLAN.md, report.json and findings.sarif; returns the paths written."""
+    """MIGRATION-PLAN.md, report.json, findings.sarif and report.html; returns the paths written."""
     os.makedirs(folder, exist_ok=True)
     contents = {
         "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
         "findings.sarif": SarifReporter().render(assessment.report),
+        "report.html": render_html(assessment.report, assessment),
     }
     paths = []
     for name, text in contents.items():

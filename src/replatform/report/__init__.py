@@ -22,12 +22,28 @@ class Reporter(Protocol):
 
 
 def _builtin() -> dict[str, Reporter]:
+    from replatform.report.codeclimate import CodeClimateReporter
     from replatform.report.csv_report import CsvReporter
+    from replatform.report.html import HtmlReporter
     from replatform.report.json_report import JsonReporter
+    from replatform.report.markdown import MarkdownReporter
     from replatform.report.sarif import SarifReporter
     from replatform.report.text import TextReporter
 
-    return {"csv": CsvReporter(), "json": JsonReporter(), "sarif": SarifReporter(), "text": TextReporter()}
+    return {
+        "codeclimate": CodeClimateReporter(),
+        "csv": CsvReporter(),
+        "html": HtmlReporter(),
+        "json": JsonReporter(),
+        "markdown": MarkdownReporter(),
+        "sarif": SarifReporter(),
+        "text": TextReporter(),
+    }
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The formats that ship with replatform (each can also be written with ``--<name>-output``)."""
+    return tuple(sorted(_builtin()))
 
 
 def available() -> dict[str, Reporter]:

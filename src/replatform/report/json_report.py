@@ -65,6 +65,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.fix is not None:
         data["fix"] = finding.fix.description
+    if finding.baseline is not None:
+        data["baseline"] = finding.baseline.value
     return data
 
 
@@ -78,6 +80,21 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "components": [component_to_dict(c) for c in report.components],
         "findings": [finding_to_dict(f) for f in report.findings],
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
+        **({"baseline": _baseline(report)} if report.baseline is not None else {}),
+    }
+
+
+def _baseline(report: Report) -> dict[str, Any]:
+    """The comparison with ``--baseline``: counts, and the findings fixed since."""
+    from replatform.report.baseline import counts  # baseline.py reads findings in this module's shape
+
+    assert report.baseline is not None
+    numbers = counts(report)
+    return {
+        "source": report.baseline.source,
+        "new": numbers["new"],
+        "unchanged": numbers["unchanged"],
+        "fixed": [finding_to_dict(f) for f in report.baseline.fixed],
     }
 
 

@@ -52,6 +52,8 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.fix is not None:
         result["properties"]["fix"] = finding.fix.description
+    if finding.baseline is not None:
+        result["baselineState"] = finding.baseline.value  # SARIF's own names: "new" / "unchanged"
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from replatform.model import AttributeValue, Component, ComponentKind, Report, Severity, Unknown
+from replatform.report import baseline as baseline_state
 
 _COLORS = {Severity.BLOCKER: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -50,12 +51,18 @@ def _line(component: Component) -> str:
 class TextReporter:
     """Human-readable; colour only when asked (the CLI asks when stdout is a TTY)."""
 
+    def __init__(self, *, inventory: bool = True) -> None:
+        #: False: findings and summary only (``replatform check``, where the inventory is noise).
+        self.inventory = inventory
+
     def render(self, report: Report, *, color: bool = False) -> str:
         out = [
             f"replatform scan of {report.root}: {report.files_scanned} files read, "
             f"{len(report.components)} components, {len(report.findings)} findings"
+            if self.inventory
+            else f"replatform check of {report.root}: {len(report.findings)} finding(s) in the files given"
         ]
-        for kind in ComponentKind:
+        for kind in ComponentKind if self.inventory else ():
             items = [c for c in report.components if c.kind is kind]
             if not items:
                 continue
@@ -70,7 +77,8 @@ class TextReporter:
                 if color:
                     label = f"{_COLORS[finding.severity]}{label}{_RESET}"
                 sure = "" if finding.confidence.value == "high" else f" ({finding.confidence.value} confidence)"
-                out.append(f"  {label} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
+                state = f" ({finding.baseline.value})" if finding.baseline is not None else ""
+                out.append(f"  {label}{state} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
                 if finding.fix is not None:
                     out.append(f"      fix: {finding.fix.description}")
         counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
@@ -79,6 +87,12 @@ class TextReporter:
             f"summary: {counts[Severity.BLOCKER]} blocker(s), {counts[Severity.WARNING]} warning(s), "
             f"{counts[Severity.INFO]} info"
         )
+        if report.baseline is not None:
+            numbers = baseline_state.counts(report)
+            out.append(
+                f"baseline {report.baseline.source}: {numbers['new']} new, {numbers['unchanged']} unchanged, "
+                f"{numbers['fixed']} fixed (--fail-on counts new findings only)"
+            )
         if report.errors:
             out.append("")
             out.append("errors")

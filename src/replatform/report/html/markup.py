@@ -1,0 +1,43 @@
+"""Escaping and small builders for the HTML report.
+
+Everything from the scanned repository (paths, names, messages, attribute
+values) and from registries goes through `esc`; links only ever point at
+``http(s)`` URLs or at anchors inside the page (`href`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def esc(value: object) -> str:
+    """Text safe in element content and in double-quoted attributes (control characters dropped)."""
+    return html.escape(_CONTROL.sub("", str(value)), quote=True)
+
+
+def href(url: str) -> str | None:
+    """The URL escaped for an ``href``, or None when it is not http(s) (``javascript:``, ``data:``, relative paths)."""
+    lowered = url.strip().lower()
+    if lowered.startswith(("https://", "http://")) and not _CONTROL.search(url):
+        return esc(url.strip())
+    return None
+
+
+def link(url: str, text: str | None = None) -> str:
+    """An external link when the URL is http(s), else just the (escaped) text."""
+    target = href(url)
+    label = esc(text if text is not None else url)
+    return f'<a href="{target}" rel="noopener noreferrer">{label}</a>' if target else label
+
+
+def money(value: float | None) -> str:
+    """Dollars with cents, or the words that say the number is not known."""
+    return "depends on usage" if value is None else f"${value:,.2f}"
+
+
+def badge(kind: str, text: str) -> str:
+    """A label whose colour repeats what its text says (never colour alone)."""
+    return f'<span class="badge {esc(kind)}">{esc(text)}</span>'
