@@ -28,11 +28,11 @@ from replatform.discover import (
     yaml_documents,
 )
 from replatform.discover.formats import Format, classify
-from replatform.discover.result import ParseResult
+from replatform.discover.result import FolderLink, ParseResult, resolve_folder_links
 from replatform.discover.source import SourceFile
 from replatform.discover.walk import WalkOptions, walk
 from replatform.errors import DiscoveryError
-from replatform.model import Component, Finding, Fix, Report, ScanError, Severity
+from replatform.model import Component, Finding, Fix, Link, Report, ScanError, Severity
 
 #: Files larger than this are not parsed (lockfiles of huge monorepos stay well below).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -77,7 +77,15 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     walked: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    folder_links: list[FolderLink] = field(default_factory=list)
     files: int = 0
+
+    def take(self, result: ParseResult) -> None:
+        self.components.extend(result.components)
+        self.findings.extend(result.findings)
+        self.links.extend(result.links)
+        self.folder_links.extend(result.folder_links)
 
 
 def _read(absolute: str, limit: int) -> bytes:
@@ -103,8 +111,7 @@ def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> No
                 fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
             )
         )
-    collected.components.extend(result.components)
-    collected.findings.extend(result.findings)
+    collected.take(result)
 
 
 def _follow_requirement_includes(root: str, parsed: set[str], pending: list[SourceFile], collected: _Collected) -> None:
@@ -178,13 +185,19 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
         except Exception as exc:
             result = ParseResult()
             result.parse_error(files[0], f"{type(exc).__name__}: {exc}")
-        collected.components.extend(result.components)
-        collected.findings.extend(result.findings)
+        collected.take(result)
+    folders = {""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
+    for path in list(folders):
+        while "/" in path:
+            path = path.rsplit("/", 1)[0]
+            folders.add(path)
+    links = collected.links + resolve_folder_links(collected.folder_links, folders)
     return Report(
         root=os.path.basename(os.path.abspath(root)),
         components=tuple(sorted(collected.components, key=Component.sort_key)),
         findings=tuple(sorted(collected.findings, key=Finding.sort_key)),
         errors=tuple(sorted(collected.errors)),
         files_scanned=collected.files,
+        links=tuple(sorted(links, key=Link.sort_key)),
         walked=tuple(sorted(collected.walked)),
     )
