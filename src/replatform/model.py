@@ -22,6 +22,7 @@ class ComponentKind(StrEnum):
     LAUNCH_TEMPLATE = "launch_template"
     AUTOSCALING_GROUP = "autoscaling_group"
     EKS_NODE_GROUP = "eks_node_group"
+    ECS_CAPACITY_PROVIDER = "ecs_capacity_provider"
     EKS_FARGATE_PROFILE = "eks_fargate_profile"
     BATCH_COMPUTE_ENVIRONMENT = "batch_compute_environment"
     SAGEMAKER_JOB = "sagemaker_job"

@@ -16,6 +16,7 @@ from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult
 from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
+from replatform.discover.syntax import Spanned
 from replatform.model import Attribute, AttributeValue, ComponentKind, Location, Unknown
 
 
@@ -35,15 +36,6 @@ class Call:
     kwargs: dict[str, Spanned] = field(default_factory=dict)
     is_new: bool = False
     assigned_to: str | None = None
-
-
-@dataclass
-class Spanned:
-    """A front-end value and the source text/span it came from."""
-
-    value: Any  # Scalar | Ref | Call | dict[str, Spanned] | list[Spanned] | Unknown | None
-    location: Location
-    text: str
 
 
 def camel(name: str) -> str:
@@ -222,7 +214,7 @@ TASK_PROPS = {
 SERVICE_PROPS = {
     "desiredCount": v.DESIRED_COUNT,
     "platformVersion": v.PLATFORM_VERSION,
-    "capacityProviderStrategies.capacityProvider": v.CAPACITY_PROVIDER,
+    "capacityProviderStrategies.capacityProvider": v.CAPACITY_PROVIDERS,
     "minHealthyPercent": "min_healthy_percent",
     **TASK_PROPS,
 }

@@ -12,10 +12,10 @@ import ast
 import tree_sitter
 import tree_sitter_python
 
-from replatform.discover.cdk_common import Call, Ref, Spanned, emit
+from replatform.discover.cdk_common import Call, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.syntax import descendants, first_error_line
+from replatform.discover.syntax import Spanned, descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _PY = tree_sitter.Language(tree_sitter_python.language())

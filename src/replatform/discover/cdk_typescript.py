@@ -11,10 +11,10 @@ import json
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.discover.cdk_common import Call, Ref, Spanned, emit
+from replatform.discover.cdk_common import Call, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.syntax import descendants, first_error_line
+from replatform.discover.syntax import Spanned, descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _TS = tree_sitter.Language(tree_sitter_typescript.language_typescript())

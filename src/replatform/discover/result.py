@@ -57,7 +57,9 @@ def resolve_folder_links(pending: list[FolderLink], folders: set[str]) -> list[L
     for item in pending:
         found = next((c for c in item.candidates if c in folders), None)
         target: str | Unknown = found if found is not None else Unknown(item.expression)
-        links.append(Link(item.kind, item.source, target, item.location, item.expression, TargetKind.FOLDER, item.attributes))
+        links.append(
+            Link(item.kind, item.source, target, item.location, item.expression, TargetKind.FOLDER, item.attributes)
+        )
     return links
 
 

@@ -15,6 +15,7 @@ from replatform.discover import (
     binaries,
     cdk_python,
     cdk_typescript,
+    cloudformation,
     dockerfile,
     go_mod,
     java_manifests,
@@ -69,6 +70,10 @@ class DiscoverOptions:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     use_gitignore: bool = True
+    #: CloudFormation ``--parameter K=V`` values (they win over parameter defaults).
+    parameters: tuple[tuple[str, str], ...] = ()
+    #: Terraform ``--var-file`` files, applied after the files Terraform loads by itself.
+    var_files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -101,17 +106,36 @@ def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> No
         result.parse_error(source, "nesting too deep to parse")
     except Exception as exc:
         result = ParseResult()
-        result.findings.append(
-            Finding(
-                rule_id="internal-error",
-                severity=Severity.WARNING,
-                message=f"replatform could not read {source.name}: {type(exc).__name__}: {exc}",
-                location=source.whole(),
-                subject=source.path,
-                fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
-            )
-        )
+        result.findings.append(_internal_error(source, exc))
     collected.take(result)
+
+
+def _internal_error(source: SourceFile, exc: Exception) -> Finding:
+    return Finding(
+        rule_id="internal-error",
+        severity=Severity.WARNING,
+        message=f"replatform could not read {source.name}: {type(exc).__name__}: {exc}",
+        location=source.whole(),
+        subject=source.path,
+        fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
+    )
+
+
+def _var_files(root: str, options: DiscoverOptions, dirs: dict[str, list[SourceFile]]) -> list[SourceFile]:
+    """``--var-file`` files: relative to the root (read from the walk when inside it) or absolute."""
+    walked = {source.path: source for files in dirs.values() for source in files}
+    out = []
+    for given in options.var_files:
+        relative = os.path.relpath(os.path.abspath(given), os.path.abspath(root)).replace(os.sep, "/")
+        if not relative.startswith("../") and relative in walked:
+            out.append(walked[relative])
+            continue
+        candidate = given if os.path.isabs(given) else os.path.join(root, given)
+        try:
+            out.append(SourceFile(os.path.basename(given), _read(candidate, MAX_FILE_BYTES)))
+        except OSError as exc:
+            raise DiscoveryError(f"--var-file {given}: {exc.strerror or exc}") from exc
+    return out
 
 
 def _follow_requirement_includes(root: str, parsed: set[str], pending: list[SourceFile], collected: _Collected) -> None:
@@ -140,6 +164,14 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
     options = options or DiscoverOptions()
     if not os.path.isdir(root):
         raise DiscoveryError(f"{root} is not a directory")
+    token = cloudformation.PARAMETERS.set(options.parameters)
+    try:
+        return _discover(root, options)
+    finally:
+        cloudformation.PARAMETERS.reset(token)
+
+
+def _discover(root: str, options: DiscoverOptions) -> Report:
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
     parsed_paths: set[str] = set()
@@ -178,13 +210,13 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
         if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
             requirement_files.append(source)
     _follow_requirement_includes(root, parsed_paths, requirement_files, collected)
-    for directory in sorted(terraform_dirs):
-        files = terraform_dirs[directory]
+    if terraform_dirs:
         try:
-            result = terraform.parse_module(files)
+            result = terraform.parse_tree(dict(terraform_dirs), _var_files(root, options, terraform_dirs))
         except Exception as exc:
             result = ParseResult()
-            result.parse_error(files[0], f"{type(exc).__name__}: {exc}")
+            first = terraform_dirs[sorted(terraform_dirs)[0]][0]
+            result.findings.append(_internal_error(first, exc))
         collected.take(result)
     folders = {""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
     for path in list(folders):

@@ -9,7 +9,6 @@ are normalised to the JSON long form (``{"Ref": "x"}``) here, once.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -120,7 +119,7 @@ def _intrinsic_key(tag: str) -> str:
 
 def _scalar(node: ScalarNode) -> Scalar | None:
     """A plain scalar by its resolved YAML 1.2 tag (quoted scalars are strings)."""
-    text, tag = str(node.value), node.tag
+    text, tag = str(node.value), str(node.tag)
     if tag.endswith(":null") and text in _NULLS:
         return None
     if tag.endswith(":bool"):
@@ -160,7 +159,9 @@ class _YamlConverter:
         source = self.source
         start_byte = source.byte_offset(start.line + 1, start.column + 1)
         end_byte = max(start_byte, source.byte_offset(end.line + 1, end.column + 1))
-        return Location(source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1, start_byte, end_byte)
+        return Location(
+            source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1, start_byte, end_byte
+        )
 
     def convert(self, node: Any) -> Node:
         known = self.seen.get(id(node))
@@ -182,8 +183,8 @@ class _YamlConverter:
                         for key, child in self.convert(item).items():
                             merged.setdefault(key, child)
                     continue
-                key = _scalar(key_node) if isinstance(key_node, ScalarNode) else render(self.convert(key_node))
-                children[str(key)] = self.convert(value_node)
+                key = str(_scalar(key_node)) if isinstance(key_node, ScalarNode) else render(self.convert(key_node))
+                children[key] = self.convert(value_node)
             value = {**merged, **children}
             end = node.end_mark if node.flow_style or not node.value else None
             last = [c.location for c in children.values()] + [m.location for m in merged.values()]
@@ -214,7 +215,13 @@ def replace_end(location: Location, last: Location) -> Location:
     if last.end_byte <= location.start_byte:
         return location
     return Location(
-        location.path, location.line, location.column, last.end_line, last.end_column, location.start_byte, last.end_byte
+        location.path,
+        location.line,
+        location.column,
+        last.end_line,
+        last.end_column,
+        location.start_byte,
+        last.end_byte,
     )
 
 
