@@ -135,7 +135,7 @@ class Graph:
         return out
 
     def code_folders(self, component: Component) -> list[str]:
-        """Folders (relative to the root, "" for the root) holding a component's code or image build."""
+        """Folders (relative to the root, "." for the root) holding a component's code or image build."""
         folders = []
         owners = [component, *self.children(component)]
         task = self.task_of(component) if component.kind is ComponentKind.ECS_SERVICE else None

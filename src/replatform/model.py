@@ -156,7 +156,7 @@ class TargetKind(StrEnum):
     """What a link points at: a discovered component, a folder of the repository, an image, or a name."""
 
     COMPONENT = "component"  # a Component.id
-    FOLDER = "folder"  # a folder relative to the root ("" is the root)
+    FOLDER = "folder"  # a folder relative to the root ("." is the root)
     IMAGE = "image"  # an image reference as written
     NAME = "name"  # a name AWS defines (FARGATE_SPOT, EC2) or something outside the repository (an ARN)
 

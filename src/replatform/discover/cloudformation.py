@@ -204,24 +204,11 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
         type_name = rtype.text() if rtype is not None else None
         if type_name not in TYPES:
             continue
-        kind, table = TYPES[type_name]
+        kind = TYPES[type_name][0]
         resolved = intrinsics.resolve(resource.get("Properties"))
         properties = resolved if isinstance(resolved, Node) else None
         defaults = globals_function if type_name == "AWS::Serverless::Function" else None
-        attributes = [Attribute("resource_type", type_name, None)]
-        for path, canonical in table.items():
-            found = collect(properties, path)
-            if not found and isinstance(defaults, Node):
-                found = collect(defaults, path)
-            if not found or any(a.name == canonical for a in attributes):
-                continue
-            value = True if canonical == v.LOAD_BALANCED else _merged_value(found)
-            if canonical == v.ARCHITECTURE and isinstance(value, tuple) and len(value) == 1:
-                value = value[0]
-            if canonical == v.CAPACITY_PROVIDERS and not isinstance(value, tuple):
-                value = (value,)
-            attributes.append(Attribute(canonical, value, found[0].location))
-        attributes += _purchase_attributes(type_name, properties, attributes)
+        attributes = resource_attributes(type_name or "", properties, defaults if isinstance(defaults, Node) else None)
         component = result.add(kind, logical_id, resource.location, attributes)
         condition = resource.get("Condition")
         if condition is not None and intrinsics.condition(condition.text() or "") is False:
@@ -234,6 +221,25 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
     ids = {name: component.id for name, (component, _p, _t) in emitted.items()}
     for logical_id, (component, properties, type_name) in emitted.items():
         _links(source, intrinsics, ids, component, properties, type_name, result, logical_id)
+
+
+def resource_attributes(type_name: str, properties: Node | None, defaults: Node | None = None) -> list[Attribute]:
+    """The canonical attributes of one resource from its (resolved) properties; ``defaults`` fill the gaps."""
+    _kind, table = TYPES[type_name]
+    attributes = [Attribute("resource_type", type_name, None)]
+    for path, canonical in table.items():
+        found = collect(properties, path)
+        if not found and defaults is not None:
+            found = collect(defaults, path)
+        if not found or any(a.name == canonical for a in attributes):
+            continue
+        value = True if canonical == v.LOAD_BALANCED else _merged_value(found)
+        if canonical == v.ARCHITECTURE and isinstance(value, tuple) and len(value) == 1:
+            value = value[0]
+        if canonical == v.CAPACITY_PROVIDERS and not isinstance(value, tuple):
+            value = (value,)
+        attributes.append(Attribute(canonical, value, found[0].location))
+    return attributes + _purchase_attributes(type_name, properties, attributes)
 
 
 def _purchase_attributes(

@@ -37,6 +37,11 @@ class FolderLink:
     location: Location
     expression: str
     attributes: tuple[Attribute, ...] = ()
+    #: A file that must exist in the folder (the Dockerfile an image asset names).
+    required: str = ""
+    #: Folders the candidates were resolved against; those holding ``marker`` (cdk.json) are tried first.
+    bases: tuple[str, ...] = ()
+    marker: str = ""
 
 
 def relative_folder(base: str, path: str) -> str | None:
@@ -45,17 +50,30 @@ def relative_folder(base: str, path: str) -> str | None:
         return None
     joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
     if joined == ".":
-        return ""
+        return "."
     if joined.startswith("../") or joined == "..":
         return None
     return joined
 
 
-def resolve_folder_links(pending: list[FolderLink], folders: set[str]) -> list[Link]:
+def resolve_folder_links(pending: list[FolderLink], folders: set[str], files: set[str]) -> list[Link]:
     """Each pending folder link to the first existing candidate folder, else an `Unknown` link."""
     links = []
     for item in pending:
-        found = next((c for c in item.candidates if c in folders), None)
+        order = list(range(len(item.candidates)))
+        if item.marker and len(item.bases) == len(item.candidates):
+            order.sort(key=lambda i: posixpath.normpath(posixpath.join(item.bases[i] or ".", item.marker)) not in files)
+        found = next(
+            (
+                item.candidates[i]
+                for i in order
+                if item.candidates[i] in folders
+                and (
+                    not item.required or posixpath.normpath(posixpath.join(item.candidates[i], item.required)) in files
+                )
+            ),
+            None,
+        )
         target: str | Unknown = found if found is not None else Unknown(item.expression)
         links.append(
             Link(item.kind, item.source, target, item.location, item.expression, TargetKind.FOLDER, item.attributes)
@@ -93,10 +111,22 @@ class ParseResult:
         location: Location,
         expression: str,
         attributes: tuple[Attribute, ...] = (),
+        required: str = "",
+        bases: list[str] | None = None,
+        marker: str = "",
     ) -> None:
         """A link to a folder resolved after the walk (first existing candidate)."""
+        if bases is not None and len(bases) == len(candidates):
+            pairs = [(c, b) for c, b in zip(candidates, bases, strict=True) if c is not None]
+            self.folder_links.append(
+                FolderLink(
+                    kind, source.id, tuple(c for c, _ in pairs), location, expression, attributes, required,
+                    tuple(b for _, b in pairs), marker,
+                )
+            )  # fmt: skip
+            return
         unique = tuple(dict.fromkeys(c for c in candidates if c is not None))
-        self.folder_links.append(FolderLink(kind, source.id, unique, location, expression, attributes))
+        self.folder_links.append(FolderLink(kind, source.id, unique, location, expression, attributes, required))
 
     def not_deployed(self, component: Component, reason: str) -> Component:
         """Mark a recorded component as declared but not deployed (replacing it in place)."""

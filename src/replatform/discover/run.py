@@ -218,12 +218,12 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             first = terraform_dirs[sorted(terraform_dirs)[0]][0]
             result.findings.append(_internal_error(first, exc))
         collected.take(result)
-    folders = {""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
+    folders = {".", ""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
     for path in list(folders):
         while "/" in path:
             path = path.rsplit("/", 1)[0]
             folders.add(path)
-    links = collected.links + resolve_folder_links(collected.folder_links, folders)
+    links = collected.links + resolve_folder_links(collected.folder_links, folders, set(collected.walked))
     return Report(
         root=os.path.basename(os.path.abspath(root)),
         components=tuple(sorted(collected.components, key=Component.sort_key)),

@@ -23,6 +23,8 @@ from replatform.discover.source import SourceFile
 from replatform.model import Location, Scalar, Unknown
 
 Value = dict[str, "Node"] | list["Node"] | Scalar | None
+#: A one-key map ``{EXPRESSION_KEY: text}`` stands for an expression of another language (a CDK variable).
+EXPRESSION_KEY = "__expression__"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def render(node: Node) -> str:
     if isinstance(value, dict):
         if len(value) == 1:
             ((key, inner),) = value.items()
+            if key == EXPRESSION_KEY:
+                return render(inner)
             if key == "Ref" or key.startswith("Fn::"):
                 return f"{key} {render(inner)}"
         return "{" + ", ".join(f"{k}: {render(v)}" for k, v in value.items()) + "}"
