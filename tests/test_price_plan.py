@@ -113,8 +113,9 @@ def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
     # so it is never priced even though the usage file gives it an instance (it used to add $15.18 to today's cost).
     assert not [line for line in assessment.plan.costs if line.name == "aws_autoscaling_group.ecs_worker"]
     assert "aws_autoscaling_group.ecs_worker" in assessment.plan.not_deployed
-    assert "enable_ec2_capacity = false from default in cloud/infra/variables.tf" in (
-        assessment.plan.not_deployed["aws_autoscaling_group.ecs_worker"]
+    assert (
+        "enable_ec2_capacity = false from default in cloud/infra/variables.tf"
+        in (assessment.plan.not_deployed["aws_autoscaling_group.ecs_worker"])
     )
     # Today's total is the Fargate worker alone: 1 task x 486 h x (1 vCPU x $0.04048 + 2 GB x $0.004445) = $23.99.
     assert totals(assessment.plan.costs)["current"] == round(486 * (1 * 0.04048 + 2 * 0.004445), 2) == 23.99

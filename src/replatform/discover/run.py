@@ -10,6 +10,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from replatform.discover import (
     binaries,
@@ -18,6 +19,7 @@ from replatform.discover import (
     cloudformation,
     dockerfile,
     go_mod,
+    helm,
     java_manifests,
     json_documents,
     native,
@@ -121,6 +123,32 @@ def _internal_error(source: SourceFile, exc: Exception) -> Finding:
     )
 
 
+def _helm_charts(files: list[SourceFile], collected: _Collected) -> None:
+    """Chart.yaml files and templated YAML: one finding per chart; templates outside a chart parse as YAML."""
+    charts = {f.path.rsplit("/", 1)[0] if "/" in f.path else "" for f in files if f.name in ("Chart.yaml", "Chart.yml")}
+    members: dict[str, list[SourceFile]] = defaultdict(list)
+    templates: dict[str, int] = defaultdict(int)
+    for source in files:
+        chart = helm.chart_of(source.path, charts)
+        if chart is None:
+            _run_parser(PARSERS[Format.YAML], source, collected)
+        elif source.name in helm.CHART_FILES:
+            members[chart].append(source)
+        else:
+            templates[chart] += 1
+    for chart in sorted(members):
+        sources = members[chart]
+        if not any(s.name in ("Chart.yaml", "Chart.yml") for s in sources):
+            for source in sources:
+                _run_parser(PARSERS[Format.YAML], source, collected)
+            continue
+        _run_parser(partial(_chart_parser, chart, sources, templates[chart]), sources[0], collected)
+
+
+def _chart_parser(chart: str, sources: list[SourceFile], templates: int, _source: SourceFile) -> ParseResult:
+    return helm.parse_chart(chart, sources, templates)
+
+
 def _var_files(root: str, options: DiscoverOptions, dirs: dict[str, list[SourceFile]]) -> list[SourceFile]:
     """``--var-file`` files: relative to the root (read from the walk when inside it) or absolute."""
     walked = {source.path: source for files in dirs.values() for source in files}
@@ -174,6 +202,7 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
 def _discover(root: str, options: DiscoverOptions) -> Report:
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
+    helm_files: list[SourceFile] = []
     parsed_paths: set[str] = set()
     requirement_files: list[SourceFile] = []
     walk_options = WalkOptions(options.exclude, options.include, options.use_gitignore)
@@ -205,11 +234,15 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             directory = walked.path.rsplit("/", 1)[0] if "/" in walked.path else ""
             terraform_dirs[directory].append(source)
             continue
+        if fmt is Format.YAML and (source.name in helm.CHART_FILES or helm.is_template(source)):
+            helm_files.append(source)  # decided once every Chart.yaml is known
+            continue
         _run_parser(PARSERS[fmt], source, collected)
         parsed_paths.add(walked.path)
         if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
             requirement_files.append(source)
     _follow_requirement_includes(root, parsed_paths, requirement_files, collected)
+    _helm_charts(helm_files, collected)
     if terraform_dirs:
         try:
             result = terraform.parse_tree(dict(terraform_dirs), _var_files(root, options, terraform_dirs))
