@@ -25,6 +25,7 @@ class Purchase:
     market: str  # on_demand | spot | unknown
     fargate: bool
     capacity: Component | None = None  # the ASG behind an EC2 capacity provider, when linked
+    resolved: bool = True  # False when the strategy names something discovery could not resolve
 
 
 class Graph:
@@ -119,7 +120,7 @@ class Graph:
             base_n = base if isinstance(base, int) and not isinstance(base, bool) else 0
             weight_n = weight if isinstance(weight, int) and not isinstance(weight, bool) else 1
             if isinstance(link.target, Unknown):
-                out.append(Purchase(link.target.expression, base_n, weight_n, "unknown", False))
+                out.append(Purchase(link.target.expression, base_n, weight_n, "unknown", False, None, False))
                 continue
             if link.target_kind is TargetKind.NAME:
                 name = link.target

@@ -183,6 +183,11 @@ def _merged_value(found: list[Node]) -> AttributeValue:
     return tuple(flat)
 
 
+def _elements(found: list[Node]) -> list[Node]:
+    """List nodes replaced by their elements."""
+    return [e for node in found for e in (node.elements() if isinstance(node.value, list) else [node])]
+
+
 def _market(value: AttributeValue | None) -> str | None:
     if not isinstance(value, str):
         return None
@@ -391,7 +396,7 @@ def _capacity_links(
     ids: dict[str, str],
 ) -> None:
     """Service -> capacity providers (with base and weight), its launch type, or its cluster's default strategy."""
-    strategy = collect(properties, "CapacityProviderStrategy")
+    strategy = _elements(collect(properties, "CapacityProviderStrategy"))
     origin = "CapacityProviderStrategy"
     if not strategy and properties is not None and properties.get("LaunchType") is None:
         strategy, origin = _cluster_default(raw, intrinsics), "the cluster's DefaultCapacityProviderStrategy"
@@ -430,13 +435,13 @@ def _cluster_default(raw: Node | None, intrinsics: Intrinsics) -> list[Node]:
         if not isinstance(resolved, Node):
             continue
         if rtype == "AWS::ECS::Cluster" and name == cluster:
-            found = collect(resolved, "DefaultCapacityProviderStrategy")
+            found = _elements(collect(resolved, "DefaultCapacityProviderStrategy"))
             if found:
                 return found
         if rtype == "AWS::ECS::ClusterCapacityProviderAssociations":
             props = resource.get("Properties")
             if props is not None and intrinsics.resource_of(props.get("Cluster")) == cluster:
-                return collect(resolved, "DefaultCapacityProviderStrategy")
+                return _elements(collect(resolved, "DefaultCapacityProviderStrategy"))
     return []
 
 

@@ -311,11 +311,7 @@ def _service_lines(graph: Graph, service: Component, snapshot: Snapshot, usage: 
     """A service's cost as it is bought: Fargate (on demand and/or Spot), or through its EC2 capacity."""
     purchases = graph.purchases(service)
     how = bought_as(purchases)
-    if (
-        purchases
-        and not any(p.fargate for p in purchases)
-        and all(p.market != "unknown" or p.capacity for p in purchases)
-    ):
+    if purchases and all(p.resolved and not p.fargate for p in purchases):
         groups = sorted({p.capacity.name for p in purchases if p.capacity is not None})
         where = f": priced through {', '.join(groups)}" if groups else ": priced through the cluster's instances"
         return [
@@ -330,8 +326,8 @@ def _service_lines(graph: Graph, service: Component, snapshot: Snapshot, usage: 
                 f"runs on EC2 capacity{where}",
             )
         ]
-    if any(p.market == "unknown" for p in purchases):
-        unknown = ", ".join(p.provider for p in purchases if p.market == "unknown")
+    if any(not p.resolved for p in purchases):
+        unknown = ", ".join(p.provider for p in purchases if not p.resolved)
         return [_unpriced(service, f"how its capacity is bought is not known ({unknown})")]
     task = graph.task_of(service)
     shape = _fargate_shape(task) if task is not None else _fargate_shape(service)
