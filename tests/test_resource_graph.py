@@ -591,3 +591,26 @@ def test_lambda_runtimes_without_arm64_say_so(assess_files: ScanFiles) -> None:
         "Lambda has no arm64: move to python3.13 first",
     }
     assert not [f for f in report.findings if f.rule_id == "runtime-below-arm64-minimum"]  # the wrong reason on main
+
+
+def test_compose_and_kubernetes_link_their_images(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "docker-compose.yml": "services:\n  api:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.prod\n"
+            "  cache:\n    image: redis:7\n  broken:\n    build: ./missing\n",
+            "api/Dockerfile.prod": "FROM python:3.12-slim\n",
+            "k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+            "    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+        }
+    )
+    targets = {
+        link.source.rsplit("#", 1)[1]: (link.target, link.target_kind)
+        for link in report.links
+        if link.kind is LinkKind.RUNS_IMAGE
+    }
+    assert targets == {
+        "api": ("api", TargetKind.FOLDER),
+        "cache": ("redis:7", TargetKind.IMAGE),
+        "broken": (Unknown("./missing"), TargetKind.FOLDER),  # a build folder that is not there
+        "nginx:1.27": ("nginx:1.27", TargetKind.IMAGE),
+    }
