@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from discovery import fetch  # noqa: E402
+from discovery import fetch
 
-from replatform import api  # noqa: E402
-from replatform.discover import cloudformation  # noqa: E402
-from replatform.discover.source import SourceFile  # noqa: E402
-from replatform.discover.tree import JsonParseError, YamlParseError, load_json, load_yaml_documents  # noqa: E402
+from replatform import api
+from replatform.discover import cloudformation
+from replatform.discover.source import SourceFile
+from replatform.discover.tree import JsonParseError, YamlParseError, load_json, load_yaml_documents
 
 #: (requirement, fixture folder inside the unpacked sdist, what it is)
 CORPORA = [
@@ -41,9 +41,7 @@ def template_kind(path: Path, root: Path) -> str | None:
     """'sam', 'cfn' or None for one file, read the way discovery reads it."""
     source = SourceFile(path.relative_to(root).as_posix(), path.read_bytes())
     try:
-        documents = (
-            [load_json(source)] if path.suffix in (".json", ".template") else load_yaml_documents(source)
-        )
+        documents = [load_json(source)] if path.suffix in (".json", ".template") else load_yaml_documents(source)
     except (YamlParseError, JsonParseError, RecursionError):
         return None
     for document in documents:
@@ -93,7 +91,9 @@ def main() -> None:
             f"{len(report.components):>10} {len(report.links):>6} {len(internal):>8} {len(parse):>9} {io:>7.3f} {best:>7.3f}"
         )
         for finding in internal + parse:
-            problems.append(f"{requirement}  {finding.location.path}:{finding.location.line}  {finding.rule_id}: {finding.message}")
+            problems.append(
+                f"{requirement}  {finding.location.path}:{finding.location.line}  {finding.rule_id}: {finding.message}"
+            )
     if args.list:
         print()
         print("\n".join(problems) or "no parse or internal errors")
