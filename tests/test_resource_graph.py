@@ -614,3 +614,14 @@ def test_compose_and_kubernetes_link_their_images(scan_files: ScanFiles) -> None
         "broken": (Unknown("./missing"), TargetKind.FOLDER),  # a build folder that is not there
         "nginx:1.27": ("nginx:1.27", TargetKind.IMAGE),
     }
+
+
+def test_text_report_marks_what_is_not_deployed(scan_files: ScanFiles) -> None:
+    from replatform.report.text import TextReporter
+
+    report = scan_files({"infra/main.tf": TF_MAIN})
+    text = TextReporter().render(report)
+    assert (
+        "aws_autoscaling_group.worker  (desired_count=2)  [not deployed: count = var.enabled ? 1 : 0 is 0 "
+        "(enabled = false from default in infra/main.tf)]" in text
+    )
