@@ -65,7 +65,7 @@ pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.download
 test: lint typecheck pytest
 
 golden: setup
-	$(BIN)/pytest tests/test_golden.py --update-golden
+	$(BIN)/pytest tests/test_golden.py tests/test_price_plan.py -k golden --update-golden
 
 bench: setup
 	$(BIN)/python bench/discovery.py

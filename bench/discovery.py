@@ -60,8 +60,9 @@ def fetch(requirement: str) -> Path:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         files = json.load(response)["files"]
-    wanted = f"{package}-{version}.tar.gz"
-    url = next(f["url"] for f in files if f["filename"] == wanted)
+    # sdist names are normalised differently across releases (cfn-lint-0.87.7 vs cfn_lint-1.58.0).
+    names = {f"{package}-{version}.tar.gz", f"{package.replace('-', '_')}-{version}.tar.gz"}
+    wanted, url = next((f["filename"], f["url"]) for f in files if f["filename"] in names)
     archive = CACHE / wanted
     urllib.request.urlretrieve(url, archive)
     with tarfile.open(archive) as tar:

@@ -81,7 +81,8 @@ def test_terraform_ecs_runtime_platform_and_service(scan_files: ScanFiles) -> No
     (image,) = of_kind(report, ComponentKind.CONTAINER_IMAGE)
     assert (image.name, attrs(image)["image"], image.parent) == ("app", "nginx:1.27", task.id)
     (service,) = of_kind(report, ComponentKind.ECS_SERVICE)
-    assert attrs(service)["capacity_provider"] == "FARGATE_SPOT"
+    assert attrs(service)["capacity_providers"] == ("FARGATE_SPOT",)
+    assert attrs(service)["market"] == "spot"
     assert attrs(service)["load_balanced"] is True
 
 

@@ -44,3 +44,23 @@ def test_output_is_deterministic() -> None:
     first = JsonReporter().render(api.scan(str(EXAMPLES / "aftersales-graph")))
     second = JsonReporter().render(api.scan(str(EXAMPLES / "aftersales-graph")))
     assert first == second
+
+
+def test_golden_inventories_show_links_and_deployment() -> None:
+    # Read back from the reviewed golden file, not recomputed: the worker service runs its task definition,
+    # the ASG launches its template through `[0]`, and both are switched off by count = 0.
+    data = json.loads((ROOT / "tests" / "golden" / "rem-transcription.json").read_text())
+    links = {(link["kind"], link["source"].rsplit("#", 1)[1], str(link["target"])) for link in data["links"]}
+    assert (
+        "runs_task",
+        "aws_ecs_service.worker",
+        "ecs_task_definition:cloud/infra/ecs.tf#aws_ecs_task_definition.worker",
+    ) in links
+    assert (
+        "launches",
+        "aws_autoscaling_group.ecs_worker",
+        "launch_template:cloud/infra/ecs.tf#aws_launch_template.ecs_worker",
+    ) in links
+    assert ("buys_capacity", "aws_ecs_service.worker", "FARGATE") in links
+    off = sorted(c["name"] for c in data["components"] if c.get("deployed") is False)
+    assert off == ["aws_autoscaling_group.ecs_worker", "aws_launch_template.ecs_worker"]

@@ -19,7 +19,18 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
 
 
 @pytest.mark.parametrize(
-    "name", ["packages", "runtimes", "images", "instances", "services", "rules", "os_packages", "os_releases"]
+    "name",
+    [
+        "packages",
+        "runtimes",
+        "images",
+        "instances",
+        "services",
+        "rules",
+        "os_packages",
+        "os_releases",
+        "lambda_runtimes",
+    ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:
     schema = json.loads((KNOWLEDGE / "schemas" / f"{name}.schema.json").read_text())

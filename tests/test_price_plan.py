@@ -97,7 +97,8 @@ def test_bad_usage_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
-    assessment = assess_project(str(EXAMPLES / "rem-transcription"))
+    usage = str(EXAMPLES / "rem-transcription" / "usage.yaml")
+    assessment = assess_project(str(EXAMPLES / "rem-transcription"), usage_file=usage)
     worker = next(i for i in assessment.plan.items if i.name == "aws_ecs_service.worker")
     assert worker.spot == "suitable"
     assert worker.phase == 2
@@ -108,9 +109,16 @@ def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
         by_target["spot"].resource == "Fargate X86_64 Spot"
         and by_target["graviton+spot"].resource == "Fargate ARM64 Spot"
     )
-    asg = {line.target: line for line in assessment.plan.costs if line.name == "aws_autoscaling_group.ecs_worker"}
-    assert (asg["current"].resource, asg["graviton+spot"].resource) == ("t3.small", "t4g.small")
-    assert asg["current"].monthly is None and "depends on usage" in asg["current"].note  # scales from 0
+    # The t3.small capacity is declared with count = var.enable_ec2_capacity ? 1 : 0 (default false): not deployed,
+    # so it is never priced even though the usage file gives it an instance (it used to add $15.18 to today's cost).
+    assert not [line for line in assessment.plan.costs if line.name == "aws_autoscaling_group.ecs_worker"]
+    assert "aws_autoscaling_group.ecs_worker" in assessment.plan.not_deployed
+    assert (
+        "enable_ec2_capacity = false from default in cloud/infra/variables.tf"
+        in (assessment.plan.not_deployed["aws_autoscaling_group.ecs_worker"])
+    )
+    # Today's total is the Fargate worker alone: 1 task x 486 h x (1 vCPU x $0.04048 + 2 GB x $0.004445) = $23.99.
+    assert totals(assessment.plan.costs)["current"] == round(486 * (1 * 0.04048 + 2 * 0.004445), 2) == 23.99
 
 
 def test_aftersales_plan_orders_lambdas_first_and_api_last() -> None:

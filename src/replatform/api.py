@@ -19,9 +19,15 @@ def inventory(
     exclude: Sequence[str] = (),
     include: Sequence[str] = (),
     use_gitignore: bool = True,
+    parameters: Sequence[tuple[str, str]] = (),
+    var_files: Sequence[str] = (),
 ) -> Report:
-    """Discover the compute and software under ``root`` (no network, no code run)."""
-    options = DiscoverOptions(tuple(exclude), tuple(include), use_gitignore)
+    """Discover the compute and software under ``root`` (no network, no code run).
+
+    ``parameters`` are CloudFormation parameter values (they win over defaults);
+    ``var_files`` are Terraform variable files applied after the auto-loaded ones.
+    """
+    options = DiscoverOptions(tuple(exclude), tuple(include), use_gitignore, tuple(parameters), tuple(var_files))
     return discover(root, options)
 
 
@@ -33,6 +39,8 @@ def scan(
     use_gitignore: bool = True,
     config: Config | None = None,
     registry: RegistryOptions | None = None,
+    parameters: Sequence[tuple[str, str]] = (),
+    var_files: Sequence[str] = (),
 ) -> Report:
     """Discover, assess arm64 readiness, then (when ``registry`` is given) ask the package indexes.
 
@@ -45,6 +53,8 @@ def scan(
         exclude=(*config.exclude, *exclude),
         include=(*config.include, *include),
         use_gitignore=use_gitignore,
+        parameters=parameters,
+        var_files=var_files,
     )
     report = assess(root, report, config)
     if registry is not None:

@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--output", "-o", help="write the report to this file instead of standard output")
     _scope_arguments(scan)
+    _iac_arguments(scan)
     _gate_arguments(scan)
     _output_arguments(scan)
     _registry_arguments(scan)
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--hourly-rate", type=float, default=100.0, help="engineering cost per hour for ROI (default 100)"
     )
     assess.add_argument("--prices-dir", help="folder of refreshed price snapshots (replatform prices refresh)")
+    _iac_arguments(assess)
     assess.add_argument(
         "--performance-factor",
         type=float,
@@ -241,6 +243,34 @@ def _reporter(name: str, args: argparse.Namespace) -> reporters.Reporter:
     return reporters.get(name)
 
 
+def _iac_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a CloudFormation parameter value (wins over its Default when evaluating Conditions); repeatable",
+    )
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a Terraform variable file applied after terraform.tfvars and *.auto.tfvars (path relative to PATH "
+        "or absolute); repeatable",
+    )
+
+
+def _parameters(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for given in args.parameter:
+        key, sep, value = given.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--parameter {given}: expected KEY=VALUE")
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
 def _scan(args: argparse.Namespace) -> int:
     reporter = _reporter(args.format, args)
     if not os.path.isdir(args.path):
@@ -254,6 +284,8 @@ def _scan(args: argparse.Namespace) -> int:
         use_gitignore=not args.no_gitignore,
         config=config,
         registry=registry,
+        parameters=_parameters(args),
+        var_files=args.var_file,
     )
     if args.baseline:
         result = api.compare_with_baseline(result, args.baseline)
@@ -332,6 +364,8 @@ def _assess(args: argparse.Namespace) -> int:
         registry=_registry_options(args),
         prices_dir=Path(args.prices_dir) if args.prices_dir else None,
         performance_factor=args.performance_factor,
+        parameters=_parameters(args),
+        var_files=args.var_file,
     )
     if args.baseline:
         assessment.report = api.compare_with_baseline(assessment.report, args.baseline)

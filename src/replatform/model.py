@@ -22,6 +22,7 @@ class ComponentKind(StrEnum):
     LAUNCH_TEMPLATE = "launch_template"
     AUTOSCALING_GROUP = "autoscaling_group"
     EKS_NODE_GROUP = "eks_node_group"
+    ECS_CAPACITY_PROVIDER = "ecs_capacity_provider"
     EKS_FARGATE_PROFILE = "eks_fargate_profile"
     BATCH_COMPUTE_ENVIRONMENT = "batch_compute_environment"
     SAGEMAKER_JOB = "sagemaker_job"
@@ -110,6 +111,10 @@ class Component:
     location: Location
     attributes: tuple[Attribute, ...] = ()
     parent: str | None = None
+    #: False when the code declares it but it is not deployed (``count = 0``, a false CloudFormation
+    #: condition); such a component is still listed, with ``not_deployed`` saying why, and never priced.
+    deployed: bool = True
+    not_deployed: str = ""
 
     @property
     def id(self) -> str:
@@ -134,6 +139,56 @@ class Component:
         """Order by place in the repository, then kind and name."""
         loc = self.location
         return (loc.path, loc.line, loc.column, self.kind.value, self.name)
+
+
+class LinkKind(StrEnum):
+    """How one component relates to another thing (see docs/report-format.md)."""
+
+    RUNS_TASK = "runs_task"  # ECS service -> task definition
+    BUYS_CAPACITY = "buys_capacity"  # service -> launch type / capacity provider (FARGATE_SPOT, an ASG provider)
+    SCALES = "scales"  # capacity provider -> auto scaling group
+    LAUNCHES = "launches"  # ASG / node group / Batch environment / EC2 -> launch template or configuration
+    RUNS_IMAGE = "runs_image"  # container / k8s workload / Lambda image -> image reference or Dockerfile folder
+    HAS_CODE = "has_code"  # Lambda -> code folder (and layers)
+
+
+class TargetKind(StrEnum):
+    """What a link points at: a discovered component, a folder of the repository, an image, or a name."""
+
+    COMPONENT = "component"  # a Component.id
+    FOLDER = "folder"  # a folder relative to the root ("." is the root)
+    IMAGE = "image"  # an image reference as written
+    NAME = "name"  # a name AWS defines (FARGATE_SPOT, EC2) or something outside the repository (an ARN)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation resolved once, in discovery; later stages read links instead of matching names.
+
+    ``target`` is `Unknown` (keeping the expression) when the reference cannot be resolved to
+    something in the repository or a literal: never a guess. ``attributes`` carry what the relation
+    itself states (a capacity provider's base and weight, a launch template version, overrides).
+    """
+
+    kind: LinkKind
+    source: str  # Component.id
+    target: str | Unknown
+    location: Location
+    expression: str
+    target_kind: TargetKind = TargetKind.COMPONENT
+    attributes: tuple[Attribute, ...] = ()
+
+    def get(self, name: str) -> AttributeValue | None:
+        """The value of a link attribute, or None."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute.value
+        return None
+
+    def sort_key(self) -> tuple[str, str, str, int, int, str]:
+        target = self.target.expression if isinstance(self.target, Unknown) else self.target
+        loc = self.location
+        return (self.source, self.kind.value, loc.path, loc.line, loc.column, target)
 
 
 class Applicability(StrEnum):
@@ -284,6 +339,8 @@ class Report:
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()
     files_scanned: int = 0
+    #: Relations between components (and to folders, images and AWS names), resolved in discovery.
+    links: tuple[Link, ...] = ()
     #: Every file the walk yielded (relative paths), for stages that read sources; not serialised.
     walked: tuple[str, ...] = ()
     #: Set when the findings were compared with a baseline (each finding then has its ``baseline`` state).

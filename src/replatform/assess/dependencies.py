@@ -181,6 +181,8 @@ def _ready(
 def check_runtimes(ctx: Context) -> None:
     facts = knowledge.runtimes()
     for runtime in ctx.components(ComponentKind.RUNTIME):
+        if _text(runtime, "source") == "lambda runtime":
+            continue  # Lambda runtimes are judged by their arm64 support (assess.iac), not a language minimum
         language, version = _text(runtime, "language"), _text(runtime, "version")
         if language is None or version is None or language not in facts:
             continue

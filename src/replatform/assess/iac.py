@@ -7,8 +7,6 @@ from replatform.assess.context import Context
 from replatform.discover import compute_vocabulary as v
 from replatform.model import AttributeValue, Component, ComponentKind, Location, Unknown
 
-_ECS_PATTERNS = ("LoadBalanced", "QueueProcessing", "Scheduled")
-
 
 def _where(component: Component, attribute: str) -> Location:
     found = component.attribute(attribute)
@@ -28,8 +26,40 @@ def _is_arm(value: AttributeValue | None) -> bool | None:
     return None
 
 
+def _check_lambda_runtime(ctx: Context, function: Component) -> bool:
+    """A runtime Lambda offers no arm64 for, or a deprecated one (updates blocked): True when reported."""
+    runtime = function.get(v.RUNTIME)
+    fact = knowledge.lambda_runtimes().get(runtime) if isinstance(runtime, str) else None
+    if fact is None or (fact.arm64 and not fact.deprecated):
+        return False
+    where = _where(function, v.RUNTIME)
+    since = f" since {fact.deprecation_date}" if fact.deprecation_date else ""
+    if not fact.arm64:
+        ctx.emit(
+            "lambda-runtime-no-arm64",
+            where,
+            f"Lambda function {function.name} uses {fact.runtime} ({fact.os_name}), for which Lambda has no arm64: "
+            f"move to {fact.replacement} first",
+            subject=function.name,
+            fix=f"Move to {fact.replacement} (Lambda offers arm64 for it), then set the architecture to arm64.",
+            references=(fact.source,),
+        )
+    else:
+        ctx.emit(
+            "lambda-runtime-deprecated",
+            where,
+            f"Lambda function {function.name} uses {fact.runtime}, deprecated{since}: Lambda blocks updates to such "
+            f"functions, so the architecture cannot change until the runtime moves to {fact.replacement}",
+            subject=function.name,
+            fix=f"Move to {fact.replacement}, then set the architecture to arm64.",
+            references=(fact.source,),
+        )
+    return True
+
+
 def check_lambda(ctx: Context) -> None:
     for function in ctx.components(ComponentKind.LAMBDA_FUNCTION):
+        _check_lambda_runtime(ctx, function)
         value = function.get(v.ARCHITECTURE)
         arm = _is_arm(value)
         if arm or (value is not None and arm is None):
@@ -47,11 +77,8 @@ def check_lambda(ctx: Context) -> None:
 
 
 def check_ecs(ctx: Context) -> None:
-    for component in ctx.components(ComponentKind.ECS_TASK_DEFINITION, ComponentKind.ECS_SERVICE):
-        if component.kind is ComponentKind.ECS_SERVICE:
-            construct = component.get("construct")
-            if not (isinstance(construct, str) and construct.startswith(_ECS_PATTERNS)):
-                continue  # a plain service runs its task definition's platform
+    # A service runs its task definition's platform; ecs_patterns constructs get an implicit task definition.
+    for component in ctx.components(ComponentKind.ECS_TASK_DEFINITION):
         value = component.get(v.ARCHITECTURE)
         arm = _is_arm(value)
         if arm or (value is not None and arm is None):

@@ -13,10 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from replatform.discover import compute_vocabulary as v
-from replatform.discover.result import ParseResult
+from replatform.discover.result import ParseResult, relative_folder
 from replatform.discover.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
-from replatform.model import Attribute, AttributeValue, ComponentKind, Location, Unknown
+from replatform.discover.syntax import Spanned
+from replatform.discover.tree import EXPRESSION_KEY, Node
+from replatform.model import (
+    Attribute,
+    AttributeValue,
+    Component,
+    ComponentKind,
+    LinkKind,
+    Location,
+    TargetKind,
+    Unknown,
+)
 
 
 @dataclass(frozen=True)
@@ -35,15 +46,6 @@ class Call:
     kwargs: dict[str, Spanned] = field(default_factory=dict)
     is_new: bool = False
     assigned_to: str | None = None
-
-
-@dataclass
-class Spanned:
-    """A front-end value and the source text/span it came from."""
-
-    value: Any  # Scalar | Ref | Call | dict[str, Spanned] | list[Spanned] | Unknown | None
-    location: Location
-    text: str
 
 
 def camel(name: str) -> str:
@@ -148,10 +150,62 @@ def resolve_enum(dotted: str) -> str | None:
 # --------------------------------------------------------------- evaluation
 
 
+class Constants:
+    """Values assigned to names, per scope, so a use resolves to the assignment it can see.
+
+    A name assigned more than once in the scope a use sees (an if/else, a
+    reassignment) has no single value: it resolves to nothing and stays `Unknown`.
+    """
+
+    def __init__(self) -> None:
+        self._assigned: dict[str, list[tuple[int, int, Spanned, bool]]] = {}
+
+    def assign(self, name: str, value: Spanned, scope: tuple[int, int], reassign: bool = False) -> None:
+        """Record ``name = value`` in ``scope``; ``reassign`` for an assignment that is not a declaration."""
+        self._assigned.setdefault(name, []).append((scope[0], scope[1], value, reassign))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._assigned
+
+    def names(self) -> list[str]:
+        return list(self._assigned)
+
+    def get(self, dotted: str, position: int = -1) -> Spanned | None:
+        """The one value ``dotted`` has at ``position`` (None when unknown or ambiguous)."""
+        for name in dict.fromkeys((dotted, dotted.removeprefix("this."), dotted.removeprefix("self."))):
+            found = self._visible(name, position)
+            if found is not None:
+                return found
+        head, _, member = dotted.rpartition(".")
+        if head and member:  # config.cpu -> the member of an object constant; Stack.CPU -> a class constant
+            owner = self.get(head, position)
+            if owner is not None and isinstance(owner.value, dict) and isinstance(owner.value.get(member), Spanned):
+                found_member: Spanned = owner.value[member]
+                return found_member
+            if head[:1].isupper() and "." not in head:
+                return self._visible(member, -1)
+        return None
+
+    def _visible(self, name: str, position: int) -> Spanned | None:
+        entries = self._assigned.get(name)
+        if not entries:
+            return None
+        if position >= 0:
+            containing = [e for e in entries if e[0] <= position < e[1]]
+            if containing and not any(e[3] for e in containing):
+                innermost = min(e[1] - e[0] for e in containing)
+                entries = [e for e in containing if e[1] - e[0] == innermost]
+            elif containing:
+                entries = containing  # a later reassignment: every visible value counts
+        if len(entries) != 1:
+            return None  # assigned in more than one place (an if/else, a reassignment): no single value
+        return entries[0][2]
+
+
 class Evaluator:
     """Turn front-end values into attribute values (literal or `Unknown`)."""
 
-    def __init__(self, constants: dict[str, Spanned]) -> None:
+    def __init__(self, constants: Constants) -> None:
         self.constants = constants
 
     def value(self, spanned: Spanned | None, depth: int = 0) -> Any:
@@ -163,8 +217,9 @@ class Evaluator:
             enum = resolve_enum(raw.dotted)
             if enum is not None:
                 return enum
-            if raw.dotted in self.constants and depth < 5:
-                return self.value(self.constants[raw.dotted], depth + 1)
+            found = self.constants.get(raw.dotted, spanned.location.start_byte) if depth < 5 else None
+            if found is not None and found is not spanned:
+                return self.value(found, depth + 1)
             return Unknown(spanned.text)
         if isinstance(raw, Call):
             return self._call(raw, spanned, depth)
@@ -188,7 +243,10 @@ class Evaluator:
             props = {camel(k): val for k, val in props.items()} | {
                 camel(k): self.value(s, depth) for k, s in call.kwargs.items()
             }
-            return {"__image_asset__": args[0] if args else Unknown(spanned.text), **props}
+            directory = self.path(call.args[0], depth) if call.args else Unknown(spanned.text)
+            return {"__image_asset__": directory, **props}
+        if camel(last) == "fromAsset" and call.callee.split(".")[-2:-1] == ["Code"]:
+            return {"__code_asset__": self.path(call.args[0], depth) if call.args else Unknown(spanned.text)}
         if camel(last) in ("fromRegistry", "fromEcrRepository", "fromDockerImageAsset") and image_helper:
             if args and isinstance(args[0], str):
                 return {"__image_registry__": args[0]}
@@ -201,6 +259,24 @@ class Evaluator:
             merged.update({camel(k): self.value(s, depth) for k, s in call.kwargs.items()})
             return merged
         return Unknown(spanned.text)
+
+    def path(self, spanned: Spanned, depth: int = 0) -> Any:
+        """An asset path: a literal (relative to the CDK app) or ``path.join(__dirname, ...)`` (to this file).
+
+        A path relative to this file is returned as ``__file__/...`` so discovery can anchor it.
+        """
+        raw = spanned.value
+        if isinstance(raw, Call) and raw.callee.split(".")[-1] in ("join", "resolve") and raw.args:
+            first = raw.args[0]
+            anchored = (isinstance(first.value, Ref) and first.value.dotted in ("__dirname", "__file__")) or (
+                isinstance(first.value, Call) and first.value.callee.endswith("dirname")
+            )
+            parts = [self.value(a, depth + 1) for a in raw.args[1:]]
+            if anchored and all(isinstance(p, str) for p in parts):
+                return "/".join(["__file__", *parts])
+            return Unknown(spanned.text)
+        value = self.value(spanned, depth + 1)
+        return value if isinstance(value, str) else Unknown(spanned.text)
 
 
 # --------------------------------------------------------------- constructs
@@ -222,7 +298,6 @@ TASK_PROPS = {
 SERVICE_PROPS = {
     "desiredCount": v.DESIRED_COUNT,
     "platformVersion": v.PLATFORM_VERSION,
-    "capacityProviderStrategies.capacityProvider": v.CAPACITY_PROVIDER,
     "minHealthyPercent": "min_healthy_percent",
     **TASK_PROPS,
 }
@@ -295,14 +370,16 @@ _LOAD_BALANCED = ("ApplicationLoadBalanced", "NetworkLoadBalanced")
 _METHOD_CONSTRUCTS = {"addAutoScalingGroupCapacity", "addCapacity", "addNodegroupCapacity", "addFargateProfile"}
 
 
-def _props(call: Call, is_method: bool) -> tuple[str | None, Spanned | None]:
-    """(construct id, props) from ``(scope, id, props)`` or ``(id, props)``."""
+def _props(call: Call, is_method: bool, location: Location | None = None) -> tuple[str | None, Spanned | None]:
+    """(construct id, props) from ``(scope, id, props)`` or ``(id, props)``, positional or keyword."""
     args = call.args
     offset = 0 if is_method else 1
     ident = args[offset] if len(args) > offset else None
     props = args[offset + 1] if len(args) > offset + 1 else None
-    if call.kwargs:  # Python: keyword props
-        props = Spanned({camel(k): s for k, s in call.kwargs.items()}, call.args[0].location, "")
+    if call.kwargs:  # Python: keyword props, anywhere (``add_container(id="web", image=...)``)
+        members = {camel(k): s for k, s in call.kwargs.items() if k not in ("scope", "id")}
+        where = location or next(iter(call.kwargs.values())).location
+        props = Spanned(members, where, "")
         if ident is None and "id" in call.kwargs:
             ident = call.kwargs["id"]
     name = ident.value if ident is not None and isinstance(ident.value, str) else None
@@ -343,89 +420,423 @@ def _attribute_value(value: Any, text: str) -> AttributeValue | None:
     return Unknown(text)
 
 
-def emit(source: SourceFile, calls: list[tuple[Call, Location]], constants: dict[str, Spanned]) -> ParseResult:
-    """Components for every recognised construct call in one file."""
-    result = ParseResult()
-    evaluator = Evaluator(constants)
-    by_variable: dict[str, str] = {}
-    for call, location in calls:
-        last = call.callee.split(".")[-1]
-        receiver = call.callee.rsplit(".", 1)[0] if "." in call.callee else ""
-        if last in ("addContainer", "add_container"):
-            _container(result, evaluator, call, location, by_variable.get(receiver))
-            continue
-        key = camel(last) if camel(last) in _METHOD_CONSTRUCTS else last
-        if key not in CONSTRUCTS or (key in _METHOD_CONSTRUCTS) == call.is_new:
-            continue
-        if key == "Function" and not call.is_new and "lambda" not in call.callee.lower():
-            continue  # a call to some unrelated ``Function(...)``
-        kind, table = CONSTRUCTS[key]
-        name, props = _props(call, key in _METHOD_CONSTRUCTS)
-        attributes = [Attribute("construct", key, None)]
+# L1 constructs are CloudFormation resources with camelCase (TypeScript) or snake_case (Python) props.
+L1_TYPES = {
+    "CfnFunction": "AWS::Lambda::Function",
+    "CfnTaskDefinition": "AWS::ECS::TaskDefinition",
+    "CfnService": "AWS::ECS::Service",
+    "CfnInstance": "AWS::EC2::Instance",
+    "CfnLaunchTemplate": "AWS::EC2::LaunchTemplate",
+    "CfnLaunchConfiguration": "AWS::AutoScaling::LaunchConfiguration",
+    "CfnAutoScalingGroup": "AWS::AutoScaling::AutoScalingGroup",
+    "CfnNodegroup": "AWS::EKS::Nodegroup",
+    "CfnComputeEnvironment": "AWS::Batch::ComputeEnvironment",
+    "CfnCapacityProvider": "AWS::ECS::CapacityProvider",
+}
+# ecs_patterns constructs: the launch type they use and whether they run a long-lived service.
+_PATTERNS = {
+    "ApplicationLoadBalancedFargateService": ("FARGATE", True),
+    "NetworkLoadBalancedFargateService": ("FARGATE", True),
+    "QueueProcessingFargateService": ("FARGATE", True),
+    "ApplicationMultipleTargetGroupsFargateService": ("FARGATE", True),
+    "NetworkMultipleTargetGroupsFargateService": ("FARGATE", True),
+    "ScheduledFargateTask": ("FARGATE", False),
+    "ApplicationLoadBalancedEc2Service": ("EC2", True),
+    "NetworkLoadBalancedEc2Service": ("EC2", True),
+    "QueueProcessingEc2Service": ("EC2", True),
+    "ScheduledEc2Task": ("EC2", False),
+}
+_LAUNCH_TYPES = {"FargateService": "FARGATE", "Ec2Service": "EC2"}
+
+
+class _Emitter:
+    """Components and links for the recognised construct calls of one file."""
+
+    def __init__(self, source: SourceFile, constants: Constants) -> None:
+        self.source = source
+        self.result = ParseResult()
+        self.evaluator = Evaluator(constants)
+        self.by_variable: dict[str, Component] = {}
+        self.directory = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
+
+    def variable(self, spanned: Spanned | None) -> Component | None:
+        """The component a variable (``taskDef``, ``this.asg``, ``self.asg``, ``td.ref``) names."""
+        if spanned is None or not isinstance(spanned.value, Ref):
+            return None
+        dotted = spanned.value.dotted
+        for candidate in (dotted, dotted.rsplit(".", 1)[0]):
+            for name in (candidate, candidate.removeprefix("this."), candidate.removeprefix("self.")):
+                if name in self.by_variable:
+                    return self.by_variable[name]
+        return None
+
+    def remember(self, call: Call, component: Component) -> None:
+        if call.assigned_to:
+            for name in (call.assigned_to, f"this.{call.assigned_to}", f"self.{call.assigned_to}"):
+                self.by_variable[name] = component
+
+    def run(self, calls: list[tuple[Call, Location]]) -> ParseResult:
+        for call, location in calls:
+            last = call.callee.split(".")[-1]
+            receiver = call.callee.rsplit(".", 1)[0] if "." in call.callee else ""
+            if last in ("addContainer", "add_container"):
+                task = self.by_variable.get(receiver) or self.by_variable.get(receiver.removeprefix("this."))
+                self.container(call, location, task)
+                continue
+            if last in L1_TYPES and call.is_new:
+                self.level_one(call, location, last)
+                continue
+            if last in ("AsgCapacityProvider",) and call.is_new:
+                self.capacity_provider(call, location)
+                continue
+            key = camel(last) if camel(last) in _METHOD_CONSTRUCTS else last
+            if key not in CONSTRUCTS or (key in _METHOD_CONSTRUCTS) == call.is_new:
+                continue
+            if key == "Function" and not call.is_new and "lambda" not in call.callee.lower():
+                continue  # a call to some unrelated ``Function(...)``
+            self.construct(call, location, key)
+        return self.result
+
+    def attributes(self, props: Spanned | None, table: dict[str, str]) -> list[Attribute]:
+        out = []
         for path, canonical in table.items():
             found = _lookup(props, path)
             if found is None:
                 continue
-            value = _attribute_value(evaluator.value(found), found.text)
+            value = _attribute_value(self.evaluator.value(found), found.text)
             if value is not None:
-                attributes.append(Attribute(canonical, value, found.location))
+                out.append(Attribute(canonical, value, found.location))
+        return out
+
+    def construct(self, call: Call, location: Location, key: str) -> None:
+        kind, table = CONSTRUCTS[key]
+        name, props = _props(call, key in _METHOD_CONSTRUCTS, location)
+        attributes = [Attribute("construct", key, None)]
+        pattern = _PATTERNS.get(key)
+        if pattern is not None and not pattern[1]:
+            kind = ComponentKind.ECS_TASK_DEFINITION  # a scheduled task: no long-lived service
+            attributes.append(Attribute("schedule", True, None))
+        attributes += self.attributes(props, table if pattern is None or pattern[1] else TASK_PROPS)
         if key.startswith(_LOAD_BALANCED):
             attributes.append(Attribute(v.LOAD_BALANCED, True, None))
+        attributes += self.purchase(kind, key, props)
+        component = self.result.add(kind, name or call.assigned_to or key, location, attributes)
+        self.remember(call, component)
+        add_lambda_runtime(self.result, component)
+        if kind is ComponentKind.ECS_SERVICE:
+            self.service_links(component, props, key, location)
+        elif kind is ComponentKind.LAMBDA_FUNCTION:
+            self.lambda_links(component, props, key)
+        elif kind in (ComponentKind.AUTOSCALING_GROUP, ComponentKind.EC2_INSTANCE, ComponentKind.EKS_NODE_GROUP):
+            template = _lookup(props, "launchTemplate") or _lookup(props, "mixedInstancesPolicy.launchTemplate")
+            target = self.variable(template)
+            if template is not None:
+                self.link_to(LinkKind.LAUNCHES, component, template, target)
+        if pattern is not None and not pattern[1]:
+            self.images(component, props)
+
+    def purchase(self, kind: ComponentKind, key: str, props: Spanned | None) -> list[Attribute]:
+        """``market`` where the construct states how its capacity is bought."""
+        out: list[Attribute] = []
+        if kind is ComponentKind.ECS_SERVICE:
+            strategies = _lookup_all(props, "capacityProviderStrategies")
+            names = [self.evaluator.value(_lookup(s, "capacityProvider")) for s in strategies]
+            if strategies and all(isinstance(n, str) and n in ("FARGATE", "FARGATE_SPOT") for n in names):
+                markets = {"spot" if n == "FARGATE_SPOT" else "on_demand" for n in names}
+                market = markets.pop() if len(markets) == 1 else "mixed"
+                out.append(Attribute(v.MARKET, market, strategies[0].location))
+                out.append(Attribute(v.CAPACITY_PROVIDERS, tuple(str(n) for n in names), strategies[0].location))
+            elif not strategies and (_LAUNCH_TYPES.get(key) == "FARGATE" or _PATTERNS.get(key, ("",))[0] == "FARGATE"):
+                out.append(Attribute(v.LAUNCH_TYPE, "FARGATE", None))
+                out.append(Attribute(v.MARKET, "on_demand", None))
+            elif not strategies and (_LAUNCH_TYPES.get(key) == "EC2" or _PATTERNS.get(key, ("",))[0] == "EC2"):
+                out.append(Attribute(v.LAUNCH_TYPE, "EC2", None))
+        elif kind in (ComponentKind.AUTOSCALING_GROUP, ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE):
+            spot = _lookup(props, "spotPrice") or _lookup(props, "spotOptions")
+            percentage = _lookup(
+                props, "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity"
+            )
+            if spot is not None:
+                out.append(Attribute(v.MARKET, "spot", spot.location))
+            elif percentage is not None:
+                value = self.evaluator.value(percentage)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    out.append(Attribute(v.ON_DEMAND_PERCENTAGE, value, percentage.location))
+                    market = "on_demand" if value >= 100 else ("spot" if value <= 0 else "mixed")
+                    out.append(Attribute(v.MARKET, market, percentage.location))
+        elif kind is ComponentKind.EKS_NODE_GROUP:
+            capacity = _lookup(props, "capacityType")
+            value = self.evaluator.value(capacity) if capacity is not None else "ON_DEMAND"
+            if isinstance(value, str) and value.upper() in ("SPOT", "ON_DEMAND"):
+                out.append(Attribute(v.MARKET, value.lower(), capacity.location if capacity is not None else None))
+        elif kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
+            spot = _lookup(props, "spot")
+            if spot is not None and self.evaluator.value(spot) is True:
+                out.append(Attribute(v.MARKET, "spot", spot.location))
+        return out
+
+    def link_to(self, kind: LinkKind, component: Component, spanned: Spanned, target: Component | None) -> None:
+        if target is not None:
+            self.result.link(kind, component, target.id, spanned.location, spanned.text, TargetKind.COMPONENT)
+            return
+        value = self.evaluator.value(spanned)
+        if isinstance(value, str):
+            self.result.link(kind, component, value, spanned.location, spanned.text, TargetKind.NAME)
+        else:
+            self.result.link(
+                kind, component, Unknown(spanned.text), spanned.location, spanned.text, TargetKind.COMPONENT
+            )
+
+    def service_links(self, service: Component, props: Spanned | None, key: str, location: Location) -> None:
         task_ref = _lookup(props, "taskDefinition")
-        if task_ref is not None and isinstance(task_ref.value, Ref) and task_ref.value.dotted in by_variable:
-            attributes.append(Attribute(v.TASK_DEFINITION, by_variable[task_ref.value.dotted], task_ref.location))
-        component = result.add(kind, name or call.assigned_to or key, location, attributes)
-        if call.assigned_to:
-            by_variable[call.assigned_to] = component.id
-            by_variable[f"this.{call.assigned_to}"] = component.id
-            by_variable[f"self.{call.assigned_to}"] = component.id
-        add_lambda_runtime(result, component)
-        for image_path in ("code", "taskImageOptions.image", "image"):
+        if task_ref is not None:
+            self.link_to(LinkKind.RUNS_TASK, service, task_ref, self.variable(task_ref))
+        elif key in _PATTERNS:
+            self.implicit_task(service, props, location)
+        for strategy in _lookup_all(props, "capacityProviderStrategies"):
+            provider = _lookup(strategy, "capacityProvider")
+            if provider is None:
+                continue
+            extra = tuple(
+                Attribute(name, value, found.location)
+                for name in ("base", "weight")
+                if (found := _lookup(strategy, name)) is not None
+                and isinstance(value := self.evaluator.value(found), int)
+            )
+            target = self.variable(provider)
+            if target is not None:
+                self.result.link(
+                    LinkKind.BUYS_CAPACITY,
+                    service,
+                    target.id,
+                    provider.location,
+                    provider.text,
+                    TargetKind.COMPONENT,
+                    extra,
+                )
+            else:
+                value = self.evaluator.value(provider)
+                if isinstance(value, str):
+                    self.result.link(
+                        LinkKind.BUYS_CAPACITY, service, value, provider.location, provider.text, TargetKind.NAME, extra
+                    )
+                else:
+                    self.result.link(
+                        LinkKind.BUYS_CAPACITY,
+                        service,
+                        Unknown(provider.text),
+                        provider.location,
+                        provider.text,
+                        TargetKind.COMPONENT,
+                        extra,
+                    )
+        if not _lookup_all(props, "capacityProviderStrategies"):
+            launch = service.get(v.LAUNCH_TYPE)
+            if isinstance(launch, str):
+                self.result.link(
+                    LinkKind.BUYS_CAPACITY, service, launch, location, f"{key} (launch type {launch})", TargetKind.NAME
+                )
+
+    def implicit_task(self, service: Component, props: Spanned | None, location: Location) -> None:
+        """An ecs_patterns construct creates its own task definition: X86_64 unless ``runtimePlatform`` says otherwise."""
+        attributes = [Attribute("construct", f"{service.get('construct')} (implicit task definition)", None)]
+        attributes += self.attributes(props, TASK_PROPS)
+        if not any(a.name == v.ARCHITECTURE for a in attributes):
+            attributes.append(Attribute("implicit_architecture", "X86_64", None))
+        task = self.result.add(ComponentKind.ECS_TASK_DEFINITION, f"{service.name}/TaskDef", location, attributes)
+        self.result.link(LinkKind.RUNS_TASK, service, task.id, location, f"{service.name} (implicit task definition)")
+        self.images(task, props)
+
+    def images(self, owner: Component, props: Spanned | None) -> None:
+        for image_path in ("taskImageOptions.image", "image"):
             found = _lookup(props, image_path)
             if found is not None:
-                _image(result, evaluator, found, component.id)
-    return result
+                self.image(found, owner)
+                return
 
+    def lambda_links(self, function: Component, props: Spanned | None, key: str) -> None:
+        code = _lookup(props, "code")
+        if code is not None:
+            value = self.evaluator.value(code)
+            if isinstance(value, dict) and "__code_asset__" in value:
+                self.folder(LinkKind.HAS_CODE, function, value["__code_asset__"], code)
+            elif isinstance(value, dict) and ("__image_asset__" in value or "__image_registry__" in value):
+                self.image(code, function)
+            else:
+                self.result.link(
+                    LinkKind.HAS_CODE, function, Unknown(code.text), code.location, code.text, TargetKind.FOLDER
+                )
+        entry = _lookup(props, "entry")
+        if entry is not None and key in ("NodejsFunction", "PythonFunction", "GoFunction"):
+            path = self.evaluator.path(entry)
+            if isinstance(path, str) and key == "NodejsFunction":
+                path = path.rsplit("/", 1)[0] if "/" in path else "."
+            self.folder(LinkKind.HAS_CODE, function, path, entry)
+        for layer in _lookup_all(props, "layers"):
+            target = self.variable(layer)
+            self.link_to(LinkKind.HAS_CODE, function, layer, target)
 
-def _container(result: ParseResult, evaluator: Evaluator, call: Call, location: Location, parent: str | None) -> None:
-    name, props = _props(call, True)
-    image = _lookup(props, "image")
-    extra = []
-    for path, canonical in (("cpu", v.CPU), ("memoryLimitMiB", v.MEMORY_MB), ("stopTimeout", v.STOP_TIMEOUT)):
-        found = _lookup(props, path)
-        if found is not None:
-            value = _attribute_value(evaluator.value(found), found.text)
-            if value is not None:
-                extra.append(Attribute(canonical, value, found.location))
-    if image is not None:
-        _image(result, evaluator, image, parent, name, extra)
-
-
-def _image(
-    result: ParseResult,
-    evaluator: Evaluator,
-    spanned: Spanned,
-    parent: str | None,
-    name: str | None = None,
-    extra: list[Attribute] | None = None,
-) -> None:
-    value = evaluator.value(spanned)
-    attributes = list(extra or [])
-    if isinstance(value, dict) and "__image_asset__" in value:
-        directory = value["__image_asset__"]
-        dockerfile = value.get("file", "Dockerfile")
-        label = f"asset:{directory}/{dockerfile}" if isinstance(directory, str) else f"asset:{spanned.text}"
-        attributes.append(
-            Attribute("asset_directory", _attribute_value(directory, spanned.text) or "", spanned.location)
+    def folder(
+        self,
+        kind: LinkKind,
+        owner: Component,
+        path: Any,
+        spanned: Spanned,
+        extra: tuple[Attribute, ...] = (),
+        required: str = "",
+    ) -> None:
+        """A link to a folder named by an asset path (see `Evaluator.path`)."""
+        if not isinstance(path, str):
+            self.result.link(
+                kind, owner, Unknown(spanned.text), spanned.location, spanned.text, TargetKind.FOLDER, extra
+            )
+            return
+        if path.startswith("__file__/") or path == "__file__":
+            candidates = [relative_folder(self.directory, path.removeprefix("__file__").lstrip("/") or ".")]
+            self.result.link_folder(kind, owner, candidates, spanned.location, spanned.text, extra, required)
+            return
+        # Relative to the CDK app's working directory (the folder of cdk.json): tried first, then the
+        # enclosing folders of this file, nearest first; the folder must exist (and hold the Dockerfile).
+        bases, base = [], self.directory
+        while True:
+            bases.append(base)
+            if not base:
+                break
+            base = base.rsplit("/", 1)[0] if "/" in base else ""
+        candidates = [relative_folder(b, path) for b in bases]
+        self.result.link_folder(
+            kind, owner, candidates, spanned.location, spanned.text, extra, required, bases, "cdk.json"
         )
-        if isinstance(dockerfile, str):
-            attributes.append(Attribute("dockerfile", dockerfile, None))
-        platform = value.get("platform")
-        if platform is not None:
-            attributes.append(Attribute(v.PLATFORM, _attribute_value(platform, spanned.text) or "", None))
-    elif isinstance(value, dict) and "__image_registry__" in value:
-        label = str(value["__image_registry__"])
-        attributes.append(Attribute(v.IMAGE, label, spanned.location))
-    else:
-        return
-    result.add(ComponentKind.CONTAINER_IMAGE, name or label, spanned.location, attributes, parent)
+
+    def capacity_provider(self, call: Call, location: Location) -> None:
+        name, props = _props(call, False, location)
+        component = self.result.add(
+            ComponentKind.ECS_CAPACITY_PROVIDER, name or call.assigned_to or "AsgCapacityProvider", location,
+            [Attribute("construct", "AsgCapacityProvider", None)],
+        )  # fmt: skip
+        self.remember(call, component)
+        group = _lookup(props, "autoScalingGroup")
+        if group is not None:
+            self.link_to(LinkKind.SCALES, component, group, self.variable(group))
+
+    def level_one(self, call: Call, location: Location, last: str) -> None:
+        """``new lambda.CfnFunction(...)`` and friends, read with the CloudFormation tables."""
+        from replatform.discover import cloudformation
+
+        type_name = L1_TYPES[last]
+        if last == "CfnFunction" and "sam" in call.callee.lower():
+            type_name = "AWS::Serverless::Function"
+        name, props = _props(call, False, location)
+        properties = _to_node(self.evaluator, props, location)
+        attributes = [Attribute("construct", last, None), *cloudformation.resource_attributes(type_name, properties)]
+        kind = cloudformation.TYPES[type_name][0]
+        component = self.result.add(kind, name or call.assigned_to or last, location, attributes)
+        self.remember(call, component)
+        add_lambda_runtime(self.result, component)
+        if type_name == "AWS::ECS::TaskDefinition":
+            for container in (properties.get("ContainerDefinitions") or Node([], location)).elements():
+                cloudformation.add_container(self.result, container, component)
+        if type_name == "AWS::ECS::Service":
+            task_ref = _lookup(props, "taskDefinition")
+            if task_ref is not None:
+                self.link_to(LinkKind.RUNS_TASK, component, task_ref, self.variable(task_ref))
+
+    def container(self, call: Call, location: Location, parent: Component | None) -> None:
+        name, props = _props(call, True, location)
+        image = _lookup(props, "image")
+        extra = self.attributes(props, {"cpu": v.CPU, "memoryLimitMiB": v.MEMORY_MB, "stopTimeout": v.STOP_TIMEOUT})
+        if image is not None:
+            self.image(image, parent, name, extra)
+
+    def image(
+        self, spanned: Spanned, parent: Component | None, name: str | None = None, extra: list[Attribute] | None = None
+    ) -> None:
+        value = self.evaluator.value(spanned)
+        attributes = list(extra or [])
+        folder: Any = None
+        if isinstance(value, dict) and "__image_asset__" in value:
+            directory = value["__image_asset__"]
+            dockerfile = value.get("file", "Dockerfile")
+            shown = directory.removeprefix("__file__/") if isinstance(directory, str) else None
+            label = f"asset:{shown}/{dockerfile}" if shown is not None else f"asset:{spanned.text}"
+            attributes.append(
+                Attribute("asset_directory", _attribute_value(shown, spanned.text) or "", spanned.location)
+            )
+            if isinstance(dockerfile, str):
+                attributes.append(Attribute("dockerfile", dockerfile, None))
+            platform = value.get("platform")
+            if platform is not None:
+                attributes.append(Attribute(v.PLATFORM, _attribute_value(platform, spanned.text) or "", None))
+            folder = directory
+        elif isinstance(value, dict) and "__image_registry__" in value:
+            label = str(value["__image_registry__"])
+            attributes.append(Attribute(v.IMAGE, label, spanned.location))
+        else:
+            return
+        component = self.result.add(
+            ComponentKind.CONTAINER_IMAGE, name or label, spanned.location, attributes, parent.id if parent else None
+        )
+        if folder is not None:
+            dockerfile_name = value.get("file", "Dockerfile")
+            named = dockerfile_name if isinstance(dockerfile_name, str) else ""
+            extra_link = (Attribute("dockerfile", named, None),) if named else ()
+            self.folder(LinkKind.RUNS_IMAGE, component, folder, spanned, extra_link, named)
+        else:
+            self.result.link(LinkKind.RUNS_IMAGE, component, label, spanned.location, spanned.text, TargetKind.IMAGE)
+
+
+def _lookup_all(props: Spanned | None, path: str) -> list[Spanned]:
+    """The elements of a list prop (``capacityProviderStrategies``, ``layers``)."""
+    found = _lookup_raw(props, path)
+    if found is None:
+        return []
+    return list(found.value) if isinstance(found.value, list) else [found]
+
+
+def _lookup_raw(props: Spanned | None, path: str) -> Spanned | None:
+    node = props
+    for part in path.split("."):
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, Call):
+            inner = {camel(k): s for k, s in value.kwargs.items()}
+            for arg in value.args:
+                if isinstance(arg.value, dict):
+                    inner.update(arg.value)
+            value = inner
+        if not isinstance(value, dict):
+            return None
+        node = value.get(part)
+    return node
+
+
+def _pascal(key: str) -> str:
+    key = camel(key)
+    return key[:1].upper() + key[1:]
+
+
+def _to_node(evaluator: Evaluator, props: Spanned | None, location: Location) -> Node:
+    """CDK L1 props as a CloudFormation property tree (PascalCase keys, evaluated values)."""
+    if props is None:
+        return Node({}, location)
+    raw = props.value
+    if isinstance(raw, Call) and (raw.kwargs or raw.args):
+        inner = {camel(k): s for k, s in raw.kwargs.items()}
+        for arg in raw.args:
+            if isinstance(arg.value, dict):
+                inner.update(arg.value)
+        raw = inner
+    if isinstance(raw, dict):
+        return Node({_pascal(k): _to_node(evaluator, s, s.location) for k, s in raw.items()}, props.location)
+    if isinstance(raw, list):
+        return Node([_to_node(evaluator, s, s.location) for s in raw], props.location)
+    value = evaluator.value(props)
+    if isinstance(value, (str, int, float, bool)):
+        return Node(value, props.location)
+    return Node({EXPRESSION_KEY: Node(props.text, props.location)}, props.location)
+
+
+def emit(source: SourceFile, calls: list[tuple[Call, Location]], constants: Constants) -> ParseResult:
+    """Components and links for every recognised construct call in one file."""
+    return _Emitter(source, constants).run(calls)

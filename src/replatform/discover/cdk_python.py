@@ -12,13 +12,26 @@ import ast
 import tree_sitter
 import tree_sitter_python
 
-from replatform.discover.cdk_common import Call, Ref, Spanned, emit
+from replatform.discover.cdk_common import Call, Constants, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.syntax import descendants, first_error_line
+from replatform.discover.syntax import Spanned, descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _PY = tree_sitter.Language(tree_sitter_python.language())
+
+
+_SCOPES = ("function_definition", "class_definition", "module")
+
+
+def _scope(node: tree_sitter.Node, kinds: tuple[str, ...]) -> tuple[int, int]:
+    """Byte range of the nearest enclosing function, class or module (Python has no block scopes)."""
+    current = node.parent
+    while current is not None and current.type not in kinds:
+        current = current.parent
+    if current is None or current.type == "module":
+        return (0, 1 << 62)
+    return (current.start_byte, current.end_byte)
 
 
 def _text(node: tree_sitter.Node) -> str:
@@ -31,7 +44,7 @@ class PythonConverter:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.calls: list[tuple[Call, Location]] = []
-        self.constants: dict[str, Spanned] = {}
+        self.constants = Constants()
         self._assigned: set[int] = set()
 
     def loc(self, node: tree_sitter.Node) -> Location:
@@ -109,15 +122,18 @@ class PythonConverter:
                 right = node.child_by_field_name("right")
                 if left is not None and right is not None and left.type in ("identifier", "attribute"):
                     name = _text(left).removeprefix("self.")
+                    scope = _scope(node, ("class_definition",) if _text(left).startswith("self.") else _SCOPES)
                     if right.type == "call":
                         call = self.call(right)
                         if call is not None:
                             call.assigned_to = name
                             self.calls.append((call, self.loc(right)))
                             self._assigned.add(right.id)
-                            self.constants[name] = Spanned(call, self.loc(right), " ".join(_text(right).split()))
+                            self.constants.assign(
+                                name, Spanned(call, self.loc(right), " ".join(_text(right).split())), scope
+                            )
                     else:
-                        self.constants[name] = self.convert(right)
+                        self.constants.assign(name, self.convert(right), scope)
             elif node.type == "call" and node.id not in self._assigned:
                 call = self.call(node)
                 if call is not None:

@@ -11,14 +11,38 @@ import json
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.discover.cdk_common import Call, Ref, Spanned, emit
+from replatform.discover.cdk_common import Call, Constants, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.syntax import descendants, first_error_line
+from replatform.discover.syntax import Spanned, descendants, first_error_line
 from replatform.model import Location, Unknown
 
 _TS = tree_sitter.Language(tree_sitter_typescript.language_typescript())
 _WRAPPERS = {"as_expression", "satisfies_expression", "parenthesized_expression", "non_null_expression"}
+
+
+_FUNCTION_SCOPES = (
+    "function_declaration",
+    "method_definition",
+    "arrow_function",
+    "function_expression",
+    "function",
+    "program",
+)
+_BLOCK_SCOPES = ("statement_block", "class_body", *_FUNCTION_SCOPES)
+_CLASS_SCOPES = ("class_body", "program")
+
+
+def _scope(node: tree_sitter.Node, kinds: tuple[str, ...]) -> tuple[int, int]:
+    """Byte range of the nearest enclosing node of one of ``kinds`` (the whole file at the top)."""
+    current = node.parent
+    while current is not None and current.type not in kinds:
+        current = current.parent
+    if current is None:
+        return (0, 1 << 62)
+    if current.type == "program":
+        return (0, 1 << 62)
+    return (current.start_byte, current.end_byte)
 
 
 def _text(node: tree_sitter.Node) -> str:
@@ -29,7 +53,7 @@ class _Converter:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.calls: list[tuple[Call, Location]] = []
-        self.constants: dict[str, Spanned] = {}
+        self.constants = Constants()
         self._assigned_ids: set[int] = set()
 
     def loc(self, node: tree_sitter.Node) -> Location:
@@ -112,24 +136,25 @@ class _Converter:
                 name = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
                 if name is not None and value is not None and name.type == "identifier":
-                    self._assign(_text(name), value)
+                    self._assign(_text(name), value, _scope(node, _BLOCK_SCOPES))
             elif kind == "assignment_expression":
                 left = node.child_by_field_name("left")
                 right = node.child_by_field_name("right")
                 if left is not None and right is not None:
-                    self._assign(_text(left).removeprefix("this."), right)
+                    scopes = _CLASS_SCOPES if _text(left).startswith("this.") else _FUNCTION_SCOPES
+                    self._assign(_text(left).removeprefix("this."), right, _scope(node, scopes), reassign=True)
             elif kind == "public_field_definition":
                 name = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
                 if name is not None and value is not None:
-                    self._assign(_text(name), value)
+                    self._assign(_text(name), value, _scope(node, _CLASS_SCOPES))
             elif kind in ("new_expression", "call_expression") and node.id not in self._assigned_ids:
                 call = self.call(node)
                 if call is not None:
                     self.calls.append((call, self.loc(node)))
             stack.extend(reversed(node.children))
 
-    def _assign(self, name: str, value: tree_sitter.Node) -> None:
+    def _assign(self, name: str, value: tree_sitter.Node, scope: tuple[int, int], reassign: bool = False) -> None:
         while value.type in _WRAPPERS and value.named_children:
             value = value.named_children[0]
         if value.type in ("new_expression", "call_expression"):
@@ -139,9 +164,10 @@ class _Converter:
                 self.calls.append((call, self.loc(value)))
                 self._assigned_ids.add(value.id)
                 # Helpers held in variables (``const image = ContainerImage.fromAsset(...)``) resolve later.
-                self.constants[name] = Spanned(call, self.loc(value), " ".join(_text(value).split()))
+                spanned = Spanned(call, self.loc(value), " ".join(_text(value).split()))
+                self.constants.assign(name, spanned, scope, reassign)
         else:
-            self.constants[name] = self.convert(value)
+            self.constants.assign(name, self.convert(value), scope, reassign)
 
 
 def parse(source: SourceFile) -> ParseResult:

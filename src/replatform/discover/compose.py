@@ -1,11 +1,13 @@
-"""docker-compose files -> one container image per service, with ``platform``."""
+"""docker-compose files -> one container image per service, with ``platform`` and its image or build folder."""
 
 from __future__ import annotations
 
-from replatform.discover.result import ParseResult
+import posixpath
+
+from replatform.discover.result import ParseResult, relative_folder
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import Node
-from replatform.model import Attribute, ComponentKind
+from replatform.discover.tree import Node, render
+from replatform.model import Attribute, ComponentKind, LinkKind, TargetKind, Unknown
 
 COMPOSE_NAMES = ("docker-compose", "compose")
 
@@ -39,4 +41,17 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
             if platforms is not None:
                 values = tuple(str(p.scalar) for p in platforms.elements() if p.scalar is not None)
                 attributes.append(Attribute("build_platforms", values, platforms.location))
-        result.add(ComponentKind.CONTAINER_IMAGE, name, service.location, attributes)
+        component = result.add(ComponentKind.CONTAINER_IMAGE, name, service.location, attributes)
+        if build is not None:  # the build folder wins: it is what the image is made from
+            context = build.get("context") if isinstance(build.value, dict) else build
+            dockerfile = build.get("dockerfile") if isinstance(build.value, dict) else None
+            named = (dockerfile.text() or "Dockerfile") if dockerfile is not None else "Dockerfile"
+            text = (context.text() if context is not None else None) or "."
+            base = posixpath.dirname(source.path)
+            extra = (Attribute("dockerfile", named, dockerfile.location if dockerfile is not None else None),)
+            where = context.location if context is not None else build.location
+            result.link_folder(LinkKind.RUNS_IMAGE, component, [relative_folder(base, text)], where, text, extra, named)
+        elif image is not None:
+            literal = image.literal()
+            target = literal if isinstance(literal, str) else Unknown(render(image))
+            result.link(LinkKind.RUNS_IMAGE, component, target, image.location, render(image), TargetKind.IMAGE)

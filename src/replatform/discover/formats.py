@@ -204,7 +204,7 @@ def classify(path: str) -> Format | None:
     """The parser family for a relative path, or None when no parser wants it."""
     name = path.rsplit("/", 1)[-1]
     lower = name.lower()
-    if lower.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.hcl")):
+    if lower.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".tfvars.hcl")):
         return Format.TERRAFORM
     if _DOCKERFILE.match(name):
         return Format.DOCKERFILE

@@ -66,4 +66,4 @@ def _task_definition(source: SourceFile, document: Node, result: ParseResult) ->
     name = (family.text() if family is not None else None) or source.name
     component = result.add(ComponentKind.ECS_TASK_DEFINITION, name, document.location, attributes)
     for container in (document.get("containerDefinitions") or Node([], document.location)).elements():
-        cloudformation.add_container(result, container, component.id)
+        cloudformation.add_container(result, container, component)

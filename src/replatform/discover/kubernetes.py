@@ -10,7 +10,7 @@ from __future__ import annotations
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node
-from replatform.model import Attribute, ComponentKind
+from replatform.model import Attribute, ComponentKind, LinkKind, TargetKind, Unknown
 
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController"}
 ARCH_LABELS = ("kubernetes.io/arch", "beta.kubernetes.io/arch")
@@ -80,10 +80,13 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
                 continue
             value = image.literal()
             assert value is not None
-            result.add(
+            image_component = result.add(
                 ComponentKind.CONTAINER_IMAGE,
                 str(image.text() or value),
                 image.location,
                 [Attribute("image", value, image.location)],
                 component.id,
             )
+            reference = value if isinstance(value, Unknown) else str(value)
+            written = str(image.text() or value)
+            result.link(LinkKind.RUNS_IMAGE, image_component, reference, image.location, written, TargetKind.IMAGE)

@@ -10,13 +10,16 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from replatform.discover import (
     binaries,
     cdk_python,
     cdk_typescript,
+    cloudformation,
     dockerfile,
     go_mod,
+    helm,
     java_manifests,
     json_documents,
     native,
@@ -28,11 +31,11 @@ from replatform.discover import (
     yaml_documents,
 )
 from replatform.discover.formats import Format, classify
-from replatform.discover.result import ParseResult
+from replatform.discover.result import FolderLink, ParseResult, resolve_folder_links
 from replatform.discover.source import SourceFile
 from replatform.discover.walk import WalkOptions, walk
 from replatform.errors import DiscoveryError
-from replatform.model import Component, Finding, Fix, Report, ScanError, Severity
+from replatform.model import Component, Finding, Fix, Link, Report, ScanError, Severity
 
 #: Files larger than this are not parsed (lockfiles of huge monorepos stay well below).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -69,6 +72,10 @@ class DiscoverOptions:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     use_gitignore: bool = True
+    #: CloudFormation ``--parameter K=V`` values (they win over parameter defaults).
+    parameters: tuple[tuple[str, str], ...] = ()
+    #: Terraform ``--var-file`` files, applied after the files Terraform loads by itself.
+    var_files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -77,7 +84,15 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     walked: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    folder_links: list[FolderLink] = field(default_factory=list)
     files: int = 0
+
+    def take(self, result: ParseResult) -> None:
+        self.components.extend(result.components)
+        self.findings.extend(result.findings)
+        self.links.extend(result.links)
+        self.folder_links.extend(result.folder_links)
 
 
 def _read(absolute: str, limit: int) -> bytes:
@@ -93,18 +108,62 @@ def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> No
         result.parse_error(source, "nesting too deep to parse")
     except Exception as exc:
         result = ParseResult()
-        result.findings.append(
-            Finding(
-                rule_id="internal-error",
-                severity=Severity.WARNING,
-                message=f"replatform could not read {source.name}: {type(exc).__name__}: {exc}",
-                location=source.whole(),
-                subject=source.path,
-                fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
-            )
-        )
-    collected.components.extend(result.components)
-    collected.findings.extend(result.findings)
+        result.findings.append(_internal_error(source, exc))
+    collected.take(result)
+
+
+def _internal_error(source: SourceFile, exc: Exception) -> Finding:
+    return Finding(
+        rule_id="internal-error",
+        severity=Severity.WARNING,
+        message=f"replatform could not read {source.name}: {type(exc).__name__}: {exc}",
+        location=source.whole(),
+        subject=source.path,
+        fix=Fix("Please report this with the file attached; the rest of the scan is unaffected."),
+    )
+
+
+def _helm_charts(files: list[SourceFile], collected: _Collected) -> None:
+    """Chart.yaml files and templated YAML: one finding per chart; templates outside a chart parse as YAML."""
+    charts = {f.path.rsplit("/", 1)[0] if "/" in f.path else "" for f in files if f.name in ("Chart.yaml", "Chart.yml")}
+    members: dict[str, list[SourceFile]] = defaultdict(list)
+    templates: dict[str, int] = defaultdict(int)
+    for source in files:
+        chart = helm.chart_of(source.path, charts)
+        if chart is None:
+            _run_parser(PARSERS[Format.YAML], source, collected)
+        elif source.name in helm.CHART_FILES:
+            members[chart].append(source)
+        else:
+            templates[chart] += 1
+    for chart in sorted(members):
+        sources = members[chart]
+        if not any(s.name in ("Chart.yaml", "Chart.yml") for s in sources):
+            for source in sources:
+                _run_parser(PARSERS[Format.YAML], source, collected)
+            continue
+        _run_parser(partial(_chart_parser, chart, sources, templates[chart]), sources[0], collected)
+
+
+def _chart_parser(chart: str, sources: list[SourceFile], templates: int, _source: SourceFile) -> ParseResult:
+    return helm.parse_chart(chart, sources, templates)
+
+
+def _var_files(root: str, options: DiscoverOptions, dirs: dict[str, list[SourceFile]]) -> list[SourceFile]:
+    """``--var-file`` files: relative to the root (read from the walk when inside it) or absolute."""
+    walked = {source.path: source for files in dirs.values() for source in files}
+    out = []
+    for given in options.var_files:
+        relative = os.path.relpath(os.path.abspath(given), os.path.abspath(root)).replace(os.sep, "/")
+        if not relative.startswith("../") and relative in walked:
+            out.append(walked[relative])
+            continue
+        candidate = given if os.path.isabs(given) else os.path.join(root, given)
+        try:
+            out.append(SourceFile(os.path.basename(given), _read(candidate, MAX_FILE_BYTES)))
+        except OSError as exc:
+            raise DiscoveryError(f"--var-file {given}: {exc.strerror or exc}") from exc
+    return out
 
 
 def _follow_requirement_includes(root: str, parsed: set[str], pending: list[SourceFile], collected: _Collected) -> None:
@@ -133,8 +192,17 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
     options = options or DiscoverOptions()
     if not os.path.isdir(root):
         raise DiscoveryError(f"{root} is not a directory")
+    token = cloudformation.PARAMETERS.set(options.parameters)
+    try:
+        return _discover(root, options)
+    finally:
+        cloudformation.PARAMETERS.reset(token)
+
+
+def _discover(root: str, options: DiscoverOptions) -> Report:
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
+    helm_files: list[SourceFile] = []
     parsed_paths: set[str] = set()
     requirement_files: list[SourceFile] = []
     walk_options = WalkOptions(options.exclude, options.include, options.use_gitignore)
@@ -166,25 +234,35 @@ def discover(root: str, options: DiscoverOptions | None = None) -> Report:
             directory = walked.path.rsplit("/", 1)[0] if "/" in walked.path else ""
             terraform_dirs[directory].append(source)
             continue
+        if fmt is Format.YAML and (source.name in helm.CHART_FILES or helm.is_template(source)):
+            helm_files.append(source)  # decided once every Chart.yaml is known
+            continue
         _run_parser(PARSERS[fmt], source, collected)
         parsed_paths.add(walked.path)
         if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
             requirement_files.append(source)
     _follow_requirement_includes(root, parsed_paths, requirement_files, collected)
-    for directory in sorted(terraform_dirs):
-        files = terraform_dirs[directory]
+    _helm_charts(helm_files, collected)
+    if terraform_dirs:
         try:
-            result = terraform.parse_module(files)
+            result = terraform.parse_tree(dict(terraform_dirs), _var_files(root, options, terraform_dirs))
         except Exception as exc:
             result = ParseResult()
-            result.parse_error(files[0], f"{type(exc).__name__}: {exc}")
-        collected.components.extend(result.components)
-        collected.findings.extend(result.findings)
+            first = terraform_dirs[sorted(terraform_dirs)[0]][0]
+            result.findings.append(_internal_error(first, exc))
+        collected.take(result)
+    folders = {".", ""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
+    for path in list(folders):
+        while "/" in path:
+            path = path.rsplit("/", 1)[0]
+            folders.add(path)
+    links = collected.links + resolve_folder_links(collected.folder_links, folders, set(collected.walked))
     return Report(
         root=os.path.basename(os.path.abspath(root)),
         components=tuple(sorted(collected.components, key=Component.sort_key)),
         findings=tuple(sorted(collected.findings, key=Finding.sort_key)),
         errors=tuple(sorted(collected.errors)),
         files_scanned=collected.files,
+        links=tuple(sorted(links, key=Link.sort_key)),
         walked=tuple(sorted(collected.walked)),
     )

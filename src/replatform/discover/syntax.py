@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import tree_sitter
+
+from replatform.model import Location
 
 
 def descendants(node: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -25,3 +30,17 @@ def first_error_line(root: tree_sitter.Node) -> int:
             return int(current.start_point[0]) + 1
         stack.extend(reversed([c for c in current.children if c.has_error or c.type == "ERROR" or c.is_missing]))
     return 1
+
+
+@dataclass
+class Spanned:
+    """A front-end value and the span (and source text) of the literal or expression it came from.
+
+    Shared by the HCL, CloudFormation-from-CDK and CDK evaluators so every resolved
+    value keeps the place to change.
+    """
+
+    value: Any
+    location: Location
+    text: str = ""
+    node: Any = None  # the syntax node, when a later pass needs it (Terraform references)

@@ -9,7 +9,6 @@ are normalised to the JSON long form (``{"Ref": "x"}``) here, once.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +16,15 @@ from typing import Any
 import tree_sitter
 import tree_sitter_json
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from replatform.discover.source import SourceFile
 from replatform.model import Location, Scalar, Unknown
 
 Value = dict[str, "Node"] | list["Node"] | Scalar | None
+#: A one-key map ``{EXPRESSION_KEY: text}`` stands for an expression of another language (a CDK variable).
+EXPRESSION_KEY = "__expression__"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def render(node: Node) -> str:
     if isinstance(value, dict):
         if len(value) == 1:
             ((key, inner),) = value.items()
+            if key == EXPRESSION_KEY:
+                return render(inner)
             if key == "Ref" or key.startswith("Fn::"):
                 return f"{key} {render(inner)}"
         return "{" + ", ".join(f"{k}: {render(v)}" for k, v in value.items()) + "}"
@@ -99,7 +102,10 @@ def render(node: Node) -> str:
 
 # --------------------------------------------------------------------- YAML
 
-_QUOTED_END = {"'": re.compile(r"(?:[^']|'')*'"), '"': re.compile(r'(?:[^"\\]|\\.)*"')}
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlParseError(Exception):
@@ -110,75 +116,117 @@ class YamlParseError(Exception):
         self.line = line
 
 
-def _scalar_end(source: SourceFile, line: int, column: int) -> Location:
-    """Span of the scalar written at a 0-based line/column (tags included)."""
-    lines = source.lines
-    text_line = lines[line].rstrip("\r") if line < len(lines) else ""
-    rest = text_line[column:]
-    start = column
-    if rest.startswith("!"):  # a tag: the scalar follows it
-        space = rest.find(" ")
-        rest_after = rest[space + 1 :].lstrip() if space != -1 else ""
-        start_inner = len(text_line) - len(rest_after) if space != -1 else len(text_line)
-        end = start_inner + _scalar_length(rest_after)
-    else:
-        end = start + _scalar_length(rest)
-    return _loc(source, line, start, line, end)
-
-
-def _scalar_length(rest: str) -> int:
-    if not rest:
-        return 0
-    if rest[0] in _QUOTED_END:
-        match = _QUOTED_END[rest[0]].match(rest, 1)
-        return match.end() if match else len(rest)
-    if rest[0] in "|>[{":
-        return 1
-    comment = rest.find(" #")
-    body = rest if comment == -1 else rest[:comment]
-    return len(body.rstrip())
-
-
-def _loc(source: SourceFile, line: int, col: int, end_line: int, end_col: int) -> Location:
-    start = source.byte_offset(line + 1, col + 1)
-    end = source.byte_offset(end_line + 1, end_col + 1)
-    return source.location_from_bytes(start, max(start, end))
-
-
 def _intrinsic_key(tag: str) -> str:
     name = tag.lstrip("!")
     return name if name in ("Ref", "Condition") else f"Fn::{name}"
 
 
-def _convert_yaml(source: SourceFile, value: Any, line: int, col: int) -> Node:
-    tag = getattr(getattr(value, "tag", None), "value", None)
-    if isinstance(value, CommentedMap):
-        location = _loc(source, line, col, line, col)
-        children: dict[str, Node] = {}
-        for key in value:
-            vline, vcol = value.lc.value(key)
-            children[str(key)] = _convert_yaml(source, value[key], vline, vcol)
-        node = Node(children, location)
-    elif isinstance(value, CommentedSeq):
-        location = _loc(source, line, col, line, col)
-        elements = []
-        for index, item in enumerate(value):
-            iline, icol = value.lc.item(index)
-            elements.append(_convert_yaml(source, item, iline, icol))
-        node = Node(elements, location)
-    elif isinstance(value, TaggedScalar):
-        location = _scalar_end(source, line, col)
-        node = Node(None if value.value is None else str(value.value), location)
-    else:
-        location = _scalar_end(source, line, col)
-        if value is None or isinstance(value, (bool, int, float)):
-            scalar: Scalar | None = value
+def _scalar(node: ScalarNode) -> Scalar | None:
+    """A plain scalar by its resolved YAML 1.2 tag (quoted scalars are strings)."""
+    text, tag = str(node.value), str(node.tag)
+    if tag.endswith(":null") and text in _NULLS:
+        return None
+    if tag.endswith(":bool"):
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    if tag.endswith(":int"):
+        try:
+            return int(text.replace("_", ""), 0) if not text.lstrip("+-").startswith("0o") else int(text, 8)
+        except ValueError:
+            try:
+                return int(text.replace("_", ""))
+            except ValueError:
+                return text
+    if tag.endswith(":float"):
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return text
+    return text
+
+
+class _YamlConverter:
+    """Composed YAML nodes (every node has its tag and its start/end mark) -> spanned `Node`s.
+
+    Working on the composition rather than constructed Python objects keeps tags on
+    scalars, sequences and mappings alike (``!If`` followed by ``- item`` lines) and
+    gives real end positions. Aliases convert to the same `Node` object, once.
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.seen: dict[int, Node] = {}
+
+    def location(self, start: Any, end: Any) -> Location:
+        source = self.source
+        start_byte = source.byte_offset(start.line + 1, start.column + 1)
+        end_byte = max(start_byte, source.byte_offset(end.line + 1, end.column + 1))
+        return Location(
+            source.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1, start_byte, end_byte
+        )
+
+    def convert(self, node: Any) -> Node:
+        known = self.seen.get(id(node))
+        if known is not None:
+            return known
+        converted = self._convert(node)
+        self.seen[id(node)] = converted
+        return converted
+
+    def _convert(self, node: Any) -> Node:
+        value: Value
+        if isinstance(node, MappingNode):
+            children: dict[str, Node] = {}
+            merged: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                    for item in sources:
+                        for key, child in self.convert(item).items():
+                            merged.setdefault(key, child)
+                    continue
+                key = str(_scalar(key_node)) if isinstance(key_node, ScalarNode) else render(self.convert(key_node))
+                children[key] = self.convert(value_node)
+            value = {**merged, **children}
+            end = node.end_mark if node.flow_style or not node.value else None
+            last = [c.location for c in children.values()] + [m.location for m in merged.values()]
+        elif isinstance(node, SequenceNode):
+            elements = [self.convert(item) for item in node.value]
+            value = elements
+            end = node.end_mark if node.flow_style or not node.value else None
+            last = [e.location for e in elements]
         else:
-            scalar = str(value)
-        node = Node(scalar, location)
-    if tag and tag.startswith("!") and not tag.startswith("!!"):
-        return Node({_intrinsic_key(tag): node}, location)
-    return node
+            value = _scalar(node) if not node.tag.startswith("!") or node.tag.startswith("!!") else str(node.value)
+            if node.style is not None and isinstance(node.value, str) and not node.tag.startswith("!"):
+                value = node.value  # quoted: always a string
+            end, last = node.end_mark, []
+        if end is not None:
+            location = self.location(node.start_mark, end)
+        else:  # block collections end where their last child ends (not at the next token)
+            location = self.location(node.start_mark, node.start_mark)
+            location = replace_end(location, max(last, key=lambda loc: loc.end_byte))
+        converted = Node(value, location)
+        tag = node.tag
+        if tag.startswith("!") and not tag.startswith("!!"):
+            return Node({_intrinsic_key(tag): converted}, location)
+        return converted
+
+
+def replace_end(location: Location, last: Location) -> Location:
+    """``location`` stretched to end where ``last`` ends."""
+    if last.end_byte <= location.start_byte:
+        return location
+    return Location(
+        location.path,
+        location.line,
+        location.column,
+        last.end_line,
+        last.end_column,
+        location.start_byte,
+        last.end_byte,
+    )
 
 
 def load_yaml_documents(source: SourceFile) -> list[Node]:
@@ -187,9 +235,8 @@ def load_yaml_documents(source: SourceFile) -> list[Node]:
     Raises `YamlParseError` for malformed YAML; callers turn it into a finding.
     """
     yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = True
     try:
-        documents = list(yaml.load_all(source.text))
+        documents = list(yaml.compose_all(source.text))
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 1) if mark is not None else 1
@@ -197,13 +244,8 @@ def load_yaml_documents(source: SourceFile) -> list[Node]:
         raise YamlParseError(str(problem), line) from exc
     except (ValueError, TypeError, RecursionError) as exc:
         raise YamlParseError(str(exc) or type(exc).__name__, 1) from exc
-    nodes = []
-    for document in documents:
-        if document is None:
-            continue
-        if isinstance(document, (CommentedMap, CommentedSeq)):
-            nodes.append(_convert_yaml(source, document, 0, 0))
-    return nodes
+    converter = _YamlConverter(source)
+    return [converter.convert(d) for d in documents if isinstance(d, (MappingNode, SequenceNode))]
 
 
 # --------------------------------------------------------------------- JSON

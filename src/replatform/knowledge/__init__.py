@@ -75,6 +75,31 @@ def runtimes() -> dict[str, RuntimeFact]:
 
 
 @dataclass(frozen=True)
+class LambdaRuntime:
+    """A Lambda managed runtime: its OS (and glibc), arm64 support and deprecation."""
+
+    runtime: str
+    os: str
+    glibc: str
+    arm64: bool
+    source: str
+    verified: str
+    deprecated: bool = False
+    deprecation_date: str | None = None
+    replacement: str | None = None
+
+    @property
+    def os_name(self) -> str:
+        return {"al1": "Amazon Linux", "al2": "Amazon Linux 2", "al2023": "Amazon Linux 2023"}[self.os]
+
+
+@cache
+def lambda_runtimes() -> dict[str, LambdaRuntime]:
+    """Lambda runtimes by identifier (``python3.12``, ``provided.al2023``)."""
+    return {e["runtime"]: LambdaRuntime(**e) for e in load("lambda_runtimes")["entries"]}
+
+
+@dataclass(frozen=True)
 class ImageFact:
     """Whether a base image repository (optionally a tag prefix) has linux/arm64."""
 

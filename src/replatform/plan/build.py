@@ -7,7 +7,8 @@ Phases (lowest risk first, as the case studies did it): 1. Lambda functions;
 Effort heuristic (hours, documented so a team can adjust it): a base per kind
 (Lambda 1, task run on demand 3, service 6, EC2/ASG/node group 8, Kubernetes
 workload 4) plus 4 per blocker and 1 per warning found in the component's own
-code (its image's build folder; the whole repository when that is unknown).
+code (the folders its code and image builds are linked to in the resource graph;
+the whole repository when nothing is linked).
 The finding that states the x86 placement itself (lambda-x86, ecs-task-x86,
 ec2-x86-instance...) is the work being planned and adds nothing.
 """
@@ -18,7 +19,8 @@ import os
 from dataclasses import dataclass, field
 
 from replatform.discover.source import SourceFile
-from replatform.model import Component, ComponentKind, CostLine, Finding, PlanItem, Report, Severity, Unknown
+from replatform.graph import Graph
+from replatform.model import Component, ComponentKind, CostLine, Finding, PlanItem, Report, Severity
 from replatform.price.cost import TARGETS
 from replatform.price.spot import QUEUE_HINT, SpotVerdict, suitability
 
@@ -81,6 +83,8 @@ class Plan:
     items: list[PlanItem] = field(default_factory=list)
     costs: list[CostLine] = field(default_factory=list)
     already_arm64: list[str] = field(default_factory=list)
+    #: Declared in the code but not deployed (count = 0, a false condition): name -> why.
+    not_deployed: dict[str, str] = field(default_factory=dict)
     #: A user-given speed-up of arm64 over x86 (1.2 = the same work in 1/1.2 of the time); an assumption, never a default.
     performance_factor: float | None = None
     hourly_rate: float = 100.0
@@ -111,31 +115,13 @@ class Plan:
         return round((self.annual_saving - self.effort_cost) / self.effort_cost, 2) if self.effort_cost > 0 else None
 
 
-def _linked_findings(
-    root: str, report: Report, component: Component, task: Component | None
-) -> tuple[list[Finding], str]:
-    """Findings in the component's own code (its image's build folder), else the repository's."""
-    owners = {component.id} | ({task.id} if task is not None else set())
-    folders: set[str] = set()
-    for c in report.components:
-        if c.kind is ComponentKind.CONTAINER_IMAGE and c.parent in owners:
-            asset = c.get("asset_directory")
-            if isinstance(asset, str):
-                base = os.path.dirname(c.location.path)
-                for candidate in (
-                    asset,
-                    os.path.normpath(os.path.join(base, asset)),
-                    os.path.normpath(os.path.join(base, "..", asset)),
-                ):
-                    candidate = candidate.strip("./") if candidate not in (".", "./") else ""
-                    if candidate and os.path.isdir(os.path.join(root, candidate)):
-                        folders.add(candidate.rstrip("/") + "/")
-                        break
+def _linked_findings(graph: Graph, report: Report, component: Component) -> tuple[list[Finding], str]:
+    """Findings in the component's own code (the folders the graph links it to), else the repository's."""
+    folders = [f"{folder}/" if folder not in ("", ".") else "" for folder in graph.code_folders(component)]
     relevant = [f for f in report.findings if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO]
     if folders:
-        return [f for f in relevant if any(f.location.path.startswith(folder) for folder in folders)], ", ".join(
-            sorted(folders)
-        )
+        scope = ", ".join(folder or "./" for folder in folders)
+        return [f for f in relevant if any(f.location.path.startswith(folder) for folder in folders)], scope
     if component.kind is ComponentKind.LAMBDA_FUNCTION:
         return [], "its code (not linked)"
     return relevant, "the repository"
@@ -161,7 +147,7 @@ def build_plan(
 ) -> Plan:
     """The phased plan for every component that has compute to move."""
     plan = Plan(costs=costs, hourly_rate=hourly_rate, target=target)
-    by_id = {c.id: c for c in report.components}
+    graph = Graph(report)
     files: dict[str, SourceFile] = {}
     for component in report.components:
         path = component.location.path
@@ -176,33 +162,26 @@ def build_plan(
         lines = {line.target: line.monthly for line in costs if line.component == component_id}
         now, then = lines.get("current"), lines.get(target)
         saving[component_id] = round(now - then, 2) if now is not None and then is not None else None
-    services_tasks = set()
-    for c in report.components:
-        if c.kind is ComponentKind.ECS_SERVICE:
-            reference = c.get("task_definition")
-            ref = reference.expression if isinstance(reference, Unknown) else reference
-            for candidate in by_id.values():
-                if (
-                    candidate.kind is ComponentKind.ECS_TASK_DEFINITION
-                    and isinstance(ref, str)
-                    and (ref == candidate.id or candidate.name in ref)
-                ):
-                    services_tasks.add(candidate.id)
     for component in report.components:
-        if component.kind not in BASE_EFFORT or component.id in services_tasks:
+        if component.kind not in BASE_EFFORT:
             continue
+        if not component.deployed:
+            plan.not_deployed[component.name] = component.not_deployed
+            continue
+        if component.kind is ComponentKind.ECS_TASK_DEFINITION and graph.runs_a_service(component):
+            continue  # planned with the service that runs it
         if (
             component.kind is ComponentKind.K8S_WORKLOAD
             and component.get("node_selector_arch") is None
             and component.get("affinity_arch") is None
         ):
             continue
-        task = _task_of(component, by_id)
-        if _on_arm64(component) or (task is not None and _on_arm64(task)):
+        task = graph.task_of(component) if component.kind is ComponentKind.ECS_SERVICE else None
+        if _on_arm64(graph, component) or (task is not None and _on_arm64(graph, task)):
             plan.already_arm64.append(component.name)
             continue
         spot = suitability(report, component, task, files)
-        linked, scope = _linked_findings(root, report, component, task)
+        linked, scope = _linked_findings(graph, report, component)
         blockers = [f for f in linked if f.severity is Severity.BLOCKER]
         warnings = [f for f in linked if f.severity is Severity.WARNING]
         readiness = "blocked" if blockers else ("needs work" if warnings else "ready")
@@ -244,29 +223,17 @@ def build_plan(
     return plan
 
 
-def _on_arm64(component: Component) -> bool:
+def _on_arm64(graph: Graph, component: Component) -> bool:
     arch = component.get("architecture")
     if isinstance(arch, str) and arch.lower() in ("arm64", "arm_64", "aarch64"):
         return True
-    for name in ("instance_type", "instance_types"):
-        value = component.get(name)
-        value = value[0] if isinstance(value, tuple) and value else value
-        if isinstance(value, str) and "." in value:
-            from replatform import knowledge
+    types = graph.instance_types(component)
+    value = types[0] if types else None
+    if isinstance(value, str) and "." in value:
+        from replatform import knowledge
 
-            return value.removeprefix("ml.").split(".", 1)[0] in knowledge.instances().graviton_families
+        return value.removeprefix("ml.").split(".", 1)[0] in knowledge.instances().graviton_families
     return False
-
-
-def _task_of(component: Component, by_id: dict[str, Component]) -> Component | None:
-    reference = component.get("task_definition")
-    ref = reference.expression if isinstance(reference, Unknown) else reference
-    if not isinstance(ref, str):
-        return None
-    for candidate in by_id.values():
-        if candidate.kind is ComponentKind.ECS_TASK_DEFINITION and (ref == candidate.id or candidate.name in ref):
-            return candidate
-    return None
 
 
 __all__ = ["PHASES", "STEPS", "TARGETS", "Plan", "build_plan"]

@@ -30,6 +30,14 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
         "",
         f"- Components with compute to move: {len(plan.items)}"
         + (f" (already on arm64: {', '.join(sorted(plan.already_arm64))})" if plan.already_arm64 else ""),
+        *(
+            [
+                "- Declared but not deployed (not priced, not planned): "
+                + "; ".join(f"{name}: {why}" for name, why in sorted(plan.not_deployed.items()))
+            ]
+            if plan.not_deployed
+            else []
+        ),
         f"- Blockers found: {sum(1 for f in report.findings if f.severity is Severity.BLOCKER)}; "
         f"warnings: {sum(1 for f in report.findings if f.severity is Severity.WARNING)}",
         f"- Priced monthly cost today: {_money(monthly['current'])} (components whose usage is known)",

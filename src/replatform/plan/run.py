@@ -76,8 +76,10 @@ def assess_project(
     registry: RegistryOptions | None = None,
     prices_dir: Path | None = None,
     performance_factor: float | None = None,
+    parameters: tuple[tuple[str, str], ...] = (),
+    var_files: tuple[str, ...] | list[str] = (),
 ) -> Assessment:
-    report = api.scan(root, registry=registry)
+    report = api.scan(root, registry=registry, parameters=parameters, var_files=var_files)
     snapshot = load(region, prices_dir)
     usage = load_usage(usage_file)
     costs = cost_lines(report, snapshot, usage, strategy)

@@ -94,9 +94,8 @@ def suitability(
         changes.append(f"stopTimeout {stop} s exceeds the 2-minute Spot notice: lower it to <= 120 s")
     elif kind in (ComponentKind.ECS_SERVICE, ComponentKind.ECS_TASK_DEFINITION):
         changes.append("handle SIGTERM and finish or checkpoint within 120 s (stopTimeout is not set)")
-    capacity = component.get(v.CAPACITY_PROVIDER)
-    if isinstance(capacity, str) and "SPOT" in capacity.upper():
-        reasons.append(f"already uses {capacity}")
+    if component.get(v.MARKET) in ("spot", "mixed"):
+        reasons.append(f"already bought as Spot ({component.get(v.MARKET)})")
     if isinstance(desired, Unknown):
         changes.append("desired count is not a literal: check the scaling policy keeps work retryable")
     volume_owner = task or component

@@ -58,8 +58,36 @@ class RegistryOptions:
     timeout: float = 10.0
 
 
+def _lambda_targets(report: Report) -> dict[str, Target]:
+    """Code folders of Lambda functions (from the graph's ``has_code`` links) -> their runtime's target.
+
+    A function's Python comes from its runtime and its glibc from the runtime's OS
+    (python3.12 runs on Amazon Linux 2023, glibc 2.34; python3.11 on Amazon Linux 2, 2.26).
+    """
+    from replatform import knowledge
+    from replatform.model import LinkKind, TargetKind
+
+    by_id = {c.id: c for c in report.components}
+    targets: dict[str, Target] = {}
+    for link in report.links:
+        if link.kind is not LinkKind.HAS_CODE or link.target_kind is not TargetKind.FOLDER:
+            continue
+        function = by_id.get(link.source)
+        runtime = function.get("runtime") if function is not None else None
+        fact = knowledge.lambda_runtimes().get(runtime) if isinstance(runtime, str) else None
+        if fact is None or not isinstance(link.target, str) or not fact.runtime.startswith("python"):
+            continue
+        python = fact.runtime.removeprefix("python")
+        folder = "" if link.target == "." else link.target
+        targets.setdefault(
+            folder, Target(python, "glibc", fact.glibc, origin=f"Lambda {fact.runtime} ({fact.os_name})")
+        )
+    return targets
+
+
 def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, Target]:
-    """One target per directory holding Python requirements."""
+    """One target per directory holding Python requirements (a Lambda's runtime, a base image, pins)."""
+    lambdas = _lambda_targets(report)
     pythons: dict[str, str] = {}
     libcs: dict[str, str] = {}
     for component in report.components:
@@ -81,7 +109,10 @@ def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, 
             continue
         python = options.python or nearest(pythons, directory)
         image = nearest(libcs, directory)
-        if options.glibc:
+        function = _nearest_target(lambdas, directory)
+        if function is not None and not options.glibc and image is None:
+            targets[directory] = replace(function, python=options.python or function.python)
+        elif options.glibc:
             targets[directory] = Target(python, "glibc", options.glibc, origin="configured glibc")
         elif image is not None:
             libc, version, why = libc_of_image(image) or ("glibc", DEFAULT_GLIBC, "")
@@ -89,6 +120,15 @@ def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, 
         else:
             targets[directory] = Target(python, "glibc", DEFAULT_GLIBC, origin="default (Amazon Linux 2)")
     return targets
+
+
+def _nearest_target(table: dict[str, Target], directory: str) -> Target | None:
+    while True:
+        if directory in table:
+            return table[directory]
+        if not directory:
+            return None
+        directory = directory_of(directory)
 
 
 _INDEX_OPTION = re.compile(r"^\s*(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)", re.MULTILINE)

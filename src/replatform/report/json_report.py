@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from replatform import __version__
-from replatform.model import AttributeValue, Component, Finding, Location, Report, Unknown
+from replatform.model import AttributeValue, Component, Finding, Link, Location, Report, Unknown
 
 SCHEMA_VERSION = "1.0"
 
@@ -46,6 +46,26 @@ def component_to_dict(component: Component) -> dict[str, Any]:
     }
     if component.parent:
         data["parent"] = component.parent
+    if not component.deployed:
+        data["deployed"] = False
+        data["not_deployed"] = component.not_deployed
+    return data
+
+
+def link_to_dict(link: Link) -> dict[str, Any]:
+    """One link as the contract describes it (an unresolved target is ``{"unknown": expression}``)."""
+    data: dict[str, Any] = {
+        "kind": link.kind.value,
+        "source": link.source,
+        "target": _value(link.target),
+        "target_kind": link.target_kind.value,
+        "expression": link.expression,
+        "path": link.location.path,
+        "line": link.location.line,
+        "span": _span(link.location),
+    }
+    if link.attributes:
+        data["attributes"] = {a.name: _value(a.value) for a in link.attributes}
     return data
 
 
@@ -78,6 +98,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "root": report.root,
         "files_scanned": report.files_scanned,
         "components": [component_to_dict(c) for c in report.components],
+        "links": [link_to_dict(link) for link in report.links],
         "findings": [finding_to_dict(f) for f in report.findings],
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         **({"baseline": _baseline(report)} if report.baseline is not None else {}),

@@ -17,6 +17,7 @@ _SHOWN = (
     "instance_types",
     "desired_count",
     "launch_type",
+    "market",
     "platform",
     "base",
     "image",
@@ -45,7 +46,8 @@ def _format(value: AttributeValue) -> str:
 def _line(component: Component) -> str:
     shown = [f"{a.name}={_format(a.value)}" for a in component.attributes if a.name in _SHOWN]
     detail = f"  ({', '.join(shown)})" if shown else ""
-    return f"  {component.location.short()}  {component.name}{detail}"
+    off = f"  [not deployed: {component.not_deployed}]" if not component.deployed else ""
+    return f"  {component.location.short()}  {component.name}{detail}{off}"
 
 
 class TextReporter:

@@ -1,0 +1,150 @@
+"""The resource graph: components and the links discovery resolved, indexed for O(1) lookups.
+
+Stages after discovery (price, plan, Spot, migrate) ask this index instead of
+parsing references or matching names. Building it is linear in components and
+links; every lookup is a dictionary access.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from replatform.model import AttributeValue, Component, ComponentKind, Link, LinkKind, Report, TargetKind, Unknown
+
+FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """How one capacity provider (or launch type) share of a service is bought."""
+
+    provider: str  # FARGATE, FARGATE_SPOT, EC2, EXTERNAL, or the capacity provider component's name
+    base: int
+    weight: int
+    market: str  # on_demand | spot | unknown
+    fargate: bool
+    capacity: Component | None = None  # the ASG behind an EC2 capacity provider, when linked
+    resolved: bool = True  # False when the strategy names something discovery could not resolve
+
+
+class Graph:
+    """Out- and in-edges per component id and link kind."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.by_id: dict[str, Component] = {c.id: c for c in report.components}
+        self._out: dict[tuple[str, LinkKind], list[Link]] = defaultdict(list)
+        self._into: dict[tuple[str, LinkKind], list[Link]] = defaultdict(list)
+        self._children: dict[str, list[Component]] = defaultdict(list)
+        for link in report.links:
+            self._out[link.source, link.kind].append(link)
+            if link.target_kind is TargetKind.COMPONENT and isinstance(link.target, str):
+                self._into[link.target, link.kind].append(link)
+        for component in report.components:
+            if component.parent:
+                self._children[component.parent].append(component)
+
+    def component(self, component_id: str) -> Component | None:
+        return self.by_id.get(component_id)
+
+    def out(self, component: Component | str, kind: LinkKind) -> list[Link]:
+        """Links of ``kind`` leaving a component."""
+        key = component if isinstance(component, str) else component.id
+        return self._out.get((key, kind), [])
+
+    def into(self, component: Component | str, kind: LinkKind) -> list[Link]:
+        """Links of ``kind`` arriving at a component."""
+        key = component if isinstance(component, str) else component.id
+        return self._into.get((key, kind), [])
+
+    def children(self, component: Component | str) -> list[Component]:
+        key = component if isinstance(component, str) else component.id
+        return self._children.get(key, [])
+
+    def targets(self, component: Component | str, kind: LinkKind) -> list[Component]:
+        """The components that links of ``kind`` from ``component`` resolve to."""
+        found = []
+        for link in self.out(component, kind):
+            if link.target_kind is TargetKind.COMPONENT and isinstance(link.target, str):
+                target = self.by_id.get(link.target)
+                if target is not None:
+                    found.append(target)
+        return found
+
+    def task_of(self, service: Component) -> Component | None:
+        """The task definition a service runs (only when the link resolved)."""
+        tasks = self.targets(service, LinkKind.RUNS_TASK)
+        return tasks[0] if len(tasks) == 1 else None
+
+    def runs_a_service(self, task: Component) -> bool:
+        """Whether some deployed service runs this task definition."""
+        return any(self.by_id[link.source].deployed for link in self.into(task, LinkKind.RUNS_TASK))
+
+    def launch_template_of(self, component: Component) -> Component | None:
+        templates = self.targets(component, LinkKind.LAUNCHES)
+        return templates[0] if len(templates) == 1 else None
+
+    def instance_types(self, component: Component) -> tuple[AttributeValue, ...]:
+        """The instance types a component runs: its own, else its launch template's (overrides first)."""
+        for link in self.out(component, LinkKind.LAUNCHES):
+            overrides = link.get("overrides")
+            if isinstance(overrides, tuple) and overrides:
+                return overrides
+        for name in ("instance_type", "instance_types"):
+            value = component.get(name)
+            if value is not None:
+                return value if isinstance(value, tuple) else (value,)
+        template = self.launch_template_of(component)
+        if template is not None and template is not component:
+            return self.instance_types(template)
+        return ()
+
+    def market(self, component: Component) -> str:
+        """on_demand | spot | mixed | unknown for EC2-backed capacity, from the component and its template."""
+        value = component.get("market")
+        if isinstance(value, str):
+            return value
+        template = self.launch_template_of(component)
+        if template is not None:
+            value = template.get("market")
+            if isinstance(value, str):
+                return value
+        return "on_demand"
+
+    def purchases(self, service: Component) -> list[Purchase]:
+        """How an ECS service's tasks are bought: one entry per capacity provider, or its launch type."""
+        out = []
+        for link in self.out(service, LinkKind.BUYS_CAPACITY):
+            base, weight = link.get("base"), link.get("weight")
+            base_n = base if isinstance(base, int) and not isinstance(base, bool) else 0
+            weight_n = weight if isinstance(weight, int) and not isinstance(weight, bool) else 1
+            if isinstance(link.target, Unknown):
+                out.append(Purchase(link.target.expression, base_n, weight_n, "unknown", False, None, False))
+                continue
+            if link.target_kind is TargetKind.NAME:
+                name = link.target
+                market = "spot" if name == "FARGATE_SPOT" else ("on_demand" if name == "FARGATE" else "unknown")
+                out.append(Purchase(name, base_n, weight_n, market, name in FARGATE_PROVIDERS))
+                continue
+            provider = self.by_id.get(link.target)
+            groups = self.targets(link.target, LinkKind.SCALES) if provider is not None else []
+            asg = groups[0] if len(groups) == 1 else None
+            name = provider.name if provider is not None else link.target
+            market = self.market(asg) if asg is not None else "unknown"
+            out.append(Purchase(name, base_n, weight_n, market, False, asg))
+        return out
+
+    def code_folders(self, component: Component) -> list[str]:
+        """Folders (relative to the root, "." for the root) holding a component's code or image build."""
+        folders = []
+        owners = [component, *self.children(component)]
+        task = self.task_of(component) if component.kind is ComponentKind.ECS_SERVICE else None
+        if task is not None:
+            owners += [task, *self.children(task)]
+        for owner in owners:
+            for kind in (LinkKind.HAS_CODE, LinkKind.RUNS_IMAGE):
+                for link in self.out(owner, kind):
+                    if link.target_kind is TargetKind.FOLDER and isinstance(link.target, str):
+                        folders.append(link.target)
+        return sorted(set(folders))

@@ -1,0 +1,1 @@
+size = "t3.large"

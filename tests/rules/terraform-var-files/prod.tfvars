@@ -1,0 +1,1 @@
+size = "m5.4xlarge"
