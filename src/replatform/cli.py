@@ -20,6 +20,7 @@ from replatform.fsio import write_file
 from replatform.model import Report, Severity
 from replatform.registry.stage import RegistryOptions
 from replatform.report.baseline import gated
+from replatform.report.escape import terminal
 from replatform.report.markdown import MarkdownReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -476,15 +477,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         return _scan(args)
     except ReplatformError as exc:
-        sys.stderr.write(f"replatform: {exc}\n")
+        sys.stderr.write(f"replatform: {terminal(str(exc))}\n")
         return EXIT_ERROR
     except OSError as exc:
-        sys.stderr.write(f"replatform: {exc.strerror or exc}: {exc.filename or ''}\n")
+        sys.stderr.write(f"replatform: {terminal(str(exc.strerror or exc))}: {terminal(str(exc.filename or ''))}\n")
         return EXIT_ERROR
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        sys.stderr.write(f"replatform: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")
+        message = terminal(f"{type(exc).__name__}: {exc}")
+        sys.stderr.write(f"replatform: internal error: {message} (rerun with --debug)\n")
         return EXIT_ERROR
 
 

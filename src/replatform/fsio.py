@@ -20,7 +20,7 @@ import stat
 #: Marker written into every report folder replatform creates; the walk skips folders holding it.
 REPORT_MARKER = ".replatform-report"
 _MARKER_TEXT = "Written by replatform. The next scan skips this folder (docs/security.md).\n"
-_ESCAPED_BYTE = re.compile(r"\\x([0-9a-f]{2})")
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")  # only bytes >= 0x80 are ever undecodable
 
 
 class UnsafeFile(OSError):

@@ -16,6 +16,7 @@ from replatform.price.cost import cost_lines, totals
 from replatform.price.snapshot import Snapshot, load
 from replatform.price.usage import Usage, load_usage
 from replatform.registry.stage import RegistryOptions
+from replatform.report.escape import terminal
 from replatform.report.html import render as render_html
 from replatform.report.json_report import report_to_dict
 from replatform.report.sarif import SarifReporter
@@ -130,4 +131,4 @@ def summary(assessment: Assessment, paths: list[str]) -> str:
     payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving yet"
     lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
     lines.append("wrote: " + ", ".join(paths))
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal(line) for line in lines) + "\n"  # names come from the repository

@@ -20,6 +20,7 @@ from replatform.model import Component, ComponentKind, Finding, Report, Severity
 from replatform.registry.pypi import default_index_url
 from replatform.registry.stage import Indexes, RegistryOptions, indexes, targets_by_directory
 from replatform.registry.target import Target
+from replatform.report.escape import terminal
 from replatform.verify.python import PythonVerification, uv_platform, verify_requirements
 
 #: package.json files larger than this are not read for emulation (the scan reports them).
@@ -331,4 +332,4 @@ def render_text(report: VerifyReport) -> str:
     else:
         verdict = "everything checked installs on linux/arm64"
     out.append(f"verdict: {verdict}")
-    return "\n".join(out) + "\n"
+    return "\n".join(terminal(line) for line in out) + "\n"  # no control character from a name reaches the terminal
