@@ -65,9 +65,7 @@ class SourceFile:
     def _point_from_byte(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.data)))
         row = bisect.bisect_right(self.line_starts, offset) - 1
-        wide = self._wide
-        column = wide.char_of_byte(offset) - wide.char_of_byte(self.line_starts[row]) + 1
-        return row + 1, column
+        return row + 1, self._wide.char_of_byte(offset) - self._char_line_starts[row] + 1
 
     def location_from_bytes(self, start: int, end: int) -> Location:
         """A location for the byte range ``[start, end)``."""

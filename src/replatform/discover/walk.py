@@ -22,7 +22,7 @@ from typing import Any
 
 import pathspec
 
-from replatform.fsio import REPORT_MARKER, display_path, file_kind, is_inside, read_in_root
+from replatform.fsio import REPORT_MARKER, UnsafeFile, display_path, file_kind, is_inside, read_in_root
 from replatform.model import ScanError
 
 #: A .gitignore larger than this is not read (real ones are a few KiB).
@@ -135,6 +135,8 @@ def _load_gitignore(root: str, rel: str, errors: list[ScanError]) -> pathspec.Pa
         return None
     try:
         data = read_in_root(root, path, MAX_GITIGNORE_BYTES)
+    except UnsafeFile:
+        return None  # a FIFO, device or link out of the root: the walk lists the entry itself
     except OSError as exc:
         errors.append(ScanError(display_path(path), f"unreadable: {exc.strerror or exc}"))
         return None

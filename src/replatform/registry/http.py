@@ -345,6 +345,8 @@ class Fetcher:
             connection.request("GET", target, headers=send)
             response = connection.getresponse()
             body = _read_capped(response, limit, url)
+            if time.monotonic() >= deadline or (response.length or 0) > 0:
+                raise http.client.IncompleteRead(body)  # cut off by the deadline: never a partial answer
         except (http.client.HTTPException, OSError) as exc:
             connection.close()
             if time.monotonic() >= deadline:

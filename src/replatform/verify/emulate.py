@@ -64,11 +64,17 @@ def _apt(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["apt-get", *options, *args], capture_output=True, text=True, check=False, cwd=state / "debs")
 
 
+def sysroot_path(cache_dir: Path, extra_packages: tuple[str, ...] = ()) -> Path:
+    """Where the sysroot for this package list lives in the cache (keyed by the list)."""
+    packages = tuple(sorted({*BASE_PACKAGES, *extra_packages}))
+    key = hashlib.sha256(" ".join((SUITE, *packages)).encode()).hexdigest()[:16]
+    return cache_dir / "sysroot" / f"debian-{SUITE}-arm64-{key}"
+
+
 def build_sysroot(cache_dir: Path, extra_packages: tuple[str, ...] = (), *, offline: bool = False) -> Path:
     """An arm64 Debian sysroot with CPython (cached by its package list); offline, only a cached one."""
     packages = tuple(sorted({*BASE_PACKAGES, *extra_packages}))
-    key = hashlib.sha256(" ".join((SUITE, *packages)).encode()).hexdigest()[:16]
-    root = cache_dir / "sysroot" / f"debian-{SUITE}-arm64-{key}"
+    root = sysroot_path(cache_dir, extra_packages)
     if (root / ".complete").exists():
         return root
     if offline:

@@ -21,7 +21,8 @@ from replatform.registry.target import Target
 _CULPRIT = re.compile(r"Because (?:only )?([A-Za-z0-9_.\-\[\]]+?)(?:[=<>!~]=?[^\s]*)? has no (?:usable )?wheels")
 _NOT_FOUND = re.compile(r"Because ([A-Za-z0-9_.\-]+) was not found in the package registry")
 _NETWORK = re.compile(
-    r"failed to lookup address|error sending request|Could not connect|Failed to fetch|connection refused|timed out|dns error",
+    r"failed to lookup address|error sending request|Could not connect|Failed to fetch|connection refused|timed out"
+    r"|dns error|network was disabled",
     re.IGNORECASE,
 )
 _RESOLVED = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", re.MULTILINE)

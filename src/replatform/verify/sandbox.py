@@ -54,11 +54,18 @@ def bwrap() -> str:
 
 
 def _limits(cpu_seconds: int) -> None:
-    """Applied in the child before bubblewrap starts; inherited by everything inside."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    """Applied in the child before bubblewrap starts; inherited by everything inside (never raised above
+    a limit the caller already has).
+    """
+    for kind, wanted in (
+        (resource.RLIMIT_AS, MEMORY_BYTES),
+        (resource.RLIMIT_CPU, cpu_seconds),
+        (resource.RLIMIT_FSIZE, FILE_BYTES),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        _soft, hard = resource.getrlimit(kind)
+        value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(kind, (value, value))
 
 
 def _host_libraries(program: Path) -> list[str]:
