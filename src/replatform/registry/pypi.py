@@ -50,7 +50,7 @@ class DistFile:
     """One file of a project on the index."""
 
     filename: str
-    url: str
+    url: str  # as the index wrote it (relative to the project page); verdicts need only the file name
     requires_python: str | None = None
     yanked: bool = False
 
@@ -119,9 +119,9 @@ def _from_html(body: bytes, base: str) -> list[DistFile]:
     parser.feed(body.decode("utf-8", errors="replace"))
     files = []
     for href, attributes in parser.links:
-        url = urllib.parse.urljoin(base, href)
-        filename = urllib.parse.unquote(urllib.parse.urlparse(url).path.rsplit("/", 1)[-1])
-        files.append(DistFile(filename, url, attributes.get("data-requires-python"), "data-yanked" in attributes))
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        filename = urllib.parse.unquote(path.rsplit("/", 1)[-1])
+        files.append(DistFile(filename, href, attributes.get("data-requires-python"), "data-yanked" in attributes))
     return files
 
 
@@ -150,7 +150,7 @@ def list_files(fetcher: Fetcher, index_url: str, name: str) -> list[DistFile]:
         out.append(
             DistFile(
                 entry["filename"],
-                urllib.parse.urljoin(url, href) if isinstance(href, str) else "",
+                href if isinstance(href, str) else "",
                 requires if isinstance(requires, str) else None,
                 bool(entry.get("yanked")),
             )
