@@ -85,19 +85,23 @@ def test_a_crashing_import_is_a_failure_and_the_rest_still_run(sysroot: Path, tm
         {
             "acrash": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
             "bexit": "import os\nos._exit(0)\n",
-            "cfine": "VALUE = 1\n",
+            "chog": "bytearray(9 * 1024 ** 3)\n",  # over the sandbox's 8 GiB address space
+            "dhang": "while True:\n    pass\n",
+            "efine": "VALUE = 1\n",
         },
     )
     target = tmp_path / "site"
     emulate.install_wheels(
         ["probes==1.0"], target, platform="aarch64-manylinux_2_36", index_url=None, find_links=(str(wheels),)
     )
-    result = emulate.import_modules(sysroot, [target], ["acrash", "bexit", "cfine"])
-    # a module that kills the interpreter is that module's failure, never a pass, and never hides the others
+    result = emulate.import_modules(sysroot, [target], ["acrash", "bexit", "chog", "dhang", "efine"], timeout=4)
+    # a module that kills or hangs the interpreter is that module's failure, never a pass, and never hides the others
     assert result.results == {
         "acrash": "crashed the interpreter (signal 11)",
         "bexit": "ended the interpreter (exit status 0)",
-        "cfine": None,
+        "chog": "MemoryError: ",
+        "dhang": "did not finish within 4 s (killed)",
+        "efine": None,
     }
 
 

@@ -357,3 +357,26 @@ def test_escaping_per_output() -> None:
     ]
     assert escape.sarif_uri("dir with space/a#b?c%d.txt") == "dir%20with%20space/a%23b%3Fc%25d.txt"
     assert escape.sarif_uri("caf\\xe9/c:x") == "caf%E9/c%3Ax"
+
+
+def test_npm_tarballs_are_listed_within_a_size_bound() -> None:
+    import gzip
+    import tarfile
+
+    from replatform.registry import npm
+
+    bomb = gzip.compress(b"\0" * (npm.MAX_UNPACKED + 1024), compresslevel=9)  # ~260 KB that unpacks to 256 MiB+
+    started = time.monotonic()
+    with pytest.raises(tarfile.TarError, match="unpacks to more than 256 MiB; not listed"):
+        npm._tar_names(bomb)
+    assert time.monotonic() - started < 5
+
+
+def test_the_threat_model_names_tests_that_exist() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent
+    doc = (root.parent / "docs" / "security.md").read_text()
+    named = set(re.findall(r"::(test_\w+)", doc))
+    defined = set(re.findall(r"^def (test_\w+)\(", "".join(p.read_text() for p in root.rglob("test_*.py")), re.M))
+    assert len(named) > 30 and named <= defined, sorted(named - defined)
