@@ -131,8 +131,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.fixture(scope="module")
-def scanned(corpus: Corpus) -> dict[str, Run]:
-    runs = {fmt: cli("scan", ".", "--format", fmt, cwd=corpus.root) for fmt in ("json", "sarif", "csv", "text")}
+def scanned(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    runs = {fmt: cli("scan", ".", "--format", fmt, cwd=corpus.root) for fmt in ("json", "csv", "text")}
+    written = tmp_path_factory.mktemp("out") / "findings.sarif"  # -o, with the non-UTF-8 names inside
+    runs["sarif"] = cli("scan", ".", "--format", "sarif", "-o", str(written), cwd=corpus.root)
+    runs["sarif"].out = written.read_text(encoding="utf-8")
     _clean(corpus)
     return runs
 
@@ -410,6 +413,13 @@ def test_verify_runs_no_repository_code_and_offline_opens_no_socket(tmp_path: Pa
     good = out.split("Python  good/requirements.txt", 1)[1].split("\n\n", 1)[0]
     assert "  resolved for arm64: goodpkg==1.0" in good
     assert "  emulated aarch64 imports: 1 of 1 modules imported (" in good
+
+    # Offline without emulation: uv only (with --offline), nothing written, nothing run.
+    plain = cli("verify", ".", "--offline", cwd=corpus.root, cache=cache)
+    _clean(corpus)
+    assert (plain.code, plain.seconds < BOUND) == (0, True), plain.err
+    assert changed(before, snapshot(corpus.root, corpus.outside)) == set()
+    assert "  NOT VERIFIED evilbackend: local or direct reference (file://" in plain.out
 
     # Offline, in a network namespace, with an audit hook: not one socket, and only offline tools run.
     (corpus.root / "npm-registry").mkdir()
