@@ -213,8 +213,8 @@ def test_action_assess_writes_the_report_folder(tmp_path: Path) -> None:
     assert run_action(run, tmp_path / "run") == 0, run.log
     folder = workspace / "replatform-report"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "MIGRATION-PLAN.md", "findings.sarif", "report.html", "report.json",
-    ]  # fmt: skip
+        ".replatform-report", "MIGRATION-PLAN.md", "findings.sarif", "report.html", "report.json",
+    ]  # fmt: skip  (the marker makes the next scan skip the folder: docs/security.md)
     assert run.outputs["run"]["sarif"] == "replatform-report/findings.sarif"
     assert "skipped: Comment on the pull request" in run.log  # not a pull request
     summary = (tmp_path / "run" / "step-summary.md").read_text()

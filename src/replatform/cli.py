@@ -266,8 +266,10 @@ def _registry_options(args: argparse.Namespace) -> RegistryOptions:
 
 
 def exit_code(report: Report, fail_on: str) -> int:
-    """2 when a check or a parser crashed (a crash is never a pass, baseline or not), else 1 when a finding is at
-    least ``fail_on`` (only new findings count when there is a baseline)."""
+    """2 when a check or a parser crashed (never a pass, baseline or not); else 1 when a finding is ``fail_on``+.
+
+    Only new findings count when there is a baseline.
+    """
     if any(f.rule_id == INTERNAL_ERROR for f in report.findings):
         return EXIT_ERROR
     if fail_on == "never":

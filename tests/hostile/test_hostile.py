@@ -181,9 +181,9 @@ def test_every_trap_is_a_finding_not_a_crash(scanned: dict[str, Run], corpus: Co
         ("poetry/pyproject.toml", 1, f"could not parse pyproject.toml: invalid package name '{evil}'; not used"),
         (
             "tf/variables.tf",
-            1,
-            "could not parse variables.tf: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9 in position 3: "
-            "unexpected end of data",
+            4,
+            "could not parse variables.tf: not valid UTF-8 (byte 0xe9 on line 4), which Terraform rejects; "
+            "read with replacement characters",
         ),
         ("uvlock/uv.lock", 1, f"could not parse uv.lock: invalid package name '{evil}'; not used"),
     ]
@@ -203,8 +203,9 @@ def test_silent_losses_are_gone(scanned: dict[str, Run]) -> None:
         "py-index-path/requirements.txt",
     }
     components = {(c["kind"], c["path"], c["name"]): c for c in data["components"]}
-    # the bad byte in variables.tf costs that file, not the module: main.tf still yields its Lambda
-    assert ("lambda_function", "tf/main.tf", "aws_lambda_function.worker") in components
+    # the bad byte in variables.tf is reported there and costs nothing else: main.tf's Lambda gets its memory
+    lambda_ = components["lambda_function", "tf/main.tf", "aws_lambda_function.worker"]
+    assert lambda_["attributes"]["memory_mb"] == 512
     war = components["binary", "jars/app.war", "jars/app.war"]
     assert war["attributes"]["native_libraries"] == [
         "WEB-INF/lib/fast.jar!/lib/inner.jar!/native/linux-x86_64/libfast.so:x86_64"
@@ -285,6 +286,7 @@ def test_assess_writes_only_into_its_folder(tmp_path: Path) -> None:
         "MIGRATION-PLAN.md",
         "report.json",
         "findings.sarif",
+        "report.html",
     }
     assert (corpus.outside / "victim-plan.md").read_text() == "victim: must stay as it is\n"
     plan = (report / "MIGRATION-PLAN.md").read_text()
@@ -297,6 +299,9 @@ def test_assess_writes_only_into_its_folder(tmp_path: Path) -> None:
         "| Line\\\\x0asummary: 0 blocker(s)\\\\x1b\\]8;;http://evil.example\\\\x07OSC\\\\x1b\\[2J\\\\u202eRTL |" in plan
     )
     assert "<script>" not in plan and "\x1b" not in plan and not re.search(r"(?<!\\)\]\(javascript:", plan)
+    page = (report / "report.html").read_text()
+    assert "<script>alert(1)" not in page and "\x1b" not in page
+    assert "Fn|pipe`tick`&lt;script&gt;alert(1)&lt;/script&gt;[click](javascript:alert(1))**bold**" in page
     # the next scan skips the report folder (report.json would otherwise be read as JSON)
     again = json.loads(cli("scan", ".", "--format", "json", cwd=corpus.root).out)
     paths = {e["path"] for e in again["errors"]} | {c["path"] for c in again["components"]}

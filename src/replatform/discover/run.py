@@ -192,9 +192,13 @@ def _terraform(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile]) -
     own failure (an ``internal-error``, which makes the exit code 2).
     """
     try:
-        return terraform.parse_tree(dirs, var_files)
+        result = terraform.parse_tree(dirs, var_files)
     except Exception as exc:
         failure = exc
+    else:
+        for source in sorted((s for files in dirs.values() for s in files), key=lambda s: s.path):
+            _invalid_utf8(source, result)
+        return result
     result = ParseResult()
     good: dict[str, list[SourceFile]] = {}
     for directory, files in sorted(dirs.items()):
@@ -210,6 +214,20 @@ def _terraform(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile]) -
     if good:
         result.extend(_terraform(good, var_files))
     return result
+
+
+def _invalid_utf8(source: SourceFile, result: ParseResult) -> None:
+    """HCL is UTF-8 and Terraform rejects a file that is not; we read on (with U+FFFD) but say so, at that file."""
+    try:
+        source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = source.data.count(b"\n", 0, exc.start) + 1
+        result.parse_error(
+            source,
+            f"not valid UTF-8 (byte {source.data[exc.start]:#04x} on line {line}), which Terraform rejects; "
+            "read with replacement characters",
+            source.location_of_line(line),
+        )
 
 
 def discover(root: str, options: DiscoverOptions | None = None) -> Report:

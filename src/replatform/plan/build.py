@@ -16,7 +16,6 @@ ec2-x86-instance...) is the work being planned and adds nothing.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 
 from replatform.assess.context import MAX_SOURCE_BYTES

@@ -16,7 +16,7 @@ import urllib.parse
 from replatform.fsio import fs_path
 
 # C0 and C1 controls, DEL, and the Unicode controls that reorder or hide text (Trojan Source).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _MARKDOWN = re.compile(r"([\\`*\[\]|])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -32,7 +32,7 @@ def terminal(text: str) -> str:
     For one value on a terminal line: nothing in it can move the cursor, set
     colours, titles, links or the clipboard, reorder the line, or start a new one.
     """
-    return _CONTROLS.sub(_visible, text)
+    return CONTROLS.sub(_visible, text)
 
 
 def markdown(text: str) -> str:
