@@ -65,6 +65,8 @@ class SourceFile:
     def _point_from_byte(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.data)))
         row = bisect.bisect_right(self.line_starts, offset) - 1
+        if offset == self.line_starts[row]:
+            return row + 1, 1  # no character table needed (a binary's location is its first byte)
         return row + 1, self._wide.char_of_byte(offset) - self._char_line_starts[row] + 1
 
     def location_from_bytes(self, start: int, end: int) -> Location:
