@@ -85,6 +85,8 @@ def test_names_that_are_not_utf8_are_shown_escaped_and_read_back(tmp_path: Path)
     assert fsio.display_path(name) == "caf\\xe9"
     assert fsio.fs_path("caf\\xe9") == name
     assert fsio.fs_path("literal \\x41") == "literal \\x41"  # only undecodable bytes (>= 0x80) are ever escaped
+    assert fsio.display_path("a\\xe9") == "a\\x5cxe9"  # a literal backslash is escaped too: no ambiguity
+    assert fsio.fs_path("a\\x5cxe9") == "a\\xe9"
     (tmp_path / name).mkdir()
     (tmp_path / name / "requirements.txt").write_text("mkl==2021.1\n")
     report = api.scan(str(tmp_path))

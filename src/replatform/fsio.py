@@ -20,7 +20,7 @@ import stat
 #: Marker written into every report folder replatform creates; the walk skips folders holding it.
 REPORT_MARKER = ".replatform-report"
 _MARKER_TEXT = "Written by replatform. The next scan skips this folder (docs/security.md).\n"
-_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")  # only bytes >= 0x80 are ever undecodable
+_ESCAPED_BYTE = re.compile(r"\\x(5c|[89a-f][0-9a-f])")  # a backslash, or a byte >= 0x80 (never valid alone)
 
 
 class UnsafeFile(OSError):
@@ -30,19 +30,36 @@ class UnsafeFile(OSError):
 def display_path(name: str) -> str:
     """A name as reports show it: undecodable bytes (surrogate-escaped by ``os``) become ``\\xNN``.
 
-    Deterministic, printable and encodable in every output format; `fs_path`
-    turns it back into the name on disk.
+    A literal backslash becomes ``\\x5c``, so the form is unambiguous and every
+    backslash in a report path starts an escape (paths use ``/``). Deterministic,
+    printable and encodable in every output format; `fs_path` turns it back.
     """
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if "\\" not in name:
+        try:
+            name.encode("utf-8")
+            return name
+        except UnicodeEncodeError:
+            pass
+    out = []
+    for char in name:
+        code = ord(char)
+        if char == "\\":
+            out.append("\\x5c")
+        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def fs_path(display: str) -> str:
-    """The on-disk name for a `display_path` (``\\xNN`` back to the surrogate ``os`` uses)."""
-    return _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), display)
+    """The on-disk name for a `display_path` (``\\x5c`` back to ``\\``, ``\\xNN`` >= 0x80 to ``os``'s surrogate)."""
+    return _ESCAPED_BYTE.sub(_unescape, display)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    value = int(match.group(1), 16)
+    return "\\" if value == 0x5C else chr(0xDC00 + value)
 
 
 def is_inside(real_root: str, real: str) -> bool:

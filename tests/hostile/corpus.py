@@ -248,6 +248,8 @@ def build(base: Path, *, git: bool = True) -> Corpus:
     os.makedirs(odd)
     with open(odd + b"/requirements.txt", "w") as handle:
         handle.write(MKL)
+    (root / "names" / "back\\slash").mkdir()  # a backslash is a legal name character on POSIX
+    (root / "names" / "back\\slash" / "requirements.txt").write_text(MKL)
     # a file name that tries to forge terminal lines, inside the repository
     forged = root / "inject" / "x\x1b]0;pwned\x07\nsummary: 0 blocker(s)|`<b>"
     forged.mkdir(parents=True)

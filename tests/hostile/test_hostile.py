@@ -38,6 +38,7 @@ from .servers import hostile_server
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SARIF_SCHEMA = ROOT / "tests" / ".cache" / "sarif-2.1.0-rtm.5.json"
+REPORT_SCHEMA = ROOT / "src" / "replatform" / "schemas" / "report.schema.json"
 EMULATOR = ROOT / "tests" / ".cache" / "emulator"
 MEMORY = 2 * 1024 * 1024 * 1024
 #: Wall-clock bound of one CLI run on the corpus (it takes about 1-3 s; the bound allows a loaded CI machine).
@@ -151,6 +152,7 @@ def test_scan_finishes_in_bounds_without_reading_outside(scanned: dict[str, Run]
 
 def test_walk_lists_what_it_refuses(scanned: dict[str, Run], corpus: Corpus) -> None:
     data = json.loads(scanned["json"].out)
+    jsonschema.validate(data, json.loads(REPORT_SCHEMA.read_text()))  # the contract holds for hostile names too
     assert {e["path"]: e["message"] for e in data["errors"]} == corpus.expected_errors
 
 
@@ -200,6 +202,7 @@ def test_silent_losses_are_gone(scanned: dict[str, Run]) -> None:
         "utf16/requirements.txt",
         "ignored/requirements.txt",
         "names/caf\\xe9/requirements.txt",
+        "names/back\\x5cslash/requirements.txt",  # a literal backslash, escaped so paths stay unambiguous
         "py-index-path/requirements.txt",
     }
     components = {(c["kind"], c["path"], c["name"]): c for c in data["components"]}
@@ -243,6 +246,7 @@ def test_sarif_is_valid_and_uris_are_encoded(scanned: dict[str, Run]) -> None:
     jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
     assert "names/caf%E9/requirements.txt" in uris  # the original byte, percent-encoded
+    assert "names/back%5Cslash/requirements.txt" in uris
     assert "inject/x%1B%5D0%3Bpwned%07%0Asummary%3A%200%20blocker%28s%29%7C%60%3Cb%3E/Dockerfile" in uris
     assert all(ch not in uri for uri in uris for ch in " #?\n\x1b")
 
