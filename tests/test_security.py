@@ -266,6 +266,16 @@ class _Misbehaving(BaseHTTPRequestHandler):
             self.send_header("Location", self.path[len("/to-") :].replace("|", "/"))
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif self.path == "/stream":
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            try:
+                for _ in range(1024):
+                    self.wfile.write(b"x" * 65536)  # 64 MiB, no Content-Length
+            except OSError:
+                pass
+            self.close_connection = True
         else:
             body = b'{"ok": true}' if self.path != "/big" else b"x" * 5000
             self.send_response(200)
@@ -310,8 +320,10 @@ def test_only_http_and_never_down_to_plain_http(misbehaving: str) -> None:
 
 def test_bodies_are_capped_and_malformed_answers_refused(misbehaving: str) -> None:
     fetcher = http.Fetcher(cache_dir=None)
-    with pytest.raises(http.Unreachable, match="over the 4096-byte limit"):
-        fetcher.get(f"{misbehaving}/big", limit=4096)
+    with pytest.raises(http.Unreachable, match="answer of 5000 bytes is over the 4096-byte limit"):
+        fetcher.get(f"{misbehaving}/big", limit=4096)  # refused from the header
+    with pytest.raises(http.Unreachable, match="answer is over the 1048576-byte limit"):
+        fetcher.get(f"{misbehaving}/stream", limit=1024 * 1024)  # cut while streaming, no length given
     with pytest.raises(http.Malformed, match="expected a JSON object, got list"):
         http.json_object(b"[]", "manifest")
     with pytest.raises(http.Malformed, match="not JSON"):
