@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--emulate",
         action="store_true",
         help="also import every resolved module on emulated aarch64 (qemu user mode; builds an arm64 Debian "
-        "sysroot once from apt downloads)",
+        "sysroot once from apt downloads). This runs the packages' code, downloaded from the indexes (never the "
+        "repository's), inside a bubblewrap sandbox with no network",
     )
     _repo_config_argument(verify)
     _registry_arguments(verify)
