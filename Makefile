@@ -38,11 +38,12 @@ $(SARIF_SCHEMA):
 	echo "$(SARIF_SHA256)  tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet
 	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
-# Debian packages the tests start on 127.0.0.1 (the OCI registry), run (qemu) or drive (chromium for
-# report.html, through chromium-driver); installed when missing, with one apt-get update.
-SYSTEM_PACKAGES := docker-registry qemu-user-static chromium chromium-driver fonts-liberation
+# Debian packages the tests start on 127.0.0.1 (the OCI registry), run (qemu; bubblewrap, the emulation
+# sandbox) or drive (chromium for report.html, through chromium-driver); installed when missing, with one
+# apt-get update.
+SYSTEM_PACKAGES := docker-registry qemu-user-static bubblewrap chromium chromium-driver fonts-liberation
 system-deps:
-	@{ command -v docker-registry && command -v qemu-aarch64-static && command -v chromium && command -v chromedriver; } >/dev/null || { \
+	@{ command -v docker-registry && command -v qemu-aarch64-static && command -v bwrap && command -v chromium && command -v chromedriver; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 
@@ -69,6 +70,7 @@ golden: setup
 
 bench: setup
 	$(BIN)/python bench/discovery.py
+	$(BIN)/python bench/registry.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

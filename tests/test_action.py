@@ -212,8 +212,9 @@ def test_action_assess_writes_the_report_folder(tmp_path: Path) -> None:
     run = Run(workspace, {"command": "assess", "offline": "true", "fail-on": "never"}, event="push")
     assert run_action(run, tmp_path / "run") == 0, run.log
     folder = workspace / "replatform-report"
+    # the marker file makes the next scan skip the folder (docs/security.md)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "MIGRATION-PLAN.md", "findings.sarif", "report.html", "report.json",
+        ".replatform-report", "MIGRATION-PLAN.md", "findings.sarif", "report.html", "report.json",
     ]  # fmt: skip
     assert run.outputs["run"]["sarif"] == "replatform-report/findings.sarif"
     assert "skipped: Comment on the pull request" in run.log  # not a pull request

@@ -8,6 +8,7 @@ network call: the pure wheel comes from a local folder and the compiled module
 
 from __future__ import annotations
 
+import socket
 import zipfile
 from pathlib import Path
 
@@ -63,3 +64,86 @@ def test_node_require_under_emulation(sysroot: Path, tmp_path: Path) -> None:
     result = emulate.require_modules(node, sysroot, tmp_path / "app", ["is-number", "no-such-module"])
     assert result.results["is-number"] is None
     assert str(result.results["no-such-module"]).startswith("MODULE_NOT_FOUND")
+
+
+def _wheel_with(folder: Path, modules: dict[str, str]) -> None:
+    with zipfile.ZipFile(folder / "probes-1.0-py3-none-any.whl", "w") as wheel:
+        for name, code in modules.items():
+            wheel.writestr(f"{name}/__init__.py", code)
+        dist = "probes-1.0.dist-info"
+        wheel.writestr(f"{dist}/METADATA", "Metadata-Version: 2.1\nName: probes\nVersion: 1.0\n")
+        wheel.writestr(f"{dist}/WHEEL", "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        wheel.writestr(f"{dist}/top_level.txt", "\n".join(modules) + "\n")
+        wheel.writestr(f"{dist}/RECORD", "")
+
+
+def test_a_crashing_import_is_a_failure_and_the_rest_still_run(sysroot: Path, tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel_with(
+        wheels,
+        {
+            "acrash": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+            "bexit": "import os\nos._exit(0)\n",
+            "chog": "bytearray(9 * 1024 ** 3)\n",  # over the sandbox's 8 GiB address space
+            "dhang": "while True:\n    pass\n",
+            "efine": "VALUE = 1\n",
+        },
+    )
+    target = tmp_path / "site"
+    emulate.install_wheels(
+        ["probes==1.0"], target, platform="aarch64-manylinux_2_36", index_url=None, find_links=(str(wheels),)
+    )
+    result = emulate.import_modules(sysroot, [target], ["acrash", "bexit", "chog", "dhang", "efine"], timeout=4)
+    # a module that kills or hangs the interpreter is that module's failure, never a pass, and never hides the others
+    assert result.results == {
+        "acrash": "crashed the interpreter (signal 11)",
+        "bexit": "ended the interpreter (exit status 0)",
+        "chog": "MemoryError: ",
+        "dhang": "did not finish within 4 s (killed)",
+        "efine": None,
+    }
+
+
+def test_imports_run_in_a_sandbox(sysroot: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("host secret")
+    marker = tmp_path / "written-from-the-sandbox"
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    code = f"""
+import os, socket
+seen = ["uid=%d" % os.getuid()]
+for path in ({str(secret)!r}, "/etc/passwd", os.path.expanduser("~/.ssh/id_rsa")):
+    try:
+        open(path).read()
+        seen.append("read " + path)
+    except OSError:
+        pass
+try:
+    open({str(marker)!r}, "w").write("x")
+    seen.append("wrote the host")
+except OSError:
+    pass
+try:
+    socket.create_connection(("127.0.0.1", {port}), 2)
+    seen.append("network")
+except OSError:
+    pass
+raise ImportError(",".join(seen))
+"""
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel_with(wheels, {"snoop": code})
+    target = tmp_path / "site"
+    emulate.install_wheels(
+        ["probes==1.0"], target, platform="aarch64-manylinux_2_36", index_url=None, find_links=(str(wheels),)
+    )
+    try:
+        result = emulate.import_modules(sysroot, [target], ["snoop"])
+    finally:
+        listener.close()
+    assert result.results == {"snoop": "ImportError: uid=65534"}  # nothing of the host, no network, no writes
+    assert not marker.exists()

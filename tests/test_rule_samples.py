@@ -31,6 +31,7 @@ NO_SAMPLE = {
     "pypi-sdist-only",
     "pypi-version-not-found",
     "registry-not-consulted",
+    "registry-index-refused",
     "image-no-arm64",
     "image-arm64-mislabelled",
     "image-arm64-ready",

@@ -14,15 +14,18 @@ from collections.abc import Sequence
 
 from replatform import __version__, api
 from replatform import report as reporters
-from replatform.config import load_config
+from replatform.config import Config, load_config
 from replatform.errors import ReplatformError, UsageError
+from replatform.fsio import write_file
 from replatform.model import Report, Severity
 from replatform.registry.stage import RegistryOptions
 from replatform.report.baseline import gated
+from replatform.report.escape import terminal
 from replatform.report.markdown import MarkdownReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
+INTERNAL_ERROR = "internal-error"
 #: Formats a scan can also write in the same run (``--<name>-output FILE``).
 BUILTIN_FORMATS = reporters.builtin_names()
 
@@ -75,8 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--emulate",
         action="store_true",
         help="also import every resolved module on emulated aarch64 (qemu user mode; builds an arm64 Debian "
-        "sysroot once from apt downloads)",
+        "sysroot once from apt downloads). This runs the packages' code, downloaded from the indexes (never the "
+        "repository's), inside a bubblewrap sandbox with no network",
     )
+    _repo_config_argument(verify)
     _registry_arguments(verify)
     verify.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -130,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     write.add_argument("path", help="repository root")
     write.add_argument("--output", "-o", default="replatform-baseline.json", help="default: replatform-baseline.json")
     _scope_arguments(write)
+    _repo_config_argument(write)
     _registry_arguments(write)
     write.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -178,14 +184,30 @@ def _gate_arguments(command: argparse.ArgumentParser) -> None:
         "--fail-on",
         choices=FAIL_ON,
         default=None,
-        help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker)",
+        help="exit 1 when a finding is at least this severe (default: the config's fail-on, else blocker); "
+        "the command line always wins over the repository's config",
     )
+    _repo_config_argument(command)
     command.add_argument(
         "--baseline",
         metavar="FILE",
         help="a previous report.json, SARIF or `baseline write` file: mark findings new/unchanged/fixed by "
         "fingerprint; --fail-on then counts new findings only",
     )
+
+
+def _repo_config_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-repo-config",
+        action="store_true",
+        help="ignore the scanned repository's .replatform.toml and [tool.replatform] entirely (for CI on "
+        "repositories you did not write)",
+    )
+
+
+def _config(args: argparse.Namespace, root: str | None = None) -> Config:
+    """The repository's settings, unless the command line says to ignore them."""
+    return Config() if args.no_repo_config else load_config(root if root is not None else args.path)
 
 
 def _output_arguments(command: argparse.ArgumentParser) -> None:
@@ -213,6 +235,20 @@ def _registry_arguments(command: argparse.ArgumentParser) -> None:
     registry.add_argument(
         "--find-links", action="append", default=[], metavar="DIR", help="extra folder of wheels/sdists"
     )
+    registry.add_argument(
+        "--trusted-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="allow plain http to this index host when a requirements file names it (https is always allowed)",
+    )
+    registry.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="deadline per registry request: connect and the whole answer (default 20)",
+    )
     registry.add_argument("--python", help="Python version to judge for (default: the project's)")
     registry.add_argument("--glibc", help="glibc level of the target (default: from the base image, else 2.26)")
 
@@ -225,11 +261,18 @@ def _registry_options(args: argparse.Namespace) -> RegistryOptions:
         find_links=tuple(args.find_links),
         python=args.python,
         glibc=args.glibc,
+        trusted_hosts=tuple(args.trusted_host),
+        timeout=args.timeout,
     )
 
 
 def exit_code(report: Report, fail_on: str) -> int:
-    """1 when any finding is at least as severe as ``fail_on`` (only new findings count when there is a baseline)."""
+    """2 when a check or a parser crashed (never a pass, baseline or not); else 1 when a finding is ``fail_on``+.
+
+    Only new findings count when there is a baseline.
+    """
+    if any(f.rule_id == INTERNAL_ERROR for f in report.findings):
+        return EXIT_ERROR
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity(fail_on).rank
@@ -275,7 +318,7 @@ def _scan(args: argparse.Namespace) -> int:
     reporter = _reporter(args.format, args)
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    config = load_config(args.path)
+    config = _config(args)
     registry = _registry_options(args)
     result = api.scan(
         args.path,
@@ -292,15 +335,13 @@ def _scan(args: argparse.Namespace) -> int:
     color = args.output is None and sys.stdout.isatty()
     rendered = reporter.render(result, color=color)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(rendered)
+        write_file(args.output, rendered)  # atomic, never through a symlink
     else:
         sys.stdout.write(rendered)
     for name in BUILTIN_FORMATS:
         extra = getattr(args, f"{name}_output")
         if extra:
-            with open(extra, "w", encoding="utf-8") as handle:
-                handle.write(_reporter(name, args).render(result))
+            write_file(extra, _reporter(name, args).render(result))
     return exit_code(result, args.fail_on or config.fail_on)
 
 
@@ -316,10 +357,10 @@ def _baseline(args: argparse.Namespace) -> int:
         exclude=args.exclude,
         include=args.include,
         use_gitignore=not args.no_gitignore,
+        config=_config(args),
         registry=_registry_options(args),
     )
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(render_baseline(result))
+    write_file(args.output, render_baseline(result))
     sys.stdout.write(f"wrote {args.output}: {len(result.findings)} finding(s); use it with --baseline {args.output}\n")
     return EXIT_OK
 
@@ -331,7 +372,7 @@ def _check(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.root):
         raise UsageError(f"{args.root} is not a directory")
-    config = load_config(args.root)
+    config = _config(args, args.root)
     result = api.scan(args.root, config=config, registry=RegistryOptions(offline=True))
     if args.baseline:
         result = api.compare_with_baseline(result, args.baseline)
@@ -353,7 +394,7 @@ def _assess(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    config = load_config(args.path)
+    config = _config(args)
     assessment = assess_project(
         args.path,
         region=args.region,
@@ -366,6 +407,7 @@ def _assess(args: argparse.Namespace) -> int:
         performance_factor=args.performance_factor,
         parameters=_parameters(args),
         var_files=args.var_file,
+        config=config,
     )
     if args.baseline:
         assessment.report = api.compare_with_baseline(assessment.report, args.baseline)
@@ -400,8 +442,7 @@ def _usage(args: argparse.Namespace) -> int:
         raise UsageError("usage: replatform usage init PATH [--output FILE]")
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(skeleton(api.inventory(args.path)))
+    write_file(args.output, skeleton(api.inventory(args.path)))  # a planted link at the target is replaced
     sys.stdout.write(f"wrote {args.output}\n")
     return EXIT_OK
 
@@ -411,8 +452,10 @@ def _verify(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    report = verify(args.path, _registry_options(args), emulate=args.emulate)
+    report = verify(args.path, _registry_options(args), emulate=args.emulate, config=_config(args))
     sys.stdout.write(render_text(report))
+    if any(f.rule_id == INTERNAL_ERROR for f in report.scan.findings):
+        return EXIT_ERROR  # a crashed check is never a pass
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
@@ -437,15 +480,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         return _scan(args)
     except ReplatformError as exc:
-        sys.stderr.write(f"replatform: {exc}\n")
+        sys.stderr.write(f"replatform: {terminal(str(exc))}\n")
         return EXIT_ERROR
     except OSError as exc:
-        sys.stderr.write(f"replatform: {exc.strerror or exc}: {exc.filename or ''}\n")
+        sys.stderr.write(f"replatform: {terminal(str(exc.strerror or exc))}: {terminal(str(exc.filename or ''))}\n")
         return EXIT_ERROR
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        sys.stderr.write(f"replatform: internal error: {type(exc).__name__}: {exc} (rerun with --debug)\n")
+        message = terminal(f"{type(exc).__name__}: {exc}")
+        sys.stderr.write(f"replatform: internal error: {message} (rerun with --debug)\n")
         return EXIT_ERROR
 
 

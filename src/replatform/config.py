@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from replatform.errors import UsageError
+from replatform.fsio import read_in_root
 from replatform.model import Severity
 
 TARGETS = ("graviton2", "graviton3", "graviton4")
@@ -45,25 +46,38 @@ class Config:
     source: str | None = None
 
 
+#: A configuration file larger than this is refused (real ones are a few hundred bytes).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_toml(root: str, name: str) -> dict[str, Any] | None:
+    """The parsed file, None when absent; raises OSError (unsafe or unreadable) or ValueError (bad TOML)."""
+    if not os.path.lexists(os.path.join(root, name)):
+        return None
+    data = read_in_root(root, name, MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ValueError(f"larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+
+
 def _table(root: str) -> tuple[dict[str, Any], str] | None:
-    dedicated = os.path.join(root, ".replatform.toml")
-    pyproject = os.path.join(root, "pyproject.toml")
-    for path, nested in ((dedicated, False), (pyproject, True)):
-        if not os.path.isfile(path):
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data = tomllib.load(handle)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            if nested:
-                continue  # a broken pyproject is the project's problem (a parse-error finding), not a config error
-            raise ConfigError(f"{os.path.basename(path)}: {exc}") from exc
-        if nested:
-            tool = data.get("tool", {})
-            if isinstance(tool, dict) and isinstance(tool.get("replatform"), dict):
-                return tool["replatform"], "pyproject.toml [tool.replatform]"
-            continue
-        return data, ".replatform.toml"
+    try:
+        dedicated = _read_toml(root, ".replatform.toml")
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise ConfigError(f".replatform.toml: {reason.splitlines()[0] if reason else type(exc).__name__}") from exc
+    if dedicated is not None:
+        return dedicated, ".replatform.toml"
+    try:
+        data = _read_toml(root, "pyproject.toml")
+    except (OSError, ValueError):
+        return None  # a broken pyproject is the project's problem (a parse-error finding), not a config error
+    tool = (data or {}).get("tool", {})
+    if isinstance(tool, dict) and isinstance(tool.get("replatform"), dict):
+        return tool["replatform"], "pyproject.toml [tool.replatform]"
     return None
 
 
@@ -82,6 +96,9 @@ def load_config(root: str) -> Config:
     rules = catalog()
     severity: dict[str, Severity] = {}
     disabled: set[str] = set()
+    for key in ("severity", "target"):
+        if not isinstance(data.get(key, {}), dict):
+            raise ConfigError(f"{origin}: {key} must be a table")
     for rule_id, level in (data.get("severity") or {}).items():
         if rule_id not in rules:
             raise ConfigError(f"{origin}: severity names unknown rule {rule_id!r}")
@@ -92,11 +109,11 @@ def load_config(root: str) -> Config:
         else:
             raise ConfigError(f"{origin}: severity of {rule_id} must be blocker, warning, info or off")
     fail_on = data.get("fail-on", "blocker")
-    if fail_on not in ("blocker", "warning", "info", "never"):
+    if not isinstance(fail_on, str) or fail_on not in ("blocker", "warning", "info", "never"):
         raise ConfigError(f"{origin}: fail-on must be blocker, warning, info or never")
     target = data.get("target") or {}
     graviton = target.get("graviton", "graviton3")
-    if graviton not in TARGETS:
+    if not isinstance(graviton, str) or graviton not in TARGETS:
         raise ConfigError(f"{origin}: target.graviton must be one of {', '.join(TARGETS)}")
 
     glibc = target.get("glibc")
@@ -116,7 +133,7 @@ def load_config(root: str) -> Config:
         severity=severity,
         disabled=frozenset(disabled),
         graviton=graviton,
-        os=target.get("os"),
+        os=target["os"] if isinstance(target.get("os"), str) else None,
         glibc=glibc,
         source=origin,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from replatform.assess.catalog import Rule, catalog
 from replatform.discover.source import SourceFile
+from replatform.fsio import read_in_root
 from replatform.model import Component, ComponentKind, Confidence, Finding, Fix, Location, Report, Severity
 
 #: Source files larger than this are not read by checks (generated code, amalgamations).
@@ -36,15 +36,11 @@ class Context:
     def read(self, path: str) -> SourceFile | None:
         """A scanned file by relative path (cached; None when unreadable or too large)."""
         if path not in self._files:
-            absolute = os.path.join(self.root, path)
             try:
-                if os.path.getsize(absolute) > MAX_SOURCE_BYTES:
-                    self._files[path] = None
-                else:
-                    with open(absolute, "rb") as handle:
-                        self._files[path] = SourceFile(path, handle.read())
+                data = read_in_root(self.root, path, MAX_SOURCE_BYTES + 1)
             except OSError:
-                self._files[path] = None
+                data = None
+            self._files[path] = None if data is None or len(data) > MAX_SOURCE_BYTES else SourceFile(path, data)
         return self._files[path]
 
     def rule(self, rule_id: str) -> Rule:

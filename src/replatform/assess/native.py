@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from replatform.assess.context import MAX_SOURCE_BYTES, Context
 from replatform.assess.preprocessor import GuardMap, arch_condition
 from replatform.discover.source import SourceFile
+from replatform.fsio import read_in_root
 from replatform.model import ComponentKind, Confidence
 
 _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
@@ -222,8 +223,7 @@ _C_SCAN = re.compile(
 
 def _read(root: str, path: str) -> bytes | None:
     try:
-        with open(os.path.join(root, path), "rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
+        data = read_in_root(root, path, MAX_SOURCE_BYTES + 1)
     except OSError:
         return None
     return None if len(data) > MAX_SOURCE_BYTES else data

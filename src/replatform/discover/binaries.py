@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
+from dataclasses import dataclass, field
 
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.model import Attribute, ComponentKind
+from replatform.model import Attribute, ComponentKind, Finding, Fix, Severity
 
 ELF_MACHINES = {3: "x86", 62: "x86_64", 40: "arm", 183: "aarch64", 243: "riscv64", 21: "ppc64", 22: "s390x"}
 MACHO_CPUS = {7: "x86", 0x01000007: "x86_64", 12: "arm", 0x0100000C: "arm64"}
@@ -71,39 +73,115 @@ def parse_binary(source: SourceFile) -> ParseResult:
     return result
 
 
-def parse_archive(source: SourceFile) -> ParseResult:
-    """A JAR/WAR/wheel: list the native libraries inside with their machines."""
-    result = ParseResult()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(source.data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        result.parse_error(source, f"not a readable zip archive ({exc})")
-        return result
-    natives: list[str] = []
-    machines: set[str] = set()
-    with archive:
-        for index, info in enumerate(archive.infolist()):
-            if index >= _MAX_ENTRIES:
-                break
-            if info.is_dir() or not info.filename.lower().endswith(_NATIVE_SUFFIXES):
-                continue
+#: Archives inside archives (``.war`` -> ``WEB-INF/lib/*.jar``) are opened this many levels deep.
+MAX_NESTING = 3
+#: Bytes of one nested archive read into memory (uncompressed); bigger ones are noted, not opened.
+MAX_NESTED_BYTES = 64 * 1024 * 1024
+_NESTED_SUFFIXES = (".jar", ".war", ".ear", ".aar", ".whl", ".zip")
+_UNREADABLE = (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError, zlib.error)
+
+
+@dataclass
+class _Inspection:
+    """What one archive (and the archives inside it) holds, and what could not be read."""
+
+    natives: list[str] = field(default_factory=list)
+    machines: set[str] = field(default_factory=set)
+    gaps: list[str] = field(default_factory=list)
+
+
+def _inspect(archive: zipfile.ZipFile, prefix: str, depth: int, found: _Inspection) -> None:
+    infos = archive.infolist()
+    if len(infos) > _MAX_ENTRIES:
+        found.gaps.append(
+            f"{prefix or 'the archive'} has {len(infos)} entries; only the first {_MAX_ENTRIES} were read"
+        )
+    unreadable: list[str] = []
+    for info in infos[:_MAX_ENTRIES]:
+        lower = info.filename.lower()
+        if info.is_dir():
+            continue
+        if lower.endswith(_NATIVE_SUFFIXES):
             try:
                 with archive.open(info) as handle:
                     head = handle.read(4096)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+            except _UNREADABLE:
+                unreadable.append(info.filename)
                 continue
-            found = identify(head)
-            machine = found[1] if found else "unknown"
-            natives.append(f"{info.filename}:{machine}")
-            machines.update(machine.split("+"))
+            identified = identify(head)
+            machine = identified[1] if identified else "unknown"
+            found.natives.append(f"{prefix}{info.filename}:{machine}")
+            found.machines.update(machine.split("+"))
+        elif lower.endswith(_NESTED_SUFFIXES):
+            _nested(archive, info, prefix, depth, found, unreadable)
+    if unreadable:
+        shown = ", ".join(f"{prefix}{name}" for name in unreadable[:3]) + (", ..." if len(unreadable) > 3 else "")
+        found.gaps.append(f"{len(unreadable)} entr{'y' if len(unreadable) == 1 else 'ies'} could not be read ({shown})")
+
+
+def _nested(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, depth: int, found: _Inspection, unreadable: list[str]
+) -> None:
+    """Open an archive inside the archive, in memory, to a fixed depth and size."""
+    where = f"{prefix}{info.filename}"
+    if depth >= MAX_NESTING:
+        found.gaps.append(f"{where} is nested more than {MAX_NESTING} archives deep and was not opened")
+        return
+    if info.file_size > MAX_NESTED_BYTES:
+        found.gaps.append(f"{where} is larger than {MAX_NESTED_BYTES // (1024 * 1024)} MiB and was not opened")
+        return
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(MAX_NESTED_BYTES + 1)
+    except _UNREADABLE:
+        unreadable.append(info.filename)
+        return
+    if len(data) > MAX_NESTED_BYTES:  # the header understated the size
+        found.gaps.append(f"{where} is larger than {MAX_NESTED_BYTES // (1024 * 1024)} MiB and was not opened")
+        return
+    try:
+        inner = zipfile.ZipFile(io.BytesIO(data))
+    except _UNREADABLE:
+        return  # not an archive after all (a resource named .zip): nothing to inspect
+    with inner:
+        _inspect(inner, f"{where}!/", depth + 1, found)
+
+
+def parse_archive(source: SourceFile) -> ParseResult:
+    """A JAR/WAR/wheel: list the native libraries inside (and inside nested archives) with their machines.
+
+    What cannot be read to the end (entry caps, nesting depth, encrypted or
+    corrupt entries) is an ``archive-not-fully-inspected`` note, never silence.
+    """
+    result = ParseResult()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
+    except _UNREADABLE as exc:
+        result.parse_error(source, f"not a readable zip archive ({exc})")
+        return result
+    found = _Inspection()
+    with archive:
+        _inspect(archive, "", 0, found)
+    location = source.location_from_bytes(0, 0)
     result.add(
         ComponentKind.BINARY,
         source.path,
-        source.location_from_bytes(0, 0),
+        location,
         [
             Attribute("format", "archive", None),
-            Attribute("native_libraries", tuple(sorted(natives)), None),
-            Attribute("machines", tuple(sorted(machines)), None),
+            Attribute("native_libraries", tuple(sorted(found.natives)), None),
+            Attribute("machines", tuple(sorted(found.machines)), None),
         ],
     )
+    if found.gaps:
+        result.findings.append(
+            Finding(
+                rule_id="archive-not-fully-inspected",
+                severity=Severity.INFO,
+                message=f"{source.path} was not fully inspected: " + "; ".join(found.gaps),
+                location=location,
+                subject=source.path,
+                fix=Fix("Check the archive by hand (unzip -l), or rebuild it without the oversized or nested parts."),
+            )
+        )
     return result

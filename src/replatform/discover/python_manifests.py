@@ -8,13 +8,14 @@ setup.cfg, and setup.py read statically. Requirement strings go through
 
 from __future__ import annotations
 
+import codecs
 import configparser
 import json
 import re
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.utils import InvalidName, canonicalize_name
 
 from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
@@ -29,13 +30,67 @@ _MIN_PYTHON = re.compile(r"(?:>=|~=|==)\s*(\d+(?:\.\d+)?)")
 
 
 _INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)[\s=]+(\S+)", re.MULTILINE)
+_CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
+#: Byte-order marks pip honours (UTF-32 before UTF-16: their little-endian marks share a prefix).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: Keys of a Pipfile or Poetry table that make a dependency a local or direct reference.
+_DIRECT_KEYS = ("path", "file", "url", "git", "hg", "svn", "bzr", "editable", "develop")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def decode_like_pip(data: bytes) -> tuple[str, str, int]:
+    """(text, codec, BOM length) of a requirements file, decoded as pip decodes it.
+
+    A byte-order mark wins, then a PEP 263 ``coding:`` comment on one of the
+    first two lines, else UTF-8 (undecodable bytes replaced, never an error).
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace"), codec, len(bom)
+    for line in data.split(b"\n", 2)[:2]:
+        match = _CODING.search(line) if line.startswith(b"#") else None
+        if match:
+            codec = match.group(1).decode("ascii")
+            try:
+                return data.decode(codec, errors="replace"), codecs.lookup(codec).name, 0
+            except LookupError:
+                break
+    return data.decode("utf-8", errors="replace"), "utf-8", 0
+
+
+def requirements_text(source: SourceFile) -> str:
+    """The text of a requirements file as pip reads it (BOMs, UTF-16, coding comments)."""
+    return decode_like_pip(source.data)[0]
+
+
+def _requirement_lines(source: SourceFile) -> list[tuple[str, Location]]:
+    """Each physical line (without its line break) and its location in the original bytes."""
+    text, codec, bom = decode_like_pip(source.data)
+    if codec == "utf-8":
+        lines = text.split("\n")
+        return [(line.rstrip("\r"), source.location_of_line(n)) for n, line in enumerate(lines, start=1)]
+    out = []
+    offset = bom
+    newline = len("\n".encode(codec))
+    for number, line in enumerate(text.split("\n"), start=1):
+        content = line.rstrip("\r")
+        end = offset + len(content.encode(codec, errors="replace"))
+        out.append((content, Location(source.path, number, 1, number, len(content) + 1, offset, end)))
+        offset += len(line.encode(codec, errors="replace")) + newline
+    return out
 
 
 def includes(source: SourceFile) -> list[str]:
     """Relative paths (from the root) of files a requirements file includes with -r/-c."""
     directory = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
     out = []
-    for match in _INCLUDE.finditer(source.text):
+    for match in _INCLUDE.finditer(requirements_text(source)):
         target = match.group(1)
         if "://" in target or target.startswith("/"):
             continue
@@ -57,6 +112,27 @@ def _pinned(specifier: str) -> str | None:
     return match.group(1) if match else None
 
 
+def valid_name(name: str) -> bool:
+    """True for a well-formed Python package name (a name with a newline or a space never reaches a tool)."""
+    try:
+        canonicalize_name(name, validate=True)
+    except InvalidName:
+        return False
+    return True
+
+
+def _add_direct(result: ParseResult, name: str, reference: str, location: Location, scope: str | None = None) -> None:
+    """A local or direct reference (editable, path, file, URL, VCS): recorded, never resolved or built."""
+    add_dependency(
+        result,
+        ECOSYSTEM,
+        canonicalize_name(name) if valid_name(name) else name,
+        location,
+        scope=scope,
+        extra=[Attribute("direct_reference", reference, location)],
+    )
+
+
 def _add_requirement(
     result: ParseResult, source: SourceFile, text: str, location: Location, scope: str | None = None
 ) -> bool:
@@ -64,6 +140,9 @@ def _add_requirement(
         requirement = Requirement(text)
     except InvalidRequirement:
         return False
+    if requirement.url:
+        _add_direct(result, requirement.name, requirement.url, location, scope)
+        return True
     specifier = str(requirement.specifier) or None
     add_dependency(
         result,
@@ -82,28 +161,35 @@ def _add_requirement(
 def parse_requirements(source: SourceFile) -> ParseResult:
     """A pip requirements file; includes are recorded, not followed (they are scanned on their own)."""
     result = ParseResult()
-    logical: list[tuple[int, str]] = []
-    buffer, start = "", 0
-    for number, raw in enumerate(source.lines, start=1):
-        line = raw.rstrip("\r")
+    logical: list[tuple[Location, str]] = []
+    buffer, start = "", None
+    for line, where in _requirement_lines(source):
         if not buffer:
-            start = number
+            start = where
         if line.endswith("\\"):
             buffer += line[:-1] + " "
             continue
-        logical.append((start, buffer + line))
+        logical.append((start or where, buffer + line))
         buffer = ""
-    for number, line in logical:
+    for location, line in logical:
         text = re.sub(r"(^|\s)#.*$", "", line).strip()
         if not text:
             continue
-        location = source.location_of_line(number)
         if text.startswith(("-r ", "-c ", "--requirement", "--constraint")):
             continue  # the included file is a file of the repository and is parsed itself
+        editable = re.match(r"(?:-e|--editable)(?:\s+|=)(\S+)", text)
+        if editable:
+            reference = editable.group(1)
+            egg = _EGG.search(reference)
+            _add_direct(result, egg.group(1) if egg else reference, f"editable {reference}", location)
+            continue
         if text.startswith("-"):
-            continue  # options: --index-url, -e ., --hash, -f ...
-        if "://" in text or text.startswith((".", "/")):
-            continue  # direct URLs and local paths: nothing to look up by name
+            continue  # options: --index-url, --hash, -f ...
+        if "://" in text.split(" @ ", 1)[0] or text.startswith((".", "/", "file:")):
+            reference = text.split()[0]
+            egg = _EGG.search(reference)
+            _add_direct(result, egg.group(1) if egg else reference, reference, location)
+            continue
         text = text.split(" --hash", 1)[0].split(" --", 1)[0].strip()
         if not _add_requirement(result, source, text, location):
             result.parse_error(source, f"invalid requirement {text!r}", location)
@@ -157,6 +243,8 @@ def parse_pyproject(source: SourceFile) -> ParseResult:
                     if isinstance(spec, str):
                         _python_runtime(result, source, spec.replace("^", ">=").replace("~", ">="), "python")
                     continue
+                if not _table_entry(result, source, name, spec, _line_of(source, name, poetry_line), scope):
+                    continue
                 version = spec.get("version") if isinstance(spec, dict) else spec
                 specifier = version if isinstance(version, str) and version != "*" else None
                 add_dependency(
@@ -171,6 +259,26 @@ def parse_pyproject(source: SourceFile) -> ParseResult:
     return result
 
 
+def _table_entry(
+    result: ParseResult, source: SourceFile, name: str, spec: Any, location: Location, scope: str | None
+) -> bool:
+    """Handle a Pipfile/Poetry entry that is not a plain versioned package; True when it is one."""
+    if not valid_name(name):
+        result.parse_error(source, f"invalid package name {name!r}; not used", location)
+        return False
+    if isinstance(spec, dict):
+        editable = ["editable"] if spec.get("editable") or spec.get("develop") else []
+        where = [f"{key} {spec[key]}" for key in _DIRECT_KEYS if key in spec and key not in ("editable", "develop")]
+        if editable or where:
+            _add_direct(result, name, " ".join(editable + where), location, scope)
+            return False
+    version = spec.get("version") if isinstance(spec, dict) else spec
+    if isinstance(version, str) and version != "*" and any(c in version for c in "\r\n"):
+        result.parse_error(source, f"invalid version of {name}: {version!r}; not used", location)
+        return False
+    return True
+
+
 def parse_pipfile(source: SourceFile) -> ParseResult:
     result = ParseResult()
     data = load_toml(source, result)
@@ -180,6 +288,8 @@ def parse_pipfile(source: SourceFile) -> ParseResult:
         table = data.get(section, {})
         start = source.find_line(f"[{section}]") or 1
         for name, spec in table.items() if isinstance(table, dict) else []:
+            if not _table_entry(result, source, name, spec, _line_of(source, name, start), scope):
+                continue
             version = spec.get("version") if isinstance(spec, dict) else spec
             specifier = version if isinstance(version, str) and version != "*" else None
             add_dependency(
@@ -229,9 +339,12 @@ def parse_toml_lock(source: SourceFile) -> ParseResult:
         return result
     line = 1
     for package in data.get("package", []) if isinstance(data.get("package"), list) else []:
-        if not isinstance(package, dict) or "name" not in package:
+        if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             continue
-        name = str(package["name"])
+        name = package["name"]
+        if not valid_name(name):
+            result.parse_error(source, f"invalid package name {name!r}; not used")
+            continue
         found = source.find_line(f'name = "{name}"', line)
         if found is not None:
             line = found

@@ -35,6 +35,7 @@ from replatform.discover.result import FolderLink, ParseResult, resolve_folder_l
 from replatform.discover.source import SourceFile
 from replatform.discover.walk import WalkOptions, walk
 from replatform.errors import DiscoveryError
+from replatform.fsio import UnsafeFile, display_path, fs_path, read_in_root, read_regular
 from replatform.model import Component, Finding, Fix, Link, Report, ScanError, Severity
 
 #: Files larger than this are not parsed (lockfiles of huge monorepos stay well below).
@@ -95,9 +96,8 @@ class _Collected:
         self.folder_links.extend(result.folder_links)
 
 
-def _read(absolute: str, limit: int) -> bytes:
-    with open(absolute, "rb") as handle:
-        return handle.read(limit)
+def _unreadable(exc: OSError) -> str:
+    return exc.strerror if isinstance(exc, UnsafeFile) and exc.strerror else f"unreadable: {exc.strerror or exc}"
 
 
 def _run_parser(parser: Parser, source: SourceFile, collected: _Collected) -> None:
@@ -159,8 +159,8 @@ def _var_files(root: str, options: DiscoverOptions, dirs: dict[str, list[SourceF
             out.append(walked[relative])
             continue
         candidate = given if os.path.isabs(given) else os.path.join(root, given)
-        try:
-            out.append(SourceFile(os.path.basename(given), _read(candidate, MAX_FILE_BYTES)))
+        try:  # a file the user named: followed where it points, but still a regular file only
+            out.append(SourceFile(os.path.basename(given), read_regular(candidate, MAX_FILE_BYTES)))
         except OSError as exc:
             raise DiscoveryError(f"--var-file {given}: {exc.strerror or exc}") from exc
     return out
@@ -168,23 +168,66 @@ def _var_files(root: str, options: DiscoverOptions, dirs: dict[str, list[SourceF
 
 def _follow_requirement_includes(root: str, parsed: set[str], pending: list[SourceFile], collected: _Collected) -> None:
     """Parse files included with ``-r``/``-c`` that the walk did not already parse (any name)."""
-    real_root = os.path.realpath(root)
     while pending:
         source = pending.pop()
         for target in python_manifests.includes(source):
-            absolute = os.path.realpath(os.path.join(root, target))
-            if target in parsed or not absolute.startswith(real_root + os.sep) or not os.path.isfile(absolute):
+            if target in parsed or not os.path.lexists(os.path.join(root, fs_path(target))):
                 continue
             parsed.add(target)
             try:
-                data = _read(absolute, MAX_FILE_BYTES)
+                data = read_in_root(root, target, MAX_FILE_BYTES)
             except OSError as exc:
-                collected.errors.append(ScanError(target, f"unreadable: {exc.strerror or exc}"))
+                collected.errors.append(ScanError(target, _unreadable(exc)))
                 continue
             included = SourceFile(target, data)
             collected.files += 1
             _run_parser(python_manifests.parse_requirements, included, collected)
             pending.append(included)
+
+
+def _terraform(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile]) -> ParseResult:
+    """Every Terraform directory together; a file that breaks it is reported at that file and left out.
+
+    Only when every file parses on its own but not together is it replatform's
+    own failure (an ``internal-error``, which makes the exit code 2).
+    """
+    try:
+        result = terraform.parse_tree(dirs, var_files)
+    except Exception as exc:
+        failure = exc
+    else:
+        for source in sorted((s for files in dirs.values() for s in files), key=lambda s: s.path):
+            _invalid_utf8(source, result)
+        return result
+    result = ParseResult()
+    good: dict[str, list[SourceFile]] = {}
+    for directory, files in sorted(dirs.items()):
+        for source in files:
+            try:
+                terraform.parse_tree({directory: [source]}, var_files)
+                good.setdefault(directory, []).append(source)
+            except Exception as exc:
+                result.parse_error(source, f"{type(exc).__name__}: {exc}")
+    if not result.findings:
+        result.findings.append(_internal_error(dirs[sorted(dirs)[0]][0], failure))
+        return result
+    if good:
+        result.extend(_terraform(good, var_files))
+    return result
+
+
+def _invalid_utf8(source: SourceFile, result: ParseResult) -> None:
+    """HCL is UTF-8 and Terraform rejects a file that is not; we read on (with U+FFFD) but say so, at that file."""
+    try:
+        source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = source.data.count(b"\n", 0, exc.start) + 1
+        result.parse_error(
+            source,
+            f"not valid UTF-8 (byte {source.data[exc.start]:#04x} on line {line}), which Terraform rejects; "
+            "read with replacement characters",
+            source.location_of_line(line),
+        )
 
 
 def discover(root: str, options: DiscoverOptions | None = None) -> Report:
@@ -213,9 +256,9 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             continue
         limit = BINARY_SNIFF_BYTES if fmt is Format.MAYBE_BINARY else MAX_FILE_BYTES + 1
         try:
-            data = _read(walked.absolute, limit)
+            data = read_in_root(root, walked.path, limit)
         except OSError as exc:
-            collected.errors.append(ScanError(walked.path, f"unreadable: {exc.strerror or exc}"))
+            collected.errors.append(ScanError(walked.path, _unreadable(exc)))
             continue
         collected.files += 1
         source = SourceFile(walked.path, data)
@@ -244,13 +287,7 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
     _follow_requirement_includes(root, parsed_paths, requirement_files, collected)
     _helm_charts(helm_files, collected)
     if terraform_dirs:
-        try:
-            result = terraform.parse_tree(dict(terraform_dirs), _var_files(root, options, terraform_dirs))
-        except Exception as exc:
-            result = ParseResult()
-            first = terraform_dirs[sorted(terraform_dirs)[0]][0]
-            result.findings.append(_internal_error(first, exc))
-        collected.take(result)
+        collected.take(_terraform(dict(terraform_dirs), _var_files(root, options, terraform_dirs)))
     folders = {".", ""} | {path.rsplit("/", 1)[0] for path in collected.walked if "/" in path}
     for path in list(folders):
         while "/" in path:
@@ -258,7 +295,7 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             folders.add(path)
     links = collected.links + resolve_folder_links(collected.folder_links, folders, set(collected.walked))
     return Report(
-        root=os.path.basename(os.path.abspath(root)),
+        root=display_path(os.path.basename(os.path.abspath(root))),
         components=tuple(sorted(collected.components, key=Component.sort_key)),
         findings=tuple(sorted(collected.findings, key=Finding.sort_key)),
         errors=tuple(sorted(collected.errors)),

@@ -8,6 +8,7 @@ kind of location: 1-based line/column in characters plus byte offsets.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -57,12 +58,16 @@ class SourceFile:
             pos = text.find("\n", pos + 1)
         return starts
 
+    @cached_property
+    def _wide(self) -> _WideCharacters:
+        return _WideCharacters(self.data, self.text)
+
     def _point_from_byte(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.data)))
         row = bisect.bisect_right(self.line_starts, offset) - 1
-        start = self.line_starts[row]
-        column = len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
-        return row + 1, column
+        if offset == self.line_starts[row]:
+            return row + 1, 1  # no character table needed (a binary's location is its first byte)
+        return row + 1, self._wide.char_of_byte(offset) - self._char_line_starts[row] + 1
 
     def location_from_bytes(self, start: int, end: int) -> Location:
         """A location for the byte range ``[start, end)``."""
@@ -74,15 +79,12 @@ class SourceFile:
         """Byte offset of a 1-based line and 1-based character column."""
         starts = self._char_line_starts
         row = max(0, min(line - 1, len(starts) - 1))
-        char_start = starts[row]
-        prefix = self.text[char_start : char_start + column - 1]
-        return self.line_starts[min(row, len(self.line_starts) - 1)] + len(prefix.encode("utf-8"))
+        return self._wide.byte_of_char(min(starts[row] + max(column, 1) - 1, len(self.text)))
 
     def location_from_chars(self, char_start: int, char_end: int) -> Location:
         """A location for the character range ``[char_start, char_end)`` of ``text``."""
-        start = len(self.text[:char_start].encode("utf-8"))
-        end = start + len(self.text[char_start:char_end].encode("utf-8"))
-        return self.location_from_bytes(start, end)
+        wide = self._wide
+        return self.location_from_bytes(wide.byte_of_char(char_start), wide.byte_of_char(char_end))
 
     def location_of_line(self, line: int) -> Location:
         """A location covering a whole (1-based) line, without its newline."""
@@ -115,3 +117,54 @@ class SourceFile:
         if pos == -1:
             return None
         return self.location_from_chars(pos, pos + len(needle))
+
+
+class _WideCharacters:
+    """Where character and byte offsets stop agreeing: one entry per non-ASCII character.
+
+    Every conversion is a binary search over these (ASCII files have none), so
+    mapping all the nodes of a one-line 3 MB lockfile stays linear. Undecodable
+    bytes count as the one U+FFFD that ``text`` shows for them.
+    """
+
+    def __init__(self, data: bytes, text: str) -> None:
+        self.chars: list[int] = []  # character index of each non-ASCII character
+        self.bytes: list[int] = []  # byte offset where it starts
+        self.extra: list[int] = []  # bytes beyond one per character, up to and including it
+        if data.isascii():
+            return
+        extra = 0
+        for match in _NON_ASCII.finditer(text):
+            char = match.start()
+            start = char + extra
+            extra += _width(data, start, match.group()) - 1
+            self.chars.append(char)
+            self.bytes.append(start)
+            self.extra.append(extra)
+
+    def byte_of_char(self, char: int) -> int:
+        before = bisect.bisect_left(self.chars, char)
+        return char + (self.extra[before - 1] if before else 0)
+
+    def char_of_byte(self, offset: int) -> int:
+        before = bisect.bisect_left(self.bytes, offset)
+        if before and offset < self.bytes[before - 1] + 1 + self.extra[before - 1] - (
+            self.extra[before - 2] if before > 1 else 0
+        ):
+            return self.chars[before - 1]  # inside a multi-byte character: point at it
+        return offset - (self.extra[before - 1] if before else 0)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _width(data: bytes, start: int, char: str) -> int:
+    """How many bytes of ``data`` at ``start`` decode to ``char``."""
+    if char != "\ufffd" or data[start : start + 3] == b"\xef\xbf\xbd":
+        return len(char.encode("utf-8"))
+    try:
+        data[start : start + 8].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start == 0:
+            return max(exc.end, 1)
+    return 1

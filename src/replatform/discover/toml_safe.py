@@ -16,6 +16,9 @@ def load_toml(source: SourceFile, result: ParseResult) -> dict[str, Any] | None:
     """The document, or None after recording where it is broken."""
     try:
         return tomllib.loads(source.text)
+    except RecursionError:
+        result.parse_error(source, "nested too deeply to read")
+        return None
     except tomllib.TOMLDecodeError as exc:
         match = _LINE.search(str(exc))
         if match:

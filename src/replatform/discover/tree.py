@@ -244,8 +244,52 @@ def load_yaml_documents(source: SourceFile) -> list[Node]:
         raise YamlParseError(str(problem), line) from exc
     except (ValueError, TypeError, RecursionError) as exc:
         raise YamlParseError(str(exc) or type(exc).__name__, 1) from exc
+    _bound_aliases(documents, len(source.data))
     converter = _YamlConverter(source)
     return [converter.convert(d) for d in documents if isinstance(d, (MappingNode, SequenceNode))]
+
+
+#: Nodes that aliases may add beyond one per byte of the file (a billion-laughs bomb adds billions).
+MAX_ALIAS_EXPANSION = 100_000
+
+
+def _bound_aliases(documents: list[Any], size: int) -> None:
+    """Refuse documents whose aliases would expand past ``size + MAX_ALIAS_EXPANSION`` nodes.
+
+    An alias is the same composed node again, so loading is cheap; whoever walks
+    the tree (every extractor, ``to_python``, ``render``) expands it. Sizes are
+    counted once per shared node (memoised, iterative), so even a bomb costs
+    microseconds here.
+    """
+    limit = size + MAX_ALIAS_EXPANSION
+    sizes: dict[int, int] = {}
+    total = 0
+    for document in documents:
+        stack: list[tuple[Any, bool]] = [(document, False)]
+        active: set[int] = set()
+        while stack:
+            node, finished = stack.pop()
+            key = id(node)
+            if isinstance(node, MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, SequenceNode):
+                children = list(node.value)
+            else:
+                continue
+            if finished:
+                active.discard(key)
+                sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+                continue
+            if key in sizes:
+                continue
+            if key in active:
+                raise YamlParseError("an alias refers to a node that contains it", node.start_mark.line + 1)
+            active.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+        total += sizes.get(id(document), 1)
+        if total > limit:
+            raise YamlParseError(f"aliases expand to more than {limit} nodes (a YAML alias bomb?); not expanded", 1)
 
 
 # --------------------------------------------------------------------- JSON
@@ -275,6 +319,8 @@ def _first_error(node: tree_sitter.Node) -> tree_sitter.Node | None:
 
 def _json_string(node: tree_sitter.Node) -> str:
     raw = node.text or b'""'
+    if b"\\" not in raw and raw[:1] == b'"' and raw[-1:] == b'"' and len(raw) >= 2:
+        return raw[1:-1].decode("utf-8", errors="replace")  # no escapes: nothing for json.loads to do
     try:
         return str(json.loads(raw))
     except ValueError:

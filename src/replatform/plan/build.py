@@ -15,10 +15,12 @@ ec2-x86-instance...) is the work being planned and adds nothing.
 
 from __future__ import annotations
 
-import os
+import contextlib
 from dataclasses import dataclass, field
 
+from replatform.assess.context import MAX_SOURCE_BYTES
 from replatform.discover.source import SourceFile
+from replatform.fsio import read_in_root
 from replatform.graph import Graph
 from replatform.model import Component, ComponentKind, CostLine, Finding, PlanItem, Report, Severity
 from replatform.price.cost import TARGETS
@@ -152,11 +154,8 @@ def build_plan(
     for component in report.components:
         path = component.location.path
         if path not in files:
-            try:
-                with open(os.path.join(root, path), "rb") as handle:
-                    files[path] = SourceFile(path, handle.read())
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                files[path] = SourceFile(path, read_in_root(root, path, MAX_SOURCE_BYTES))
     saving: dict[str, float | None] = {}
     for component_id in {line.component for line in costs}:
         lines = {line.target: line.monthly for line in costs if line.component == component_id}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from replatform import api
+from replatform.config import Config
+from replatform.fsio import write_report_folder
 from replatform.model import Report
 from replatform.plan.build import Plan, build_plan
 from replatform.plan.markdown import cost_to_dict, render
@@ -15,6 +16,7 @@ from replatform.price.cost import cost_lines, totals
 from replatform.price.snapshot import Snapshot, load
 from replatform.price.usage import Usage, load_usage
 from replatform.registry.stage import RegistryOptions
+from replatform.report.escape import terminal
 from replatform.report.html import render as render_html
 from replatform.report.json_report import report_to_dict
 from replatform.report.sarif import SarifReporter
@@ -78,8 +80,9 @@ def assess_project(
     performance_factor: float | None = None,
     parameters: tuple[tuple[str, str], ...] = (),
     var_files: tuple[str, ...] | list[str] = (),
+    config: Config | None = None,
 ) -> Assessment:
-    report = api.scan(root, registry=registry, parameters=parameters, var_files=var_files)
+    report = api.scan(root, registry=registry, parameters=parameters, var_files=var_files, config=config)
     snapshot = load(region, prices_dir)
     usage = load_usage(usage_file)
     costs = cost_lines(report, snapshot, usage, strategy)
@@ -89,20 +92,18 @@ def assess_project(
 
 
 def write_folder(assessment: Assessment, folder: str) -> list[str]:
-    """MIGRATION-PLAN.md, report.json, findings.sarif and report.html; returns the paths written."""
-    os.makedirs(folder, exist_ok=True)
+    """MIGRATION-PLAN.md, report.json, findings.sarif and report.html; returns the paths written.
+
+    Atomic and never through a symlink (`fsio.write_report_folder`); the folder
+    is marked so the next scan of a tree that contains it skips it.
+    """
     contents = {
         "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
         "findings.sarif": SarifReporter().render(assessment.report),
         "report.html": render_html(assessment.report, assessment),
     }
-    paths = []
-    for name, text in contents.items():
-        paths.append(os.path.join(folder, name))
-        with open(paths[-1], "w", encoding="utf-8") as handle:
-            handle.write(text)
-    return paths
+    return write_report_folder(folder, contents)
 
 
 def summary(assessment: Assessment, paths: list[str]) -> str:
@@ -130,4 +131,4 @@ def summary(assessment: Assessment, paths: list[str]) -> str:
     payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving yet"
     lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
     lines.append("wrote: " + ", ".join(paths))
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal(line) for line in lines) + "\n"  # names come from the repository

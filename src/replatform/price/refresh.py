@@ -17,6 +17,7 @@ from typing import Any
 
 from replatform import knowledge
 from replatform.errors import ReplatformError
+from replatform.fsio import write_file
 from replatform.price.snapshot import load
 
 PRICING_ENDPOINT_REGIONS = ("us-east-1", "eu-central-1", "ap-south-1")
@@ -96,7 +97,6 @@ def refresh(region: str, output_dir: Path, client: Any | None = None, today: dat
         f"EC2 prices refreshed from the AWS Price List API on {date}. Fargate and Lambda rates are the bundled "
         "us-east-1 figures; check them for this region."
     )
-    output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / f"{region}.json"
-    path.write_text(json.dumps(snapshot, indent=1, sort_keys=True) + "\n")
+    write_file(str(path), json.dumps(snapshot, indent=1, sort_keys=True) + "\n")  # atomic, never through a symlink
     return path

@@ -19,6 +19,7 @@ usage"; it never invents a number.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,14 +97,16 @@ def skeleton(report: Report) -> str:
         "components:",
     ]
     for component in report.components:
+        # A JSON string is a YAML double-quoted scalar: a quote, newline or '#' in a name stays inside the key.
+        key = json.dumps(component.id)
         if component.kind is ComponentKind.LAMBDA_FUNCTION:
-            lines += [f'  "{component.id}":', "    requests_per_month: 0", "    avg_duration_ms: 0"]
+            lines += [f"  {key}:", "    requests_per_month: 0", "    avg_duration_ms: 0"]
         elif component.kind is ComponentKind.ECS_TASK_DEFINITION:
             lines += [
-                f'  "{component.id}":',
+                f"  {key}:",
                 "    tasks: 1",
                 "    hours_per_month: 0  # run-on-demand tasks: hours they run",
             ]
         elif component.kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
-            lines += [f'  "{component.id}":', "    instances: 1", "    hours_per_month: 0"]
+            lines += [f"  {key}:", "    instances: 1", "    hours_per_month: 0"]
     return "\n".join(lines) + "\n"

@@ -15,10 +15,12 @@ from __future__ import annotations
 import io
 import tarfile
 import urllib.parse
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from replatform.registry.http import Fetcher, Unreachable
+from replatform.registry.http import ARCHIVE_LIMIT, Fetcher, Malformed, Unreachable
 
 
 class NpmVerdict(StrEnum):
@@ -44,10 +46,24 @@ def _metadata_url(registry: str, name: str, version: str) -> str:
 def inspect(fetcher: Fetcher, registry: str, name: str, version: str, libc: str = "glibc") -> NpmReport:
     """How ``name@version`` gets native code for linux/arm64 (never raises)."""
     try:
-        data = fetcher.get_json(_metadata_url(registry, name, version))
-    except Unreachable as exc:
-        return NpmReport(name, version, NpmVerdict.UNKNOWN, str(exc))
-    optional = [str(k) for k in (data.get("optionalDependencies") or {})]
+        return _inspect(fetcher, registry, name, version, libc)
+    except Exception as exc:  # a hostile or broken answer costs this package's verdict, never the scan
+        detail = str(exc) if isinstance(exc, Unreachable) else f"could not check: {type(exc).__name__}: {exc}"
+        return NpmReport(name, version, NpmVerdict.UNKNOWN, detail[:300])
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Malformed(f"{key} is not an object")
+    return value
+
+
+def _inspect(fetcher: Fetcher, registry: str, name: str, version: str, libc: str) -> NpmReport:
+    data = fetcher.get_json(_metadata_url(registry, name, version))
+    optional = [str(k) for k in _table(data, "optionalDependencies")]
     wanted_suffix = "linuxmusl-arm64" if libc == "musl" else "linux-arm64"
     platform_packages = [
         p for p in optional if wanted_suffix in p or (libc != "musl" and p.endswith("linux-arm64-gnu"))
@@ -59,16 +75,16 @@ def inspect(fetcher: Fetcher, registry: str, name: str, version: str, libc: str 
             NpmVerdict.PREBUILT,
             f"published as the optional package(s) {', '.join(sorted(platform_packages))}",
         )
-    scripts = data.get("scripts") or {}
+    scripts = _table(data, "scripts")
     install = " ".join(str(scripts.get(k, "")) for k in ("preinstall", "install", "postinstall"))
     if "node-gyp-build" in install or "prebuild-install" in install:
-        tarball = (data.get("dist") or {}).get("tarball")
+        tarball = _table(data, "dist").get("tarball")
         if not isinstance(tarball, str):
             return NpmReport(name, version, NpmVerdict.UNKNOWN, "no tarball URL in the metadata")
         try:
-            body, _ = fetcher.get(tarball, "application/octet-stream")
+            body, _ = fetcher.get(tarball, "application/octet-stream", limit=ARCHIVE_LIMIT)
             names = _tar_names(body)
-        except (Unreachable, tarfile.TarError, OSError) as exc:
+        except (Unreachable, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
             return NpmReport(name, version, NpmVerdict.UNKNOWN, f"tarball: {exc}")
         wanted = "linuxmusl-arm64" if libc == "musl" else "linux-arm64"
         found = sorted({n.split("/prebuilds/", 1)[1].split("/", 1)[0] for n in names if "/prebuilds/" in n})
@@ -91,6 +107,22 @@ def inspect(fetcher: Fetcher, registry: str, name: str, version: str, libc: str 
     return NpmReport(name, version, NpmVerdict.UNKNOWN, f"install script: {install.strip()[:80] or 'none declared'}")
 
 
+#: Entries listed from a package tarball (the biggest real ones hold a few thousand).
+MAX_TAR_ENTRIES = 50_000
+#: Bytes a tarball may unpack to in memory (a gzip bomb is cut off here, not unpacked to the end).
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
 def _tar_names(body: bytes) -> list[str]:
-    with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as archive:
-        return ["/" + member.name for member in archive.getmembers()]
+    """Member names of a gzipped tarball read in memory (never extracted); bounded in size and count."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    raw = inflater.decompress(body, MAX_UNPACKED)
+    if inflater.unconsumed_tail:
+        raise tarfile.TarError(f"unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MiB; not listed")
+    names = []
+    with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as archive:
+        for member in archive:
+            names.append("/" + member.name)
+            if len(names) >= MAX_TAR_ENTRIES:
+                break
+    return names

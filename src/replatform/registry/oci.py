@@ -9,13 +9,20 @@ registries are spoken to over plain HTTP, as Docker does.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
 from dataclasses import dataclass
 from enum import StrEnum
 
-from replatform.registry.http import AuthRequired, Fetcher, Unreachable
+from replatform.registry.http import (
+    TOKEN_LIMIT,
+    AuthRequired,
+    Fetcher,
+    Malformed,
+    Unreachable,
+    check_realm,
+    json_object,
+)
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
 MANIFEST_TYPES = ("application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json")
@@ -98,38 +105,42 @@ class RegistryClient:
             raise Unreachable(f"{image.registry}: unsupported authentication {scheme}")
         params = dict(_CHALLENGE.findall(params_text))
         realm = params.pop("realm", "")
+        check_realm(realm, image.base_url)  # http(s) only: never a file:// "realm" read from disk
         params.setdefault("scope", f"repository:{image.repository}:pull")
-        body, _ = self.fetcher.get(f"{realm}?{urllib.parse.urlencode(params)}", "application/json")
-        data = json.loads(body)
+        body, _ = self.fetcher.get(f"{realm}?{urllib.parse.urlencode(params)}", "application/json", limit=TOKEN_LIMIT)
+        data = json_object(body, "token answer")
         token = data.get("token") or data.get("access_token")
-        if not isinstance(token, str):
-            raise Unreachable(f"{realm}: no token in the answer")
+        if not isinstance(token, str) or not token or any(c in token for c in "\r\n"):
+            raise Malformed(f"{image.registry}: no usable token in the answer")
         return token
 
     def _config_architecture(self, image: ImageReference, manifest: dict[str, object]) -> str | None:
         config = manifest.get("config")
         if not isinstance(config, dict) or not isinstance(config.get("digest"), str):
             return None
-        body, _ = self._get(image, f"blobs/{config['digest']}", "application/json, */*")
-        data = json.loads(body)
-        arch = data.get("architecture")
-        return arch if isinstance(arch, str) else None
+        body, _ = self._get(image, f"blobs/{urllib.parse.quote(config['digest'], safe=':@')}", "application/json, */*")
+        arch = json_object(body, "image config").get("architecture")
+        return arch[:64] if isinstance(arch, str) else None
 
     def inspect(self, text: str) -> ImageReport:
         """Platforms of ``text`` (e.g. ``python:3.11-slim``) and the arm64 verdict; never raises."""
         try:
-            image = parse_reference(text)
-            body, content_type = self._get(image, f"manifests/{image.reference}", ACCEPT)
-            manifest = json.loads(body)
-            media = manifest.get("mediaType") or content_type.split(";")[0]
-            if media in INDEX_TYPES or "manifests" in manifest:
-                return self._from_index(text, image, manifest)
-            arch = self._config_architecture(image, manifest)
-            platform = f"linux/{arch}" if arch else "unknown"
-            verdict = ImageVerdict.MULTI_ARCH if arch == "arm64" else ImageVerdict.NO_ARM64
-            return ImageReport(text, verdict, (platform,), "single-platform image")
-        except (Unreachable, ValueError, KeyError, TypeError) as exc:
-            return ImageReport(text, ImageVerdict.UNKNOWN, (), str(exc))
+            return self._inspect(text)
+        except Exception as exc:  # a hostile or broken registry costs this image's verdict, never the scan
+            detail = str(exc) if isinstance(exc, Unreachable) else f"{type(exc).__name__}: {exc}"
+            return ImageReport(text, ImageVerdict.UNKNOWN, (), detail[:300])
+
+    def _inspect(self, text: str) -> ImageReport:
+        image = parse_reference(text)
+        body, content_type = self._get(image, f"manifests/{urllib.parse.quote(image.reference, safe=':@')}", ACCEPT)
+        manifest = json_object(body, "manifest")
+        media = manifest.get("mediaType") or content_type.split(";")[0]
+        if media in INDEX_TYPES or "manifests" in manifest:
+            return self._from_index(text, image, manifest)
+        arch = self._config_architecture(image, manifest)
+        platform = f"linux/{arch}" if arch else "unknown"
+        verdict = ImageVerdict.MULTI_ARCH if arch == "arm64" else ImageVerdict.NO_ARM64
+        return ImageReport(text, verdict, (platform,), "single-platform image")
 
     def _from_index(self, text: str, image: ImageReference, index: dict[str, object]) -> ImageReport:
         platforms: list[str] = []
@@ -139,10 +150,10 @@ class RegistryClient:
             platform = entry.get("platform") if isinstance(entry, dict) else None
             if not isinstance(platform, dict):
                 continue
-            os_name, arch = platform.get("os", "?"), platform.get("architecture", "?")
+            os_name, arch = str(platform.get("os", "?"))[:64], str(platform.get("architecture", "?"))[:64]
             if os_name == "unknown":
                 continue  # attestation manifests
-            variant = f"/{platform['variant']}" if platform.get("variant") else ""
+            variant = f"/{platform['variant'][:64]}" if isinstance(platform.get("variant"), str) else ""
             platforms.append(f"{os_name}/{arch}{variant}")
             if os_name == "linux" and arch == "arm64":
                 arm_children.append(str(entry.get("digest")))
@@ -150,10 +161,10 @@ class RegistryClient:
         if not arm_children:
             return ImageReport(text, ImageVerdict.NO_ARM64, listed)
         for digest in arm_children:
-            body, _ = self._get(image, f"manifests/{digest}", ACCEPT)
-            arch = self._config_architecture(image, json.loads(body))
-            if arch is not None and arch != "arm64":
+            body, _ = self._get(image, f"manifests/{urllib.parse.quote(digest, safe=':@')}", ACCEPT)
+            configured = self._config_architecture(image, json_object(body, "manifest"))
+            if configured is not None and configured != "arm64":
                 return ImageReport(
-                    text, ImageVerdict.MISLABELLED, listed, f"the linux/arm64 entry's config says {arch}"
+                    text, ImageVerdict.MISLABELLED, listed, f"the linux/arm64 entry's config says {configured}"
                 )
         return ImageReport(text, ImageVerdict.MULTI_ARCH, listed)

@@ -9,6 +9,7 @@ manylinux levels its glibc accepts, or musllinux), never against the host.
 from __future__ import annotations
 
 import configparser
+import functools
 import html.parser
 import os
 import urllib.parse
@@ -27,7 +28,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from replatform.registry.http import Fetcher, Unreachable
+from replatform.registry.http import INDEX_LIMIT, Fetcher, Malformed, Unreachable, json_object, read_local
 from replatform.registry.target import Target
 
 JSON_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
@@ -49,7 +50,7 @@ class DistFile:
     """One file of a project on the index."""
 
     filename: str
-    url: str
+    url: str  # as the index wrote it (relative to the project page); verdicts need only the file name
     requires_python: str | None = None
     yanked: bool = False
 
@@ -118,30 +119,43 @@ def _from_html(body: bytes, base: str) -> list[DistFile]:
     parser.feed(body.decode("utf-8", errors="replace"))
     files = []
     for href, attributes in parser.links:
-        url = urllib.parse.urljoin(base, href)
-        filename = urllib.parse.unquote(urllib.parse.urlparse(url).path.rsplit("/", 1)[-1])
-        files.append(DistFile(filename, url, attributes.get("data-requires-python"), "data-yanked" in attributes))
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        filename = urllib.parse.unquote(path.rsplit("/", 1)[-1])
+        files.append(DistFile(filename, href, attributes.get("data-requires-python"), "data-yanked" in attributes))
     return files
 
 
 def list_files(fetcher: Fetcher, index_url: str, name: str) -> list[DistFile]:
-    """Every file of project ``name`` on the index (JSON simple API, else HTML)."""
-    url = f"{index_url.rstrip('/')}/{canonicalize_name(name)}/"
-    body, content_type = fetcher.get(url, JSON_ACCEPT)
-    if "json" in content_type:
-        import json
+    """Every file of project ``name`` on the index (JSON simple API, else HTML).
 
-        data = json.loads(body)
-        return [
+    A ``file://`` index is read from disk; callers pass one only when the user
+    named it (an index URL found inside a repository must be https).
+    Anything that is not what PEP 691/503 describe raises `Malformed`.
+    """
+    url = f"{index_url.rstrip('/')}/{canonicalize_name(name)}/"
+    if url.startswith("file:"):
+        body, content_type = read_local(url)
+    else:
+        body, content_type = fetcher.get(url, JSON_ACCEPT, limit=INDEX_LIMIT)
+    if "json" not in content_type:
+        return _from_html(body, url)
+    files = json_object(body, url).get("files")
+    if not isinstance(files, list):
+        raise Malformed(f"{url}: no list of files")
+    out = []
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
+            raise Malformed(f"{url}: a file entry without a file name")
+        href, requires = entry.get("url"), entry.get("requires-python")
+        out.append(
             DistFile(
-                f["filename"],
-                urllib.parse.urljoin(url, f["url"]),
-                f.get("requires-python"),
-                bool(f.get("yanked")),
+                entry["filename"],
+                href if isinstance(href, str) else "",
+                requires if isinstance(requires, str) else None,
+                bool(entry.get("yanked")),
             )
-            for f in data.get("files", [])
-        ]
-    return _from_html(body, url)
+        )
+    return out
 
 
 def find_links_files(directory: str, name: str) -> list[DistFile]:
@@ -173,18 +187,47 @@ def _parse(filename: str) -> tuple[str, Version, frozenset[tags.Tag] | None] | N
     return None
 
 
-def supported_tags(target: Target) -> set[tags.Tag] | None:
+@functools.lru_cache(maxsize=1 << 16)
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _version_of(filename: str) -> Version | None:
+    """The version in a distribution file name, read without parsing its tags (as packaging splits it)."""
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        return _version(parts[1]) if len(parts) in (5, 6) else None
+    for suffix in (".tar.gz", ".zip"):
+        if filename.endswith(suffix):
+            name, _, version = filename[: -len(suffix)].rpartition("-")
+            return _version(version) if name else None
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _specifier(text: str) -> SpecifierSet | None:
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def supported_tags(target: Target) -> frozenset[tags.Tag] | None:
     """Tags the target installs; None when the Python version is unknown (any CPython counts)."""
     if target.python is None:
         return None
     version = tuple(int(part) for part in target.python.split(".")[:2])
     platforms = target.platform_tags()
-    return set(tags.cpython_tags(python_version=version, platforms=platforms)) | set(
+    return frozenset(tags.cpython_tags(python_version=version, platforms=platforms)) | frozenset(
         tags.compatible_tags(python_version=version, platforms=platforms)
     )
 
 
-def _wheel_fits(wheel_tags: frozenset[tags.Tag], target: Target, supported: set[tags.Tag] | None) -> str | None:
+def _wheel_fits(wheel_tags: frozenset[tags.Tag], target: Target, supported: frozenset[tags.Tag] | None) -> str | None:
     """'pure' or 'binary' when the wheel installs on the target, else None."""
     platforms = set(target.platform_tags())
     for tag in wheel_tags:
@@ -202,24 +245,62 @@ def _wheel_fits(wheel_tags: frozenset[tags.Tag], target: Target, supported: set[
 def _python_ok(file: DistFile, target: Target) -> bool:
     if not file.requires_python or target.python is None:
         return True
+    specifier = _specifier(file.requires_python)
     try:
-        return SpecifierSet(file.requires_python).contains(target.python, prereleases=True)
-    except (InvalidSpecifier, InvalidVersion):
+        return specifier is None or specifier.contains(target.python, prereleases=True)
+    except InvalidVersion:
         return True
 
 
-def classify(files: Iterable[DistFile], version: Version, target: Target) -> tuple[Verdict, str]:
-    """The verdict for one version of a project, with the file that decided it."""
+class _Releases:
+    """A project's files grouped by version once, so each file name is split once and tags are
+    parsed only for the versions a verdict looks at (a big project lists thousands of files).
+    """
+
+    def __init__(self, files: Iterable[DistFile]) -> None:
+        self.files: dict[Version, list[DistFile]] = {}
+        for file in files:
+            version = _version_of(file.filename)
+            if version is not None:
+                self.files.setdefault(version, []).append(file)
+        self._verdicts: dict[tuple[Version, Target], tuple[Verdict, str]] = {}
+
+    def versions(self) -> list[Version]:
+        """Every version with at least one non-yanked file, ascending."""
+        return sorted(v for v, group in self.files.items() if any(not f.yanked for f in group))
+
+    def usable(self, target: Target) -> set[Version]:
+        """Versions with a file this Python may install (its Requires-Python admits it)."""
+        return {v for v, group in self.files.items() if any(_python_ok(f, target) for f in group)}
+
+    def classify(self, version: Version, target: Target) -> tuple[Verdict, str]:
+        """The verdict for one version, with the file that decided it."""
+        key = (version, target)
+        if key not in self._verdicts:
+            self._verdicts[key] = _classify(self.files.get(version, []), target)
+        return self._verdicts[key]
+
+    def first_ready(self, after: Version, target: Target) -> str | None:
+        """The lowest version above ``after`` with an aarch64 wheel (or pure Python) for the target."""
+        for version in self.versions():
+            if version <= after or version.is_prerelease:
+                continue
+            if self.classify(version, target)[0] in (Verdict.ARM64_WHEEL, Verdict.PURE):
+                return str(version)
+        return None
+
+
+def _classify(group: list[DistFile], target: Target) -> tuple[Verdict, str]:
+    if not group:
+        return Verdict.NOT_FOUND, ""
     supported = supported_tags(target)
     has_sdist = False
     other_wheels: list[str] = []
-    found = False
-    for file in files:
-        parsed = _parse(file.filename)
-        if parsed is None or parsed[1] != version:
-            continue
-        found = True
+    for file in group:
         if not _python_ok(file, target):
+            continue
+        parsed = _parse(file.filename)
+        if parsed is None:
             continue
         if parsed[2] is None:
             has_sdist = True
@@ -230,33 +311,15 @@ def classify(files: Iterable[DistFile], version: Version, target: Target) -> tup
         if fit == "pure":
             return Verdict.PURE, file.filename
         other_wheels.append(file.filename)
-    if not found:
-        return Verdict.NOT_FOUND, ""
     if has_sdist:
         return Verdict.SDIST_ONLY, "only a source distribution matches the target"
     shown = ", ".join(sorted(other_wheels)[:3]) + (", ..." if len(other_wheels) > 3 else "")
     return Verdict.NO_ARM64, f"wheels only for other platforms or Pythons: {shown}"
 
 
-def versions_of(files: Iterable[DistFile]) -> list[Version]:
-    """Every version with at least one non-yanked file, ascending."""
-    found = set()
-    for file in files:
-        parsed = _parse(file.filename)
-        if parsed is not None and not file.yanked:
-            found.add(parsed[1])
-    return sorted(found)
-
-
-def first_ready(files: list[DistFile], after: Version, target: Target) -> str | None:
-    """The lowest version above ``after`` with an aarch64 wheel (or pure Python) for the target."""
-    for version in versions_of(files):
-        if version <= after or version.is_prerelease:
-            continue
-        verdict, _ = classify(files, version, target)
-        if verdict in (Verdict.ARM64_WHEEL, Verdict.PURE):
-            return str(version)
-    return None
+def classify(files: Iterable[DistFile], version: Version, target: Target) -> tuple[Verdict, str]:
+    """The verdict for one version of a project, with the file that decided it."""
+    return _Releases(files).classify(version, target)
 
 
 def judge(
@@ -274,7 +337,26 @@ def judge(
     Files from the main index, ``--extra-index-url`` indexes and find-links
     folders are merged, as pip merges them. When a version is missing and one
     of the indexes could not be read, the verdict is unknown, not "not found".
+    Never raises: anything unexpected in an answer is "unknown" for this
+    requirement, and the scan goes on.
     """
+    try:
+        return _judge(name, version, specifier, target, fetcher, index_url, find_links, extra_index_urls)
+    except Exception as exc:  # a hostile or broken answer must cost one verdict, never the scan
+        detail = f"could not check: {type(exc).__name__}: {exc}"
+        return PackageVerdict(name, version, Verdict.UNKNOWN, target, detail[:300], index=index_url)
+
+
+def _judge(
+    name: str,
+    version: str | None,
+    specifier: str | None,
+    target: Target,
+    fetcher: Fetcher,
+    index_url: str,
+    find_links: tuple[str, ...],
+    extra_index_urls: tuple[str, ...],
+) -> PackageVerdict:
     files: list[DistFile] = []
     unreachable: list[str] = []
     for url in (index_url, *extra_index_urls):
@@ -287,21 +369,20 @@ def judge(
     if not files:
         detail = "; ".join(unreachable) if unreachable else "not on the index"
         return PackageVerdict(name, version, Verdict.UNKNOWN, target, detail, index=index_url)
+    releases = _Releases(files)
     chosen: Version | None = None
-    try:
-        if version is not None:
-            chosen = Version(version)
-        else:
-            admitted = SpecifierSet(specifier or "")
+    if version is not None:
+        chosen = _version(version)
+    else:
+        admitted = _specifier(specifier or "")
+        if admitted is not None:
             # Like pip: the newest admitted release that has a file this Python may install.
-            usable = {p[1] for f in files if _python_ok(f, target) and (p := _parse(f.filename)) is not None}
-            candidates = [v for v in versions_of(files) if not v.is_prerelease and v in admitted and v in usable]
+            usable = releases.usable(target)
+            candidates = [v for v in releases.versions() if not v.is_prerelease and v in admitted and v in usable]
             chosen = candidates[-1] if candidates else None
-    except (InvalidVersion, InvalidSpecifier):
-        chosen = None
     if chosen is None:
         return PackageVerdict(name, version, Verdict.UNKNOWN, target, "no version to judge", index=index_url)
-    verdict, detail = classify(files, chosen, target)
+    verdict, detail = releases.classify(chosen, target)
     if verdict is Verdict.NOT_FOUND and unreachable:
         return PackageVerdict(
             name,
@@ -311,5 +392,5 @@ def judge(
             f"not on the readable indexes; {'; '.join(unreachable)}",
             index=index_url,
         )
-    ready = first_ready(files, chosen, target) if verdict in (Verdict.NO_ARM64, Verdict.SDIST_ONLY) else None
+    ready = releases.first_ready(chosen, target) if verdict in (Verdict.NO_ARM64, Verdict.SDIST_ONLY) else None
     return PackageVerdict(name, str(chosen), verdict, target, detail, ready, index_url)

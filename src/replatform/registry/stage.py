@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import urllib.parse
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from replatform.assess.context import Context
+from replatform.discover.python_manifests import requirements_text
 from replatform.model import Component, ComponentKind, Finding, Report
 from replatform.paths import directory_of, nearest
 from replatform.registry.http import Fetcher, default_cache_dir
@@ -55,7 +57,9 @@ class RegistryOptions:
     glibc: str | None = None
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     workers: int = 8
-    timeout: float = 10.0
+    timeout: float = 20.0
+    #: Hosts the user allows over plain http when a repository names them (pip's --trusted-host).
+    trusted_hosts: tuple[str, ...] = ()
 
 
 def _lambda_targets(report: Report) -> dict[str, Target]:
@@ -134,17 +138,70 @@ def _nearest_target(table: dict[str, Target], directory: str) -> Target | None:
 _INDEX_OPTION = re.compile(r"^\s*(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)", re.MULTILINE)
 
 
-def indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> tuple[str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Indexes:
+    """The indexes one requirements file is judged against, and the ones it named that we refused."""
+
+    primary: str
+    extras: tuple[str, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()  # (URL as written, why)
+
+
+def refusal(url: str, options: RegistryOptions) -> str | None:
+    """Why an index URL taken from inside a repository is not used, or None when it may be.
+
+    https always; plain http only for a host the user named on the command line
+    (``--index-url`` or ``--trusted-host``); never ``file://``, a path or another scheme.
+    """
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "https" and parts.hostname:
+        return None
+    if scheme == "http" and parts.hostname:
+        trusted = set(options.trusted_hosts)
+        if options.index_url:
+            trusted.add(urllib.parse.urlsplit(options.index_url).hostname or "")
+        if parts.hostname in trusted:
+            return None
+        return "plain http to a host not named with --trusted-host or --index-url"
+    return "index URLs from the repository must be https (never file://, a path or another scheme)"
+
+
+def indexes(ctx: Context, path: str, default: str, options: RegistryOptions) -> Indexes:
     """The index and extra indexes a requirements file names for itself (the command line wins)."""
-    primary, extras = default, []
+    primary, extras, refused = default, [], []
     source = ctx.read(path) if path.endswith((".txt", ".in")) else None
-    if (source is not None and b"index-url" in source.data) or (source is not None and b"-i " in source.data):
-        for option, url in _INDEX_OPTION.findall(source.text):
-            if option == "--extra-index-url":
+    text = requirements_text(source) if source is not None else ""
+    if "index-url" in text or "-i" in text:
+        for option, url in _INDEX_OPTION.findall(text):
+            why = refusal(url, options)
+            if why is not None:
+                refused.append((url, why))
+            elif option == "--extra-index-url":
                 extras.append(url)
             elif options.index_url is None:
                 primary = url
-    return primary, tuple(extras)
+    return Indexes(primary, tuple(extras), tuple(refused))
+
+
+def _report_refused(ctx: Context, deps: list[Component], chosen: dict[str, Indexes]) -> None:
+    for path, found in sorted(chosen.items()):
+        if not found.refused:
+            continue
+        first = next(d for d in deps if d.location.path == path)
+        shown = "; ".join(f"{url[:200]!r}: {why}" for url, why in found.refused)
+        ctx.emit(
+            "registry-index-refused",
+            first.location,
+            f"{path} names an index replatform did not use ({shown}); its requirements were judged against "
+            f"{found.primary or 'no index'}",
+            subject=path,
+        )
+
+
+def _judge_safely(key: tuple[Any, ...], fetcher: Fetcher, options: RegistryOptions) -> PackageVerdict:
+    name, version, specifier, target, primary, extras = key
+    return judge(name, version, specifier, target, fetcher, primary, options.find_links, extras)
 
 
 def _progress(futures: list[Future[Any]], label: str) -> None:
@@ -172,7 +229,10 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
     deps = [
         c
         for c in report.components
-        if c.kind is ComponentKind.PACKAGE_DEPENDENCY and c.get("ecosystem") == "pypi" and c.get("locked") is not True
+        if c.kind is ComponentKind.PACKAGE_DEPENDENCY
+        and c.get("ecosystem") == "pypi"
+        and c.get("locked") is not True
+        and c.get("direct_reference") is None  # a path, URL or VCS checkout is not on any index
     ]
     index_url = options.index_url or default_index_url()
     targets = targets_by_directory(report, options)
@@ -181,23 +241,24 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
         fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
         Key = tuple[str, str | None, str | None, Target, str, tuple[str, ...]]
         jobs: dict[Key, list[Component]] = defaultdict(list)
+        chosen: dict[str, Indexes] = {}
         for dep in deps:
             version, specifier = dep.get("version"), dep.get("specifier")
-            primary, extras = indexes(ctx, dep.location.path, index_url, options)
+            path = dep.location.path
+            if path not in chosen:
+                chosen[path] = indexes(ctx, path, index_url, options)
             key: Key = (
                 dep.name,
                 version if isinstance(version, str) else None,
                 specifier if isinstance(specifier, str) and not isinstance(version, str) else None,
-                targets[directory_of(dep.location.path)],
-                primary,
-                extras,
+                targets[directory_of(path)],
+                chosen[path].primary,
+                chosen[path].extras,
             )
             jobs[key].append(dep)
+        _report_refused(ctx, deps, chosen)
         with ThreadPoolExecutor(max_workers=options.workers) as pool:
-            futures = {
-                key: pool.submit(judge, key[0], key[1], key[2], key[3], fetcher, key[4], options.find_links, key[5])
-                for key in jobs
-            }
+            futures = {key: pool.submit(_judge_safely, key, fetcher, options) for key in jobs}
         for key, future in futures.items():
             verdict = future.result()
             for dep in jobs[key]:

@@ -1,4 +1,4 @@
-"""CSV: one row per finding, for spreadsheets."""
+"""CSV: one row per finding, for spreadsheets (cells that start like a formula are neutralised)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 
 from replatform.model import Report
+from replatform.report.escape import csv_cell
 
 COLUMNS = ("severity", "rule_id", "confidence", "path", "line", "subject", "count", "message", "fix", "fingerprint")
 
@@ -19,7 +20,8 @@ class CsvReporter:
         writer.writerow(COLUMNS)
         for f in report.findings:
             writer.writerow(
-                (
+                csv_cell(cell)
+                for cell in (
                     f.severity.value,
                     f.rule_id,
                     f.confidence.value,

@@ -11,12 +11,12 @@ backticks, HTML, ``@mentions`` and newlines.
 from __future__ import annotations
 
 import importlib.util
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from replatform.model import BaselineState, Finding, Report, Severity
 from replatform.report.baseline import counts
+from replatform.report.escape import CONTROLS
 
 if TYPE_CHECKING:
     from replatform.plan.run import Assessment
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: GitHub's comment limit is 65,536 characters; stay clearly under it.
 LIMIT = 65_000
 TOP_BLOCKERS = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = CONTROLS  # C0/C1 controls and the bidi/zero-width characters that reorder or hide text
 _ESCAPES = {
     **{ch: "\\" + ch for ch in "\\`*_{}[]|~"},  # the rest only matters at a line start, where values never are
     **{"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"},

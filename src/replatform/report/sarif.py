@@ -8,6 +8,7 @@ from typing import Any
 from replatform import __version__
 from replatform.assess.catalog import Rule, catalog
 from replatform.model import Finding, Report, Severity
+from replatform.report.escape import sarif_uri
 
 _LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -43,7 +44,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": loc.path, "uriBaseId": "SRCROOT"}, "region": region}}
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": sarif_uri(loc.path), "uriBaseId": "SRCROOT"},
+                    "region": region,
+                }
+            }
         ],
         "partialFingerprints": {"replatformFingerprint/v1": finding.fingerprint},
         "properties": {"confidence": finding.confidence.value, "count": finding.count, "subject": finding.subject},

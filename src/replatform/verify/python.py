@@ -1,9 +1,10 @@
 """Resolve Python requirements for linux/aarch64 with uv, wheels only, plus an x86_64 control.
 
-The input is rebuilt from the requirements replatform parsed (name, specifier,
-markers) and the index options it found, never the project's file itself, so
-editable installs and local paths (which would run the project's build code)
-never reach the resolver. A failure on aarch64 that the x86_64 control does not
+The input is rebuilt from validated `packaging` objects (``verify.run.rebuild_requirement``:
+name, extras, specifier, marker) and https index options, never the project's
+file itself, so editable installs, local paths and URLs (which would run the
+project's build code) never reach the resolver; uv runs in a temporary folder
+with ``--no-config`` and ``--only-binary :all:``. A failure on aarch64 that the x86_64 control does not
 share is attributed to the package uv names and classified from the index.
 """
 
@@ -20,7 +21,8 @@ from replatform.registry.target import Target
 _CULPRIT = re.compile(r"Because (?:only )?([A-Za-z0-9_.\-\[\]]+?)(?:[=<>!~]=?[^\s]*)? has no (?:usable )?wheels")
 _NOT_FOUND = re.compile(r"Because ([A-Za-z0-9_.\-]+) was not found in the package registry")
 _NETWORK = re.compile(
-    r"failed to lookup address|error sending request|Could not connect|Failed to fetch|connection refused|timed out|dns error",
+    r"failed to lookup address|error sending request|Could not connect|Failed to fetch|connection refused|timed out"
+    r"|dns error|network was disabled",
     re.IGNORECASE,
 )
 _RESOLVED = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", re.MULTILINE)
@@ -64,6 +66,7 @@ class PythonVerification:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (package, why)
     error: str = ""
     unverified: str = ""  # the network stopped the resolution: not a verdict either way
+    not_verified: list[tuple[str, str]] = field(default_factory=list)  # (requirement, why it was left out)
     emulation: object = None  # emulate.ImportResult, or the reason emulation could not run
 
 
@@ -93,7 +96,16 @@ def _compile(
         if cache:
             command += ["--cache-dir", cache]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_"))}
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, check=False)
+        completed = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     if completed.returncode == 0:
         return Resolution(True, tuple(_RESOLVED.findall(completed.stdout)))
     return Resolution(False, error=completed.stderr.strip())

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from replatform import api
 from replatform.assess.context import Context
+from replatform.config import Config
+from replatform.discover.python_manifests import valid_name
+from replatform.fsio import read_in_root
 from replatform.model import Component, ComponentKind, Finding, Report, Severity
 from replatform.registry.pypi import default_index_url
-from replatform.registry.stage import RegistryOptions, indexes, targets_by_directory
+from replatform.registry.stage import Indexes, RegistryOptions, indexes, targets_by_directory
 from replatform.registry.target import Target
+from replatform.report.escape import terminal
 from replatform.verify.python import PythonVerification, uv_platform, verify_requirements
+
+#: package.json files larger than this are not read for emulation (the scan reports them).
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -22,6 +34,7 @@ class NodeVerification:
     source: str
     node_major: str
     emulation: object = None  # emulate.ImportResult, or the reason it could not run
+    not_verified: list[tuple[str, str]] = field(default_factory=list)  # (dependency, why)
 
 
 @dataclass
@@ -32,6 +45,7 @@ class VerifyReport:
     scan: Report
     python: list[PythonVerification] = field(default_factory=list)
     node: list[NodeVerification] = field(default_factory=list)
+    emulate: bool = False
 
     def findings(self, *prefixes: str) -> list[Finding]:
         return [f for f in self.scan.findings if f.rule_id.startswith(prefixes)]
@@ -47,32 +61,73 @@ class VerifyReport:
         )
         return bool(blockers) or imports_failed or requires_failed or any(p.failures or p.error for p in self.python)
 
+    @property
+    def incomplete(self) -> bool:
+        """Something was not verified (network, a local reference, emulation that could not run): not a pass."""
+        skipped = any(p.unverified or p.not_verified for p in self.python) or any(n.not_verified for n in self.node)
+        checks: list[PythonVerification | NodeVerification] = [*self.python, *self.node]
+        not_emulated = self.emulate and any(isinstance(c.emulation, str) for c in checks)
+        return skipped or not_emulated
 
-def _requirement_line(dep: Component) -> str:
+
+def rebuild_requirement(dep: Component) -> str:
+    """One requirement line for uv, rebuilt from validated `packaging` objects, never from raw text.
+
+    Name, extras, specifier and marker are each parsed on their own and
+    re-serialised, then the line is parsed back and must say the same thing: a
+    newline, an option (``-e``), a path or a URL cannot get through. Raises
+    ``ValueError`` with the reason when the dependency cannot be rebuilt.
+    """
+    if not valid_name(dep.name):
+        raise ValueError(f"not a package name: {dep.name!r}")
+    requirement = Requirement(dep.name)
+    extras = dep.get("extras")
+    if isinstance(extras, tuple):
+        if not all(isinstance(e, str) and valid_name(e) for e in extras):
+            raise ValueError("invalid extras")
+        requirement.extras = {str(e) for e in extras}
     version, specifier, markers = dep.get("version"), dep.get("specifier"), dep.get("markers")
-    text = dep.name + (
-        str(specifier) if isinstance(specifier, str) else (f"=={version}" if isinstance(version, str) else "")
-    )
-    return f"{text} ; {markers}" if isinstance(markers, str) else text
+    try:
+        if isinstance(specifier, str):
+            requirement.specifier = SpecifierSet(specifier)
+        elif isinstance(version, str):
+            requirement.specifier = SpecifierSet(f"=={version}")
+        if isinstance(markers, str):
+            requirement.marker = Marker(markers)
+    except (InvalidSpecifier, InvalidMarker) as exc:
+        raise ValueError(f"not a PEP 440/508 requirement ({exc})") from exc
+    line = str(requirement)
+    again = Requirement(line)
+    if any(c in line for c in "\r\n") or again.url or str(again) != line or again.name != requirement.name:
+        raise ValueError("does not survive a round trip through packaging")
+    return line
 
 
-def _emulate(check: PythonVerification, options: RegistryOptions, index_url: str | None) -> None:
+def _sysroot_ok(check: PythonVerification) -> str | None:
     from replatform.verify import emulate
 
     if not check.resolved:
-        check.emulation = "nothing resolved for arm64, so nothing to import"
-        return
+        return "nothing resolved for arm64, so nothing to import"
     python = check.target.python or emulate.SYSROOT_PYTHON
     if ".".join(python.split(".")[:2]) != emulate.SYSROOT_PYTHON:
-        check.emulation = (
-            f"the emulator's sysroot has CPython {emulate.SYSROOT_PYTHON}; the target is {check.target.python}"
-        )
+        return f"the emulator's sysroot has CPython {emulate.SYSROOT_PYTHON}; the target is {check.target.python}"
+    return None
+
+
+def _emulate(check: PythonVerification, options: RegistryOptions, chosen: Indexes) -> None:
+    """Install the resolved aarch64 wheels (from the indexes only) and import them in the sandbox."""
+    from replatform.verify import emulate
+
+    reason = _sysroot_ok(check)
+    if reason is not None:
+        check.emulation = reason
         return
     cache = options.cache_dir or Path(tempfile.gettempdir()) / "replatform"
     try:
-        sysroot = emulate.build_sysroot(cache)
+        sysroot = emulate.build_sysroot(cache, offline=options.offline)
         with tempfile.TemporaryDirectory(prefix="replatform-wheels-") as work:
-            target_dir = Path(work)
+            target_dir = Path(work) / "site"
+            target_dir.mkdir()
             capped = Target(
                 check.target.python,
                 check.target.libc,
@@ -82,17 +137,29 @@ def _emulate(check: PythonVerification, options: RegistryOptions, index_url: str
                 [f"{name}=={version}" for name, version in check.resolved],
                 target_dir,
                 platform=uv_platform(capped),
-                index_url=index_url,
+                index_url=chosen.primary or None,
+                extra_index_urls=chosen.extras,
                 find_links=options.find_links,
+                offline=options.offline,
+                cache_dir=str(options.cache_dir / "uv") if options.cache_dir is not None else None,
             )
             check.emulation = emulate.import_modules(sysroot, [target_dir], emulate.top_level_modules(target_dir))
     except emulate.EmulationError as exc:
         check.emulation = str(exc)
 
 
-def _emulate_node(root: str, scan: Report, options: RegistryOptions) -> list[NodeVerification]:
-    import json
+def _node_dependencies(root: str, path: str) -> dict[str, str]:
+    try:
+        manifest = json.loads(read_in_root(root, path, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
+    if not isinstance(dependencies, dict):
+        return {}
+    return {str(k): str(v) for k, v in dependencies.items()}
 
+
+def _emulate_node(root: str, scan: Report, options: RegistryOptions) -> list[NodeVerification]:
     from replatform.verify import emulate
 
     majors = {
@@ -102,25 +169,31 @@ def _emulate_node(root: str, scan: Report, options: RegistryOptions) -> list[Nod
     }
     out = []
     for path in sorted({c.location.path for c in scan.components if c.location.path.endswith("package.json")}):
-        try:
-            manifest = json.loads((Path(root) / path).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
-        if not isinstance(dependencies, dict) or not dependencies:
+        dependencies = _node_dependencies(root, path)
+        if not dependencies:
             continue
         directory = path.rpartition("/")[0]
-        check = NodeVerification(path, majors.get(directory) or majors.get("") or "20")
+        major = majors.get(directory) or majors.get("") or "20"
+        check = NodeVerification(path, major if major.isdigit() else "20")
+        registry = {n: v for n, v in dependencies.items() if emulate.registry_spec(n, v)}
+        check.not_verified = [
+            (name, f"local or direct reference ({spec[:80]})")
+            for name, spec in sorted(dependencies.items())
+            if name not in registry
+        ]
+        out.append(check)
+        if not registry:
+            check.emulation = "no registry dependency to require"
+            continue
         cache = options.cache_dir or Path(tempfile.gettempdir()) / "replatform"
         try:
-            sysroot = emulate.build_sysroot(cache)
-            node = emulate.node_binary(cache, check.node_major)
+            sysroot = emulate.build_sysroot(cache, offline=options.offline)
+            node = emulate.node_binary(cache, check.node_major, offline=options.offline)
             with tempfile.TemporaryDirectory(prefix="replatform-node-") as work:
-                emulate.install_node_modules({str(k): str(v) for k, v in dependencies.items()}, Path(work))
-                check.emulation = emulate.require_modules(node, sysroot, Path(work), sorted(dependencies))
+                emulate.install_node_modules(registry, Path(work), offline=options.offline)
+                check.emulation = emulate.require_modules(node, sysroot, Path(work), sorted(registry))
         except emulate.EmulationError as exc:
             check.emulation = str(exc)
-        out.append(check)
     return out
 
 
@@ -128,10 +201,31 @@ def _glibc_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def verify(root: str, options: RegistryOptions, *, emulate: bool = False) -> VerifyReport:
-    """Everything ``scan`` does with the registries, plus arm64 resolution of each requirements file."""
-    scan = api.scan(root, registry=options)
-    result = VerifyReport(root, scan)
+def _requirement_lines(deps: list[Component]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(uv input lines, dependencies left out with the reason) for one requirements set."""
+    lines, skipped = [], []
+    for dep in deps:
+        reference = dep.get("direct_reference")
+        if reference is not None:
+            skipped.append((dep.name, f"local or direct reference ({str(reference)[:120]})"))
+            continue
+        try:
+            lines.append(rebuild_requirement(dep))
+        except ValueError as exc:
+            skipped.append((dep.name, str(exc)))
+    return lines, skipped
+
+
+def verify(root: str, options: RegistryOptions, *, emulate: bool = False, config: Config | None = None) -> VerifyReport:
+    """Everything ``scan`` does with the registries, plus arm64 resolution of each requirements file.
+
+    Nothing from the repository is run: uv gets requirement lines rebuilt from
+    validated objects (local and direct references are reported, never
+    resolved), indexes named inside the repository must be https, and
+    ``emulate`` imports only packages downloaded from the indexes, in a sandbox.
+    """
+    scan = api.scan(root, registry=options, config=config)
+    result = VerifyReport(root, scan, emulate=emulate)
     ctx = Context(root, scan)
     targets = targets_by_directory(scan, options)
     groups: dict[str, list[Component]] = {}
@@ -155,23 +249,24 @@ def verify(root: str, options: RegistryOptions, *, emulate: bool = False) -> Ver
                 finding.rule_id
             ]
     for path, deps in sorted(groups.items()):
-        primary, extras = indexes(ctx, path, default or "", options)
+        chosen = indexes(ctx, path, default or "", options)
         target = targets[path.rpartition("/")[0]]
         cache = str(options.cache_dir / "uv") if options.cache_dir is not None else None
-        result.python.append(
-            verify_requirements(
-                path,
-                [_requirement_line(d) for d in deps],
-                target,
-                index_url=primary or None,
-                extra_index_urls=extras,
-                offline=options.offline,
-                cache_dir=cache,
-                known_failures=known_by_file.get(path, {}),
-            )
+        lines, skipped = _requirement_lines(deps)
+        check = verify_requirements(
+            path,
+            lines,
+            target,
+            index_url=chosen.primary or None,
+            extra_index_urls=chosen.extras,
+            offline=options.offline,
+            cache_dir=cache,
+            known_failures=known_by_file.get(path, {}),
         )
+        check.not_verified = skipped
+        result.python.append(check)
         if emulate:
-            _emulate(result.python[-1], options, primary or None)
+            _emulate(check, options, chosen)
     if emulate:
         result.node = _emulate_node(root, scan, options)
     return result
@@ -212,10 +307,12 @@ def render_text(report: VerifyReport) -> str:
             out.append(f"  ERROR {check.error}")
         if check.unverified:
             out.append(f"  NOT VERIFIED {check.unverified}")
+        out += [f"  NOT VERIFIED {name}: {why}" for name, why in check.not_verified]
         out += _emulation_lines(check.emulation, "emulated aarch64 imports", "modules imported", "IMPORT FAILED")
     for node_check in report.node:
         out.append("")
         out.append(f"Node  {node_check.source}  (arm64 Node.js {node_check.node_major} under emulation)")
+        out += [f"  NOT VERIFIED {name}: {why}" for name, why in node_check.not_verified]
         out += _emulation_lines(node_check.emulation, "emulated arm64 require()", "packages loaded", "REQUIRE FAILED")
     images = report.findings("image-")
     if images:
@@ -230,9 +327,9 @@ def render_text(report: VerifyReport) -> str:
     out.append("")
     if report.failed:
         verdict = "something does not install or run on linux/arm64"
-    elif any(p.unverified for p in report.python):
-        verdict = "nothing failed, but some sets could not be verified (see NOT VERIFIED)"
+    elif report.incomplete:
+        verdict = "nothing failed, but not everything could be verified (see NOT VERIFIED and EMULATION)"
     else:
         verdict = "everything checked installs on linux/arm64"
     out.append(f"verdict: {verdict}")
-    return "\n".join(out) + "\n"
+    return "\n".join(terminal(line) for line in out) + "\n"  # no control character from a name reaches the terminal
