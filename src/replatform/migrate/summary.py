@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from replatform.migrate.apply import Migration, Outcome
 from replatform.model import Applicability
+from replatform.report.escape import markdown as escape_markdown
+from replatform.report.escape import markdown_code, terminal
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,13 @@ def markdown(migration: Migration, root: str) -> str:
     totals = [sum(r.safe for r in rows), sum(r.unsafe for r in rows), sum(r.manual for r in rows)]
     lines += [
         f"Verified fixes (re-parsed, re-scanned, validated): {totals[0]} safe, {totals[1]} unsafe; {totals[2]} left to a person.",
-        f"See the diff with `{command(root)}`; write the safe fixes with `{command(root)} --apply`, "
-        f"and the unsafe ones after review with `--apply --unsafe-fixes`.",
+        f"See the diff with {markdown_code(command(root))}; write the safe fixes with "
+        f"{markdown_code(command(root) + ' --apply')}, and the unsafe ones after review with `--apply --unsafe-fixes`.",
         "",
         "| component | safe | unsafe | manual |",
         "|---|---:|---:|---:|",
     ]
-    lines += [f"| {_name(r.component)} | {r.safe} | {r.unsafe} | {r.manual} |" for r in rows]
+    lines += [f"| {escape_markdown(_name(r.component))} | {r.safe} | {r.unsafe} | {r.manual} |" for r in rows]
     return "\n".join([*lines, ""])
 
 
@@ -74,4 +76,6 @@ def to_dict(migration: Migration, root: str) -> dict[str, object]:
 def one_line(migration: Migration, root: str) -> str:
     rows = by_component(migration)
     safe, unsafe, manual = (sum(getattr(r, k) for r in rows) for k in ("safe", "unsafe", "manual"))
-    return f"migrate: {safe} safe and {unsafe} unsafe fix(es) ready, {manual} manual: run `{command(root)}` to see the diff"
+    return terminal(
+        f"migrate: {safe} safe and {unsafe} unsafe fix(es) ready, {manual} manual: run `{command(root)}` to see the diff"
+    )
