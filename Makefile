@@ -38,6 +38,15 @@ $(SARIF_SCHEMA):
 	echo "$(SARIF_SHA256)  tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet
 	cp tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
+# aws-cdk-lib, constructs, typescript and ts-node for the `cdk synth` tests of migrated CDK apps (exact
+# versions in tests/cdk/package.json; the npm cache stays under tests/.cache so a re-install is local).
+CDK_NPM := tests/.cache/cdk
+$(CDK_NPM)/.installed: tests/cdk/package.json
+	mkdir -p $(CDK_NPM)
+	cp tests/cdk/package.json $(CDK_NPM)/package.json
+	cd $(CDK_NPM) && npm install --no-audit --no-fund --ignore-scripts --loglevel=error --cache ../npm-cache >/dev/null
+	touch $@
+
 # Debian packages the tests start on 127.0.0.1 (the OCI registry), run (qemu; bubblewrap, the emulation
 # sandbox) or drive (chromium for report.html, through chromium-driver); installed when missing, with one
 # apt-get update.
@@ -60,17 +69,18 @@ $(EMULATOR)/.built: | setup
 	$(BIN)/python -m replatform.verify.emulate $(EMULATOR) python3-yaml libyaml-0-2 > /dev/null
 	touch $@
 
-pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.downloaded
+pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.downloaded $(CDK_NPM)/.installed
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
 golden: setup
-	$(BIN)/pytest tests/test_golden.py tests/test_price_plan.py -k golden --update-golden
+	$(BIN)/pytest tests/test_golden.py tests/test_price_plan.py tests/test_migrate.py tests/test_migrate_formats.py -k golden --update-golden
 
 bench: setup
 	$(BIN)/python bench/discovery.py
 	$(BIN)/python bench/registry.py
+	$(BIN)/python bench/migrate_corpus.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -63,14 +63,14 @@ def test_aftersales_x86_compute_and_ready_ml_stack() -> None:
     found = _by_rule(report)
     assert found["lambda-x86"] == [
         ("src/infrastructure/pipeline/task.ts", 27),
-        ("src/infrastructure/pipeline/task.ts", 75),
+        ("src/infrastructure/pipeline/task.ts", 78),
     ]
     assert sorted(found["ecs-task-x86"]) == [
         ("infra/lib/api-stack.ts", 15),
         ("src/infrastructure/pipeline/task.ts", 33),
         ("src/infrastructure/pipeline/task.ts", 44),
-        ("src/infrastructure/pipeline/task.ts", 52),
-        ("src/infrastructure/pipeline/task.ts", 60),
+        ("src/infrastructure/pipeline/task.ts", 53),
+        ("src/infrastructure/pipeline/task.ts", 62),
     ]
     lambda_fix = next(f for f in report.findings if f.rule_id == "lambda-x86").fix
     assert lambda_fix is not None and "lambda.Architecture.ARM_64" in lambda_fix.description

@@ -132,6 +132,7 @@ FILE_NAMES = sorted(
         "k8s.yaml",
         ".tool-versions",
         "x.template",
+        "build.sh",
     }
 )
 

@@ -16,7 +16,7 @@ def test_aftersales_lambdas_are_x86_with_file_and_line() -> None:
     }
     assert lambdas == {
         ("SplitterFunction", "src/infrastructure/pipeline/task.ts", 21, "x86_64"),
-        ("NotifierFunction", "src/infrastructure/pipeline/task.ts", 69, "x86_64"),
+        ("NotifierFunction", "src/infrastructure/pipeline/task.ts", 72, "x86_64"),
     }
     splitter = next(c for c in of_kind(report, ComponentKind.LAMBDA_FUNCTION) if c.name == "SplitterFunction")
     arch = splitter.attribute("architecture")

@@ -30,6 +30,7 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "os_packages",
         "os_releases",
         "lambda_runtimes",
+        "graviton_moves",
     ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:

@@ -56,7 +56,8 @@ def test_scan_markdown_links_top_blockers(tmp_path: Path) -> None:
     assert f"**{len(blockers)} blocker(s)**" in text
     assert text.count("\n| blocker |") == len(blockers)
     assert f"<summary>All {len(findings)} finding(s)</summary>" in text
-    assert "replatform migrate" not in text  # not offered until this installation has the command
+    # this installation has the command, so the summary offers it
+    assert f"Preview the fixes: `replatform migrate {EXAMPLES / 'porting-samples'}` (a dry run)" in text
 
 
 def test_markdown_offers_migrate_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:

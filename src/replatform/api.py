@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from replatform.assess.engine import assess
 from replatform.config import Config, load_config
@@ -11,6 +12,9 @@ from replatform.discover.run import DiscoverOptions, discover
 from replatform.model import Report
 from replatform.registry import stage as registry_stage
 from replatform.registry.stage import RegistryOptions
+
+if TYPE_CHECKING:
+    from replatform.migrate.apply import Migration
 
 
 def inventory(
@@ -74,3 +78,75 @@ def compare_with_baseline(report: Report, baseline_file: str) -> Report:
     from replatform.report import baseline
 
     return baseline.compare(report, baseline.load(baseline_file), baseline_file)
+
+
+def migrate(
+    root: str,
+    *,
+    target: str = "graviton",
+    rules: Sequence[str] = (),
+    components: Sequence[str] = (),
+    unsafe: bool = False,
+    apply: bool = False,
+    strategy: str = "performance_parity",
+    exclude: Sequence[str] = (),
+    include: Sequence[str] = (),
+    use_gitignore: bool = True,
+    config: Config | None = None,
+    registry: RegistryOptions | None = None,
+    validators: bool = True,
+    report: Report | None = None,
+    parameters: Sequence[tuple[str, str]] = (),
+    var_files: Sequence[str] = (),
+) -> Migration:
+    """Scan, let ``target`` propose fixes, verify them, and (with ``apply``) write them all or none.
+
+    Verification re-scans a copy of the tree with the changes (offline, with the same settings) and runs
+    the format validators; only fixes that pass are offered. Without ``apply`` nothing is written.
+    ``report`` is a scan of ``root`` the caller already has (it is not scanned again).
+    """
+    from replatform.migrate import apply as applying
+    from replatform.migrate import targets
+    from replatform.migrate.workspace import Workspace
+
+    config = config if config is not None else load_config(root)
+
+    def scan_offline(path: str, gitignore: bool) -> Report:
+        return scan(
+            path,
+            exclude=exclude,
+            include=include,
+            use_gitignore=gitignore,
+            config=config,
+            parameters=parameters,
+            var_files=var_files,
+        )
+
+    if report is None:
+        report = scan(
+            root,
+            exclude=exclude,
+            include=include,
+            use_gitignore=use_gitignore,
+            config=config,
+            registry=registry,
+            parameters=parameters,
+            var_files=var_files,
+        )
+    proposals = targets.get(target)(report, targets.TargetOptions(strategy), Workspace(root, report.walked))
+    # the re-scan runs offline, so the baseline it is compared with must too
+    baseline = report if registry is None else replace(scan_offline(root, use_gitignore), walked=report.walked)
+
+    def rescan(copy: str) -> Report:
+        return scan_offline(copy, False)
+
+    chosen = applying.MigrateOptions(tuple(rules), tuple(components), unsafe, validators)
+    migration = applying.plan(root, baseline, target, proposals, chosen, rescan)
+    return applying.write(migration) if apply else migration
+
+
+def with_fixes(report: Report, migration: Migration) -> Report:
+    """``report`` with each finding's fix replaced by the verified migrate fix (with edits) that answers it."""
+    from replatform.migrate.apply import attach_fixes
+
+    return attach_fixes(report, migration)

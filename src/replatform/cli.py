@@ -151,6 +151,43 @@ def build_parser() -> argparse.ArgumentParser:
     _gate_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    migrate = commands.add_parser(
+        "migrate",
+        help="make the move: minimal, verified edits to IaC, Dockerfiles, CI and manifests (dry run by default)",
+        description="Propose fixes for the target (Lambda and ECS to arm64, instance types, AMIs, image builds, "
+        "dependency pins), verify each by re-parsing and re-scanning the changed tree and running cfn-lint/hadolint, "
+        "then show them as a diff. --apply writes every change or none; safe fixes only unless --unsafe-fixes.",
+    )
+    migrate.add_argument("path", help="repository root")
+    migrate.add_argument("--target", default="graviton", help="where to move: graviton (default)")
+    migrate.add_argument(
+        "--rule", action="append", default=[], metavar="ID", help="only fixes for this rule; repeatable"
+    )
+    migrate.add_argument(
+        "--component", action="append", default=[], metavar="NAME", help="only fixes for this component; repeatable"
+    )
+    migrate.add_argument("--apply", action="store_true", help="write the changes (all files or none)")
+    migrate.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes labelled unsafe (review them)")
+    migrate.add_argument("--patch", metavar="FILE", help="also write the changes as a git-apply-able patch")
+    migrate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    migrate.add_argument(
+        "--strategy",
+        choices=("price_first", "performance_parity", "newest"),
+        default="performance_parity",
+        help="x86 -> Graviton instance mapping (default performance_parity)",
+    )
+    migrate.add_argument(
+        "--fail-on",
+        choices=("manual", "pending", "never"),
+        default="never",
+        help="exit 1 when work is left: manual (manual, conflicting or rejected fixes) or pending (also unapplied ones)",
+    )
+    migrate.add_argument(
+        "--no-validators", action="store_true", help="skip cfn-lint and hadolint (reported as not run)"
+    )
+    _registry_arguments(migrate)
+    migrate.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
     prices = commands.add_parser("prices", help="price snapshots")
     price_commands = prices.add_subparsers(dest="prices_command", metavar="ACTION", parser_class=_Parser)
     refresh = price_commands.add_parser(
@@ -332,6 +369,19 @@ def _scan(args: argparse.Namespace) -> int:
     )
     if args.baseline:
         result = api.compare_with_baseline(result, args.baseline)
+    if args.format == "sarif" or args.sarif_output:  # SARIF carries each finding's verified edits as ``fixes``
+        migration = api.migrate(
+            args.path,
+            unsafe=True,
+            exclude=args.exclude,
+            include=args.include,
+            use_gitignore=not args.no_gitignore,
+            config=config,
+            report=result,
+            parameters=_parameters(args),
+            var_files=args.var_file,
+        )
+        result = api.with_fixes(result, migration)
     color = args.output is None and sys.stdout.isatty()
     rendered = reporter.render(result, color=color)
     if args.output:
@@ -459,6 +509,38 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from replatform.migrate.apply import Outcome
+    from replatform.migrate.render import patch, render_json, render_text
+
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path} is not a directory")
+    migration = api.migrate(
+        args.path,
+        target=args.target,
+        rules=args.rule,
+        components=args.component,
+        unsafe=args.unsafe_fixes,
+        apply=args.apply,
+        strategy=args.strategy,
+        registry=None if args.offline else _registry_options(args),
+        validators=not args.no_validators,
+    )
+    if args.patch:
+        with open(args.patch, "w", encoding="utf-8", newline="") as handle:
+            handle.write(patch(migration))
+    if args.format == "json":
+        sys.stdout.write(render_json(migration))
+    else:
+        sys.stdout.write(render_text(migration, color=sys.stdout.isatty()))
+    manual = [r for r in migration.remaining if r.outcome is not Outcome.SKIPPED_UNSAFE]
+    if args.fail_on == "manual" and manual:
+        return EXIT_FINDINGS
+    if args.fail_on == "pending" and (migration.remaining or (migration.changes and not migration.applied)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -478,6 +560,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _baseline(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "migrate":
+            return _migrate(args)
         return _scan(args)
     except ReplatformError as exc:
         sys.stderr.write(f"replatform: {terminal(str(exc))}\n")

@@ -19,3 +19,7 @@ class DiscoveryError(ReplatformError):
 
 class ReportError(ReplatformError):
     """A report could not be rendered or written."""
+
+
+class MigrateError(ReplatformError):
+    """A migration could not be written (a file changed since it was read, a write failed)."""

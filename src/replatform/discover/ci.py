@@ -1,9 +1,10 @@
-"""CI pipelines -> image builds and the platforms they target.
+"""CI pipelines and build scripts -> image builds and the platforms they target.
 
 GitHub Actions (``docker/build-push-action`` ``platforms`` and ``docker
-build``/``buildx`` commands in ``run``), GitLab CI (``script`` lines) and
-CodeBuild buildspecs (``phases.*.commands``). Runner labels are kept so later
-stages can tell whether native arm64 runners are used.
+build``/``buildx`` commands in ``run``), GitLab CI (``script`` lines),
+CodeBuild buildspecs (``phases.*.commands``) and shell scripts (``*.sh``).
+Runner labels are kept so later stages can tell whether native arm64 runners
+are used.
 """
 
 from __future__ import annotations
@@ -164,3 +165,27 @@ def extract(source: SourceFile, document: Node, system: str, result: ParseResult
                 parsed = parse_build_command(command)
                 if parsed:
                     _add_build(result, f"phases.{phase_name}", location, *parsed, system, ())
+
+
+def parse_script(source: SourceFile) -> ParseResult:
+    """Image builds in a shell script: one per build command (continuation lines joined)."""
+    result = ParseResult()
+    if b"build" not in source.data:
+        return result
+    lines = source.lines
+    index = count = 0
+    while index < len(lines):
+        start = index
+        text = lines[index].rstrip("\r")
+        while text.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            text = text[:-1] + " " + lines[index].rstrip("\r")
+        index += 1
+        if text.lstrip().startswith("#"):
+            continue
+        parsed = parse_build_command(text)
+        if parsed:
+            count += 1  # named by position among the builds, not by line, so fingerprints survive line shifts
+            location = source.location_of_line(start + 1)
+            _add_build(result, f"{source.name}#{count}", location, *parsed, "shell", ())
+    return result

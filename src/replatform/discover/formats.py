@@ -27,6 +27,7 @@ class Format(StrEnum):
     DOTNET_PROJECT = "dotnet_project"
     RUBY_LOCK = "ruby_lock"
     RUNTIME_PIN = "runtime_pin"
+    SHELL_SCRIPT = "shell_script"  # image builds in build scripts
     NATIVE_SOURCE = "native_source"
     NATIVE_BUILD = "native_build"
     ARCHIVE = "archive"
@@ -232,6 +233,8 @@ def classify(path: str) -> Format | None:
         return Format.RUBY_LOCK
     if name in (".python-version", ".nvmrc", ".node-version", ".tool-versions", "runtime.txt", ".go-version"):
         return Format.RUNTIME_PIN
+    if lower.endswith((".sh", ".bash")):
+        return Format.SHELL_SCRIPT
     if name in _NATIVE_BUILD_NAMES:
         return Format.NATIVE_BUILD
     dot = name.rfind(".")

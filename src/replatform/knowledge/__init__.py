@@ -7,6 +7,7 @@ Loaders return frozen views; nothing here decides anything, the rules do.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -234,3 +235,55 @@ def libc_of_image(reference: str) -> tuple[str, str, str] | None:
         if entry["match"] in lowered:
             return entry["libc"], entry["version"], f"{reference} ({entry['source']})"
     return None
+
+
+@dataclass(frozen=True)
+class EksAmiMove:
+    """An x86 EKS AMI type and its arm64 twin (None when there is none to move to)."""
+
+    from_type: str
+    to_type: str | None
+    note: str
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class AmiParameterMove:
+    """A public SSM parameter family that names an AMI, and how its arm64 sibling is spelled."""
+
+    pattern: str
+    replacement: str
+    note: str
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class GravitonMoves:
+    """What ``migrate --target graviton`` changes values to, beyond instance families."""
+
+    eks_ami_types: dict[str, EksAmiMove]
+    ami_parameters: tuple[AmiParameterMove, ...]
+    ami_lookup: str
+
+    def ami_parameter(self, name: str) -> tuple[str, AmiParameterMove] | None:
+        """The arm64 sibling of an SSM parameter name that holds an x86 AMI id, and the rule used."""
+        for move in self.ami_parameters:
+            changed, count = re.subn(move.pattern, move.replacement, name)
+            if count:
+                return changed, move
+        return None
+
+
+@cache
+def graviton_moves() -> GravitonMoves:
+    data = load("graviton_moves")
+    return GravitonMoves(
+        {
+            e["from"]: EksAmiMove(e["from"], e["to"], e["note"], e["source"], e["verified"])
+            for e in data["eks_ami_types"]
+        },
+        tuple(AmiParameterMove(**entry) for entry in data["ami_parameters"]),
+        data["ami_lookup"],
+    )

@@ -9,6 +9,8 @@ from pathlib import Path
 from replatform import api
 from replatform.config import Config
 from replatform.fsio import write_report_folder
+from replatform.migrate import summary as fix_summary
+from replatform.migrate.apply import Migration
 from replatform.model import Report
 from replatform.plan.build import Plan, build_plan
 from replatform.plan.markdown import cost_to_dict, render
@@ -30,6 +32,8 @@ class Assessment:
     plan: Plan
     snapshot: Snapshot
     usage: Usage
+    #: What ``replatform migrate`` would do (verified dry run, unsafe fixes included and labelled).
+    fixes: Migration | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = report_to_dict(self.report)
@@ -40,6 +44,8 @@ class Assessment:
             "totals": totals(self.plan.costs),
             "lines": [cost_to_dict(line) for line in self.plan.costs],
         }
+        if self.fixes is not None:
+            data["fixes"] = fix_summary.to_dict(self.fixes, self.report.root)
         data["plan"] = {
             "target": self.plan.target,
             "hourly_rate": self.plan.hourly_rate,
@@ -88,7 +94,8 @@ def assess_project(
     costs = cost_lines(report, snapshot, usage, strategy)
     plan = build_plan(root, report, costs, hourly_rate=hourly_rate, target=target)
     plan.performance_factor = performance_factor
-    return Assessment(report, plan, snapshot, usage)
+    fixes = api.migrate(root, unsafe=True, report=report)
+    return Assessment(report, plan, snapshot, usage, fixes)
 
 
 def write_folder(assessment: Assessment, folder: str) -> list[str]:
@@ -98,9 +105,12 @@ def write_folder(assessment: Assessment, folder: str) -> list[str]:
     is marked so the next scan of a tree that contains it skips it.
     """
     contents = {
-        "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage),
+        "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage)
+        + (f"\n{fix_summary.markdown(assessment.fixes, assessment.report.root)}" if assessment.fixes else ""),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
-        "findings.sarif": SarifReporter().render(assessment.report),
+        "findings.sarif": SarifReporter().render(
+            api.with_fixes(assessment.report, assessment.fixes) if assessment.fixes else assessment.report
+        ),
         "report.html": render_html(assessment.report, assessment),
     }
     return write_report_folder(folder, contents)
@@ -130,5 +140,7 @@ def summary(assessment: Assessment, paths: list[str]) -> str:
     lines.append("")
     payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving yet"
     lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
+    if assessment.fixes is not None:
+        lines.append(fix_summary.one_line(assessment.fixes, report.root))
     lines.append("wrote: " + ", ".join(paths))
     return "\n".join(terminal(line) for line in lines) + "\n"  # names come from the repository

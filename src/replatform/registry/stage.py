@@ -297,6 +297,9 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
     return replace(report, findings=tuple(merged))
 
 
+#: How a registry finding names the version to move to (``migrate`` reads it back from the message).
+FIRST_READY_LABEL = "first arm64-ready version:"
+
 _IMAGE_RULES = {
     ImageVerdict.NO_ARM64: "image-no-arm64",
     ImageVerdict.MISLABELLED: "image-arm64-mislabelled",
@@ -378,7 +381,7 @@ def _emit(ctx: Context, dep: Component, verdict: PackageVerdict) -> None:
     rule = _RULES[verdict.verdict]
     label = f"{dep.name} {verdict.version}" if verdict.version else dep.name
     target = verdict.target.describe()
-    ready = f"; first arm64-ready version: {verdict.first_ready}" if verdict.first_ready else ""
+    ready = f"; {FIRST_READY_LABEL} {verdict.first_ready}" if verdict.first_ready else ""
     message = f"{label} on {target}: {verdict.verdict.value} ({verdict.detail}){ready} [registry verdict, supersedes the knowledge base]"
     fix = None
     if verdict.first_ready:

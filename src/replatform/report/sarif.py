@@ -7,7 +7,7 @@ from typing import Any
 
 from replatform import __version__
 from replatform.assess.catalog import Rule, catalog
-from replatform.model import Finding, Report, Severity
+from replatform.model import Edit, Finding, Fix, Report, Severity
 from replatform.report.escape import sarif_uri
 
 _LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -58,9 +58,35 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.fix is not None:
         result["properties"]["fix"] = finding.fix.description
+        if finding.fix.edits:
+            result["properties"]["fixSafety"] = finding.fix.applicability.value
+            result["fixes"] = [_fix(finding.fix)]
     if finding.baseline is not None:
         result["baselineState"] = finding.baseline.value  # SARIF's own names: "new" / "unchanged"
     return result
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A fix's edits as SARIF ``artifactChanges`` (byte regions of the original files)."""
+    by_path: dict[str, list[Edit]] = {}
+    for edit in fix.edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    return {
+        "description": {"text": f"{fix.description} ({fix.applicability.value}: {fix.why})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": sarif_uri(path), "uriBaseId": "SRCROOT"},
+                "replacements": [
+                    {
+                        "deletedRegion": {"byteOffset": e.start_byte, "byteLength": e.end_byte - e.start_byte},
+                        "insertedContent": {"text": e.replacement},
+                    }
+                    for e in edits
+                ],
+            }
+            for path, edits in sorted(by_path.items())
+        ],
+    }
 
 
 def report_to_sarif(report: Report) -> dict[str, Any]:

@@ -17,7 +17,7 @@ export class ApiStack extends cdk.Stack {
       memoryLimitMiB: 4096,
     });
     apiTask.addContainer('api', {
-      image: ecs.ContainerImage.fromAsset('../services/api'),
+      image: ecs.ContainerImage.fromAsset('services/api'),
       portMappings: [{ containerPort: 8000 }],
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'api' }),
     });

@@ -46,7 +46,8 @@ export class PipelineStack extends cdk.Stack {
       memoryLimitMiB: 16384,
     });
     ingestionTask.addContainer('ingestion', {
-      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor', { cmd: ['python', '-m', 'ingest'] }),
+      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor'),
+      command: ['python', '-m', 'ingest'],
     });
 
     const deletionTask = new ecs.FargateTaskDefinition(this, 'DeletionTask', {
@@ -54,7 +55,8 @@ export class PipelineStack extends cdk.Stack {
       memoryLimitMiB: 1024,
     });
     deletionTask.addContainer('deletion', {
-      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor', { cmd: ['python', '-m', 'delete'] }),
+      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor'),
+      command: ['python', '-m', 'delete'],
     });
 
     const splitTask = new ecs.FargateTaskDefinition(this, 'SplitTask', {
@@ -62,7 +64,8 @@ export class PipelineStack extends cdk.Stack {
       memoryLimitMiB: 2048,
     });
     splitTask.addContainer('split', {
-      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor', { cmd: ['python', '-m', 'split'] }),
+      image: ecs.ContainerImage.fromAsset('src/infrastructure/pipeline/processor'),
+      command: ['python', '-m', 'split'],
     });
 
     // Notifies the API when a document has been processed.

@@ -1,0 +1,155 @@
+"""JSON (CloudFormation JSON, ECS task-definition JSON, package.json): replace a value, insert a property.
+
+Positions come from tree-sitter-json (the parser discovery uses). A new property follows the object's own
+layout: one per line at the indentation of its siblings, or inline for a one-line object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import tree_sitter
+import tree_sitter_json
+
+from replatform.migrate.editors.text import Buffer
+from replatform.model import Edit
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_json.language())
+Path = tuple[str | int, ...]
+
+
+class JsonEditError(Exception):
+    """Not JSON we can edit, or nothing at the path."""
+
+
+class JsonEditor:
+    """Edits on one JSON file, addressed by keys and list indexes from the top value."""
+
+    def __init__(self, buffer: Buffer) -> None:
+        self.buffer = buffer
+        tree = tree_sitter.Parser(_LANGUAGE).parse(buffer.data)
+        if tree.root_node.has_error:
+            raise JsonEditError("syntax error")
+        values = [c for c in tree.root_node.named_children if c.type != "comment"]
+        if not values:
+            raise JsonEditError("empty document")
+        self.root = values[0]
+
+    def node(self, path: Path) -> tree_sitter.Node | None:
+        current: tree_sitter.Node | None = self.root
+        for part in path:
+            if current is None:
+                return None
+            if isinstance(part, str) and current.type == "object":
+                current = self._pair_value(current, part)
+            elif isinstance(part, int) and current.type == "array":
+                items = [c for c in current.named_children if c.type != "comment"]
+                current = items[part] if 0 <= part < len(items) else None
+            else:
+                return None
+        return current
+
+    @staticmethod
+    def _pair_value(obj: tree_sitter.Node, key: str) -> tree_sitter.Node | None:
+        for pair in obj.named_children:
+            if pair.type != "pair":
+                continue
+            key_node = pair.child_by_field_name("key")
+            if key_node is not None and _string(key_node) == key:
+                return pair.child_by_field_name("value")
+        return None
+
+    def value(self, path: Path) -> Any:
+        """The plain value at ``path`` (None when absent)."""
+        node = self.node(path)
+        if node is None:
+            return None
+        try:
+            return json.loads(self.buffer.text(node.start_byte, node.end_byte))
+        except ValueError:
+            return None
+
+    def set_value(self, path: Path, value: Any) -> Edit | None:
+        """Replace the value at ``path`` with ``value`` (None when it already is)."""
+        node = self.node(path)
+        if node is None:
+            raise JsonEditError(f"nothing at {path!r}")
+        if node.type in ("object", "array"):
+            indent = self.buffer.indentation(node.start_byte)
+            text = self.buffer.lines(self._render(value, indent, multiline=self._multiline(node)))
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        return self.buffer.replace(node.start_byte, node.end_byte, text)
+
+    def insert_property(self, path: Path, key: str, value: Any) -> Edit | None:
+        """Add ``"key": value`` to the object at ``path`` (None when the key exists)."""
+        obj = self.node(path)
+        if obj is None or obj.type != "object":
+            raise JsonEditError(f"no object at {path!r}")
+        if self._pair_value(obj, key) is not None:
+            return None
+        pairs = [c for c in obj.named_children if c.type == "pair"]
+        close = obj.end_byte - 1
+        if not pairs:
+            indent = self.buffer.indentation(obj.start_byte)
+            inner = indent + self.buffer.indent_unit
+            rendered = self._render(value, inner, multiline=True)
+            text = self.buffer.lines(f"\n{inner}{json.dumps(key)}: {rendered}\n{indent}")
+            return Edit(self.buffer.path, obj.start_byte + 1, close, text)
+        last = pairs[-1]
+        multiline = self._multiline(obj)
+        if multiline:
+            indent = self.buffer.indentation(last.start_byte)
+            rendered = self._render(value, indent, multiline=True)
+            text = self.buffer.lines(f",\n{indent}{json.dumps(key)}: {rendered}")
+        else:
+            text = f", {json.dumps(key)}: {self._render(value, '', multiline=False)}"
+        return self.buffer.insert(last.end_byte, text)
+
+    def append_item(self, path: Path, value: Any) -> Edit | None:
+        """Add ``value`` at the end of the array at ``path`` (None when it holds it already)."""
+        array = self.node(path)
+        if array is None or array.type != "array":
+            raise JsonEditError(f"no array at {path!r}")
+        current = self.value(path)
+        if isinstance(current, list) and value in current:
+            return None
+        items = [c for c in array.named_children if c.type != "comment"]
+        rendered = self._render(value, "", multiline=False)
+        if not items:
+            return Edit(self.buffer.path, array.start_byte + 1, array.end_byte - 1, rendered)
+        if self._multiline(array):
+            indent = self.buffer.indentation(items[-1].start_byte)
+            return self.buffer.insert(items[-1].end_byte, self.buffer.lines(f",\n{indent}{rendered}"))
+        return self.buffer.insert(items[-1].end_byte, f", {rendered}")
+
+    def _multiline(self, node: tree_sitter.Node) -> bool:
+        return node.start_point[0] != node.end_point[0]
+
+    def _render(self, value: Any, indent: str, *, multiline: bool) -> str:
+        unit = self.buffer.indent_unit
+        if isinstance(value, Mapping):
+            if not multiline:
+                return (
+                    "{"
+                    + ", ".join(f"{json.dumps(k)}: {self._render(v, '', multiline=False)}" for k, v in value.items())
+                    + "}"
+                )
+            inner = indent + unit
+            body = ",\n".join(
+                f"{inner}{json.dumps(k)}: {self._render(v, inner, multiline=True)}" for k, v in value.items()
+            )
+            return "{\n" + body + "\n" + indent + "}"
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            return "[" + ", ".join(self._render(v, indent, multiline=False) for v in value) + "]"
+        return json.dumps(value, ensure_ascii=False)
+
+
+def _string(node: tree_sitter.Node) -> str:
+    raw = (node.text or b'""').decode("utf-8", errors="replace")
+    try:
+        return str(json.loads(raw))
+    except ValueError:
+        return raw.strip('"')

@@ -1,0 +1,175 @@
+"""CDK Python: set a keyword argument, insert one into a call, and add the import it needs.
+
+Positions come from tree-sitter-python (the parser discovery uses). A new keyword goes after the last
+argument: on its own line at the arguments' indentation (keeping a trailing comma when the call has one),
+or inline for a one-line call. Modules are written the way the file imports them
+(``from aws_cdk import aws_ecs as ecs`` -> ``ecs.CpuArchitecture``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+import tree_sitter_python
+
+from replatform.migrate.editors.text import Buffer
+from replatform.model import Edit
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
+
+
+class PythonEditError(Exception):
+    """Not Python we can edit, or nothing of the expected shape at a span."""
+
+
+@dataclass
+class PythonSymbols:
+    """Modules one fix needs imported: module (``aws_ecr_assets``) -> alias for a new import."""
+
+    needed: dict[str, str] = field(default_factory=dict)
+
+
+class PythonEditor:
+    """Edits on one CDK Python file."""
+
+    def __init__(self, buffer: Buffer) -> None:
+        self.buffer = buffer
+        self.tree = tree_sitter.Parser(_LANGUAGE).parse(buffer.data)
+        if self.tree.root_node.has_error:
+            raise PythonEditError("syntax error")
+        self.aliases, self._last_cdk_import = self._read_imports()
+
+    def call_at(self, start: int, end: int) -> tree_sitter.Node | None:
+        """The call at a span (or the one a variable at that span was assigned from)."""
+        node = self.tree.root_node.named_descendant_for_byte_range(start, end)
+        current = node
+        while current is not None:
+            if current.type == "call" and current.start_byte <= start and end <= current.end_byte:
+                return current
+            current = current.parent
+        if node is not None and node.type == "identifier":
+            return self._initialiser(_text(node))
+        return None
+
+    def _initialiser(self, name: str) -> tree_sitter.Node | None:
+        stack = [self.tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type == "assignment":
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if (
+                    left is not None
+                    and right is not None
+                    and _text(left) in (name, f"self.{name}")
+                    and right.type == "call"
+                ):
+                    return right
+            stack.extend(node.children)
+        return None
+
+    @staticmethod
+    def keyword(call: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+        """The value of keyword argument ``name``."""
+        args = call.child_by_field_name("arguments")
+        for child in args.named_children if args is not None else []:
+            if child.type == "keyword_argument":
+                key = child.child_by_field_name("name")
+                if key is not None and _text(key) == name:
+                    return child.child_by_field_name("value")
+        return None
+
+    @staticmethod
+    def positional(call: tree_sitter.Node) -> list[tree_sitter.Node]:
+        args = call.child_by_field_name("arguments")
+        return (
+            [c for c in args.named_children if c.type not in ("keyword_argument", "comment")]
+            if args is not None
+            else []
+        )
+
+    def replace_member(self, node: tree_sitter.Node, member: str) -> Edit | None:
+        """``_lambda.Architecture.X86_64`` -> ``..ARM_64``: only the last name changes."""
+        if node.type != "attribute":
+            raise PythonEditError(f"not an attribute: {_text(node)}")
+        attr = node.child_by_field_name("attribute")
+        assert attr is not None
+        return self.buffer.replace(attr.start_byte, attr.end_byte, member)
+
+    def insert_keyword(self, call: tree_sitter.Node, name: str, value: str) -> Edit | None:
+        """Add ``name=value`` to a call (None when it has that keyword)."""
+        if self.keyword(call, name) is not None:
+            return None
+        args = call.child_by_field_name("arguments")
+        if args is None:
+            raise PythonEditError("call without arguments")
+        members = [c for c in args.named_children if c.type != "comment"]
+        if not members:
+            return self.buffer.insert(args.start_byte + 1, f"{name}={' '.join(value.split())}")
+        last = members[-1]
+        comma = last.next_sibling if last.next_sibling is not None and last.next_sibling.type == "," else None
+        if args.start_point[0] == args.end_point[0]:
+            return self.buffer.insert(last.end_byte, f", {name}={' '.join(value.split())}")
+        indent = self.buffer.indentation(last.start_byte)
+        lines = value.split("\n")
+        body = "\n".join([lines[0], *[indent + line for line in lines[1:]]])
+        if comma is not None:
+            return self.buffer.insert(comma.end_byte, self.buffer.lines(f"\n{indent}{name}={body},"))
+        return self.buffer.insert(last.end_byte, self.buffer.lines(f",\n{indent}{name}={body}"))
+
+    # ------------------------------------------------------------ imports
+
+    def _read_imports(self) -> tuple[dict[str, str], tree_sitter.Node | None]:
+        """``aws_ecs`` -> how the file names that module; and the last ``aws_cdk`` import statement."""
+        aliases: dict[str, str] = {}
+        last: tree_sitter.Node | None = None
+        for node in self.tree.root_node.named_children:
+            if node.type == "import_from_statement":
+                module = node.child_by_field_name("module_name")
+                module_text = _text(module) if module is not None else ""
+                if module_text != "aws_cdk":
+                    if module_text.startswith("aws_cdk."):
+                        last = node
+                    continue
+                last = node
+                for child in node.named_children:
+                    if child is module:
+                        continue
+                    if child.type == "aliased_import":
+                        original = child.child_by_field_name("name")
+                        alias = child.child_by_field_name("alias")
+                        if original is not None and alias is not None:
+                            aliases[_text(original)] = _text(alias)
+                    elif child.type == "dotted_name":
+                        aliases[_text(child)] = _text(child)
+            elif node.type == "import_statement":
+                for child in node.named_children:
+                    if child.type == "aliased_import":
+                        original = child.child_by_field_name("name")
+                        alias = child.child_by_field_name("alias")
+                        if original is not None and alias is not None and _text(original).startswith("aws_cdk."):
+                            aliases[_text(original).split(".", 1)[1]] = _text(alias)
+                            last = node
+                    elif child.type == "dotted_name" and _text(child).startswith("aws_cdk."):
+                        aliases[_text(child).split(".", 1)[1]] = _text(child)
+                        last = node
+        return aliases, last
+
+    def module(self, module: str, alias_hint: str, symbols: PythonSymbols) -> str:
+        """How to name CDK module ``module`` (``aws_ecr_assets``) here; records a missing import."""
+        if module in self.aliases:
+            return self.aliases[module]
+        symbols.needed.setdefault(module, alias_hint)
+        return symbols.needed[module]
+
+    def import_edits(self, symbols: PythonSymbols) -> list[Edit]:
+        """One edit adding ``from aws_cdk import <module> as <alias>`` lines after the last CDK import."""
+        if not symbols.needed:
+            return []
+        lines = "".join(f"from aws_cdk import {m} as {a}\n" for m, a in sorted(symbols.needed.items()))
+        offset = self.buffer.next_line(self._last_cdk_import.end_byte) if self._last_cdk_import is not None else 0
+        return [self.buffer.insert(offset, self.buffer.lines(lines))]
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")

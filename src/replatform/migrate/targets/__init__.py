@@ -1,0 +1,47 @@
+"""Targets: each turns a scanned report (findings + inventory) into proposed `Fix`es for one destination.
+
+A target is a function ``(report, options, workspace) -> list[Proposal]``, registered here and only here:
+add a line to `TARGETS` (``module:function``) and ``replatform migrate --target NAME`` offers it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from replatform.errors import UsageError
+from replatform.migrate.workspace import Workspace
+from replatform.model import Finding, Fix, Report
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    """What the user chose for the move (the x86 -> Graviton instance mapping strategy)."""
+
+    strategy: str = "performance_parity"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A fix a target proposes and the findings it answers (none for a change no rule asked for)."""
+
+    fix: Fix
+    findings: tuple[Finding, ...] = field(default=())
+
+
+Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]
+
+#: Every target, by the name ``--target`` takes: ``module:function`` (imported on first use).
+TARGETS: dict[str, str] = {
+    "graviton": "replatform.migrate.targets.graviton:propose",
+}
+
+
+def get(name: str) -> Target:
+    """The target called ``name`` (a `UsageError` listing the known ones otherwise)."""
+    if name not in TARGETS:
+        raise UsageError(f"unknown migration target {name!r}; known: {', '.join(sorted(TARGETS))}")
+    module, function = TARGETS[name].split(":")
+    target: Target = getattr(importlib.import_module(module), function)
+    return target

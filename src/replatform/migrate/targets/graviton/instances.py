@@ -1,0 +1,348 @@
+"""EC2 instances, launch templates/configurations, ASGs, EKS node groups, Batch -> Graviton types and arm64 AMIs.
+
+Instance types follow the mapping strategy the user chose (``instances.json``); the AMI moves with them in
+the same fix (an x86 AMI on a Graviton type does not boot): public SSM parameter names to their arm64
+sibling, EKS AMI types to their arm64 twin. A literal AMI id cannot be mapped by name, so that fix is manual
+with the command to look one up. Always unsafe: what runs on the instance (user data, agents, packages)
+must run on arm64, which no scan of the template proves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from replatform import knowledge
+from replatform.discover import compute_vocabulary as v
+from replatform.migrate.editors.hcl import HclEditor, hcl_string
+from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
+from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, Location, Unknown
+
+RULE = "ec2-x86-instance"
+_TYPE = re.compile(r"^(ml\.)?([a-z][a-z0-9-]*)\.([a-z0-9]+)$")
+
+
+@dataclass
+class _Plan:
+    edits: list[Edit | None] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    manual: list[str] = field(default_factory=list)
+
+
+def graviton_type(instance_type: str, strategy: str) -> str | None:
+    """The Graviton type of the same size under ``strategy`` (None when there is none to map to)."""
+    known = knowledge.instances()
+    match = _TYPE.match(instance_type)
+    if match is None:
+        return None
+    prefix, family, size = match.groups()
+    mapping = known.families.get(family)
+    if mapping is None or size in known.no_same_size:
+        return None
+    target = mapping.targets.get(strategy) or mapping.targets[known.default_strategy]
+    return f"{prefix or ''}{target}.{size}"
+
+
+def fix_instances(ctx: Context, component: Component) -> Fix:
+    """One fix per component: every x86 type it names, its AMI and (EKS) its AMI type."""
+    plan = _Plan()
+    moved: list[str] = []
+    for attribute_name in (v.INSTANCE_TYPE, v.INSTANCE_TYPES):
+        attribute = component.attribute(attribute_name)
+        if attribute is None:
+            continue
+        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            target = graviton_type(value, ctx.options.strategy)
+            if target is None:
+                continue
+            moved.append(f"{value} -> {target}")
+            try:
+                _retype(ctx, component, attribute.location or component.location, value, target, plan)
+            except (YamlEditError, ValueError, KeyError) as exc:
+                plan.manual.append(f"{value}: {exc}")
+    if component.kind is ComponentKind.EKS_NODE_GROUP:
+        _ami_type(ctx, component, plan)
+    elif component.kind in (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE):
+        _ami(ctx, component, plan)
+    description = f"Move {component.name} to Graviton: " + ", ".join(moved or ["no mapped type"])
+    if plan.manual or not moved:
+        why = (
+            "Needs a person: "
+            + "; ".join(plan.manual or ["no instance type with a Graviton twin of the same size"])
+            + "."
+        )
+        return make_fix(RULE, component, description, [], Applicability.MANUAL, why)
+    why = (
+        "Unsafe: everything on the instance (user data, agents, packages) must run on arm64, and the AMI must be arm64."
+    )
+    if plan.notes:
+        why += " " + " ".join(plan.notes)
+    return make_fix(RULE, component, description, plan.edits, Applicability.UNSAFE, why)
+
+
+# ---------------------------------------------------------------- where a literal is written
+
+
+def _retype(ctx: Context, component: Component, where: Location, old: str, new: str, plan: _Plan) -> None:
+    syntax = syntax_of(component)
+    if syntax is Syntax.TERRAFORM:
+        plan.edits.append(_terraform_literal(ctx, where, old, new, plan))
+    elif syntax is Syntax.CFN_YAML:
+        _cfn_yaml_literal(ctx, where, old, new, plan)
+    elif syntax is Syntax.CFN_JSON:
+        _cfn_json_literal(ctx, where, old, new, plan)
+    elif syntax is Syntax.CDK_TYPESCRIPT:
+        plan.edits.append(_cdk_typescript_type(ctx, where, old, new, plan))
+    else:
+        buffer = ctx.ws.buffer(where.path)
+        edit = _in_span(buffer, where, old, new) if buffer is not None else None
+        if edit is None:
+            plan.manual.append(f"{old} is not written literally at {where.short()}")
+        plan.edits.append(edit)
+
+
+def _in_span(buffer: Buffer, where: Location, old: str, new: str) -> Edit | None:
+    text = buffer.text(where.start_byte, where.end_byte)
+    hits = [m.start() for m in re.finditer(rf"(?<![\w.-]){re.escape(old)}(?![\w.-])", text)]
+    if len(hits) != 1:
+        return None
+    start = where.start_byte + len(text[: hits[0]].encode())
+    return Edit(buffer.path, start, start + len(old.encode()), new)
+
+
+def _terraform_literal(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> Edit | None:
+    """The literal behind a Terraform expression: in place, or a ``var.x`` default / tfvars value."""
+    buffer = ctx.ws.buffer(where.path)
+    if buffer is None:
+        plan.manual.append(f"{where.path} not readable")
+        return None
+    direct = _in_span(buffer, where, old, new)
+    if direct is not None:
+        return direct
+    expression = buffer.text(where.start_byte, where.end_byte).strip()
+    match = re.fullmatch(r"(var|local)\.([A-Za-z_][\w-]*)", expression)
+    if match is None:
+        plan.manual.append(f"{expression} is not a literal we can follow")
+        return None
+    kind, name = match.groups()
+    files = ctx.ws.siblings(where.path, (".tf", ".tfvars"))
+    tfvars = [f for f in files if f.endswith(("terraform.tfvars", ".auto.tfvars"))]
+    for path in (tfvars if kind == "var" else []) + [f for f in files if f.endswith(".tf")]:
+        editor = ctx.ws.hcl(path)
+        if editor is None:
+            continue
+        if path.endswith(".tfvars"):
+            found = editor.attribute(None, name)
+        else:
+            block = editor.block("variable", name) if kind == "var" else None
+            if kind == "local":
+                for candidate in editor.children(editor.body, "block") if editor.body is not None else []:
+                    if (candidate.named_children[0].text or b"") == b"locals":
+                        found = editor.attribute(candidate, name)
+                        if found is not None:
+                            break
+                else:
+                    found = None
+            else:
+                found = editor.attribute(block, "default") if block is not None else None
+        if found is not None and editor.string_value(found) == old:
+            plan.notes.append(f"{old} is the value of {expression}, set in {path}: every use of it moves.")
+            return editor.set_expression(found, hcl_string(new))
+    plan.manual.append(f"the literal behind {expression} was not found")
+    return None
+
+
+def _cfn_yaml_literal(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> None:
+    editor = ctx.ws.yaml(where.path)
+    if editor is None:
+        plan.manual.append(f"{where.path} not editable")
+        return
+    path = editor.path_at(where.start_byte)
+    if path is None:
+        plan.manual.append(f"{old} not found at {where.short()}")
+        return
+    node = editor.node(path)
+    if isinstance(node, list):  # InstanceTypes: [m5.large, c5.large]
+        for index, item in enumerate(node):
+            if str(item) == old:
+                plan.edits.append(editor.set_scalar((*path, index), new))
+                return
+    reference = _ref_target(node)
+    if reference is not None:
+        parameter = (path[0], "Parameters", reference)
+        default = editor.node((*parameter, "Default"))
+        if str(default) != old:
+            plan.manual.append(f"parameter {reference} has no default {old}")
+            return
+        plan.edits.append(editor.set_scalar((*parameter, "Default"), new))
+        allowed = editor.node((*parameter, "AllowedValues"))
+        if isinstance(allowed, list):
+            plan.edits.append(editor.append_item((*parameter, "AllowedValues"), new))
+        plan.notes.append(f"{old} is the default of parameter {reference}: stacks that pass their own value keep it.")
+        return
+    if str(node) == old:
+        plan.edits.append(editor.set_scalar(path, new))
+        return
+    plan.manual.append(f"{old} is not written literally at {where.short()}")
+
+
+def _cfn_json_literal(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> None:
+    """The literal in a JSON template: in place, or the Default of the parameter a ``{"Ref": ...}`` names."""
+    buffer = ctx.ws.buffer(where.path)
+    editor = ctx.ws.json(where.path)
+    if buffer is None or editor is None:
+        plan.manual.append(f"{where.path} not editable")
+        return
+    direct = _in_span(buffer, where, old, new)
+    if direct is not None:
+        plan.edits.append(direct)
+        return
+    reference = re.fullmatch(r'\{\s*"Ref"\s*:\s*"([^"]+)"\s*\}', buffer.text(where.start_byte, where.end_byte).strip())
+    if reference is None or editor.value(("Parameters", reference.group(1), "Default")) != old:
+        plan.manual.append(f"{old} is not written literally at {where.short()}")
+        return
+    parameter = ("Parameters", reference.group(1))
+    plan.edits.append(editor.set_value((*parameter, "Default"), new))
+    if isinstance(editor.value((*parameter, "AllowedValues")), list):
+        plan.edits.append(editor.append_item((*parameter, "AllowedValues"), new))
+    plan.notes.append(
+        f"{old} is the default of parameter {reference.group(1)}: stacks that pass their own value keep it."
+    )
+
+
+def _ref_target(node: object) -> str | None:
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag == "!Ref":
+        return str(getattr(node, "value", ""))
+    if isinstance(node, dict) and set(node) == {"Ref"}:
+        return str(node["Ref"])
+    return None
+
+
+def _cdk_typescript_type(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> Edit | None:
+    buffer = ctx.ws.buffer(where.path)
+    if buffer is None:
+        plan.manual.append(f"{where.path} not readable")
+        return None
+    direct = _in_span(buffer, where, old, new)
+    if direct is not None:
+        return direct
+    text = buffer.text(where.start_byte, where.end_byte)
+    family = new.split(".")[0]
+    match = re.search(r"InstanceClass\.([A-Z0-9_]+)", text)
+    if match is None:
+        plan.manual.append(f"{text} is not an InstanceType literal")
+        return None
+    start = where.start_byte + len(text[: match.start(1)].encode())
+    return Edit(where.path, start, start + len(match.group(1)), family.upper())
+
+
+# ---------------------------------------------------------------- AMIs
+
+
+def _ami(ctx: Context, component: Component, plan: _Plan) -> None:
+    attribute = component.attribute(v.IMAGE_ID)
+    moves = knowledge.graviton_moves()
+    if attribute is None:
+        plan.notes.append("No AMI is set here: make sure the one used at launch is arm64.")
+        return
+    value = attribute.value
+    where = attribute.location or component.location
+    if isinstance(value, str) and value.startswith("ami-"):
+        plan.manual.append(f"the AMI {value} is an id: choose its arm64 twin ({moves.ami_lookup.format(ami=value)})")
+        return
+    if isinstance(value, str):
+        moved = moves.ami_parameter(value) or moves.ami_parameter(
+            value.removeprefix("{{resolve:ssm:").removesuffix("}}")
+        )
+        if moved is None:
+            plan.manual.append(f"the AMI {value} has no known arm64 sibling")
+            return
+        new_name, rule = moved
+        syntax = syntax_of(component)
+        if syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):
+            before = len(plan.edits)
+            literal = _cfn_yaml_literal if syntax is Syntax.CFN_YAML else _cfn_json_literal
+            literal(ctx, where, value, new_name, plan)
+            if len(plan.edits) > before:
+                plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
+            return
+        buffer = ctx.ws.buffer(where.path)
+        edit = _in_span(buffer, where, value, new_name) if buffer is not None else None
+        if edit is None:
+            plan.manual.append(f"the AMI parameter {value} is not written literally at {where.short()}")
+            return
+        plan.edits.append(edit)
+        plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
+        return
+    if isinstance(value, Unknown) and "FindInMap" in value.expression:
+        plan.manual.append(f"the AMI comes from a mapping of AMI ids ({value.expression}): add the arm64 ids to it")
+        return
+    if isinstance(value, Unknown):
+        data = re.fullmatch(r"data\.aws_ssm_parameter\.([\w-]+)\.(?:value|insecure_value)", value.expression)
+        if data is not None and syntax_of(component) is Syntax.TERRAFORM:
+            _terraform_ssm_parameter(ctx, where.path, data.group(1), plan)
+            return
+        plan.notes.append(f"The AMI ({value.expression}) is not a literal: make sure it resolves to an arm64 image.")
+
+
+def _terraform_ssm_parameter(ctx: Context, path: str, name: str, plan: _Plan) -> None:
+    moves = knowledge.graviton_moves()
+    for candidate in ctx.ws.siblings(path, (".tf",)):
+        editor: HclEditor | None = ctx.ws.hcl(candidate)
+        block = editor.block("data", "aws_ssm_parameter", name) if editor is not None else None
+        if editor is None or block is None:
+            continue
+        found = editor.attribute(block, "name")
+        current = editor.string_value(found) if found is not None else None
+        moved = moves.ami_parameter(current) if current is not None else None
+        if found is None or current is None or moved is None:
+            plan.manual.append(f"data.aws_ssm_parameter.{name} does not name a known AMI parameter")
+            return
+        plan.edits.append(editor.set_expression(found, hcl_string(moved[0])))
+        plan.notes.append(
+            f"data.aws_ssm_parameter.{name} now reads {moved[0]} ({moved[1].note}); every user of it moves."
+        )
+        return
+    plan.manual.append(f"data.aws_ssm_parameter.{name} was not found next to {path}")
+
+
+def _ami_type(ctx: Context, group: Component, plan: _Plan) -> None:
+    attribute = group.attribute(v.AMI_TYPE)
+    if attribute is None:
+        plan.notes.append("No AMI type is set: EKS picks the arm64 one for Graviton instance types.")
+        return
+    if not isinstance(attribute.value, str) or attribute.location is None:
+        plan.manual.append(f"the AMI type {attribute.value} is not a literal")
+        return
+    move = knowledge.graviton_moves().eks_ami_types.get(attribute.value)
+    if move is None:
+        if "ARM_64" not in attribute.value:
+            plan.manual.append(f"the AMI type {attribute.value} has no known arm64 twin")
+        return
+    if move.to_type is None:
+        plan.manual.append(f"the AMI type {attribute.value}: {move.note}")
+        return
+    syntax = syntax_of(group)
+    if syntax is Syntax.CFN_YAML:
+        _cfn_yaml_literal(ctx, attribute.location, attribute.value, move.to_type, plan)
+    elif syntax is Syntax.TERRAFORM:
+        plan.edits.append(_terraform_literal(ctx, attribute.location, attribute.value, move.to_type, plan))
+    elif syntax is Syntax.CDK_TYPESCRIPT:
+        buffer = ctx.ws.buffer(attribute.location.path)
+        text = buffer.text(attribute.location.start_byte, attribute.location.end_byte) if buffer else ""
+        member = re.search(r"NodegroupAmiType\.([A-Z0-9_]+)$", text)
+        if buffer is None or member is None:
+            plan.manual.append(f"the AMI type {text} is not a NodegroupAmiType member")
+            return
+        start = attribute.location.start_byte + len(text[: member.start(1)].encode())
+        plan.edits.append(Edit(buffer.path, start, start + len(member.group(1)), move.to_type))
+    else:
+        buffer = ctx.ws.buffer(attribute.location.path)
+        plan.edits.append(_in_span(buffer, attribute.location, attribute.value, move.to_type) if buffer else None)
+    plan.notes.append(f"AMI type {attribute.value} -> {move.to_type}: {move.note}.")

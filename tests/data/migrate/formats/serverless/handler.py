@@ -1,0 +1,1 @@
+def create(e, c): return 1

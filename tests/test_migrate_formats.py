@@ -1,0 +1,120 @@
+"""Every syntax the Graviton target edits, end to end on small repositories: golden diffs (reviewed),
+safety labels, validators that ran (cfn-lint, hadolint) and that "not run" is never "passed"."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from replatform import api
+from replatform.migrate import apply as applying
+from replatform.migrate import validate
+from replatform.migrate.apply import MigrateOptions, Outcome
+from replatform.migrate.render import patch
+from replatform.migrate.targets import Proposal
+from replatform.model import Applicability, Edit, Fix
+
+from .conftest import ROOT
+
+FORMATS = ROOT / "tests" / "data" / "migrate" / "formats"
+GOLDEN = ROOT / "tests" / "golden" / "migrate"
+NAMES = sorted(p.name for p in FORMATS.iterdir() if p.is_dir())
+
+S, U = Applicability.SAFE, Applicability.UNSAFE
+#: (rule, label) of each fix offered, in report order, and the validators that must have passed.
+EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
+    "cdk-patterns": ([("ecs-task-x86", S)], set()),
+    "cloudformation-json": (
+        # inline ZipFile code: nothing to rebuild; the nginx image must be multi-arch; the task-definition JSON's too
+        [("lambda-x86", S), ("ecs-task-x86", U), ("ecs-task-x86", U)],
+        {"cfn-lint"},
+    ),
+    "codebuild": ([("ci-build-without-arm64", U)], set()),  # plain docker build: the image becomes arm64-only
+    "dockerfile": ([("dockerfile-platform-amd64", S), ("dockerfile-download-x86-artifact", U)], {"hadolint"}),
+    "github-actions": ([("ci-build-without-arm64", S)], set()),
+    "gitlab-ci": ([("ci-build-without-arm64", S)], set()),
+    "kubernetes-compose": ([("k8s-arch-amd64", U), ("k8s-arch-amd64", U), ("compose-platform-amd64", U)], set()),
+    "sam-globals": ([("lambda-x86", S), ("lambda-x86", S)], {"cfn-lint"}),
+    "sam-globals-x86": ([("lambda-x86", S)], {"cfn-lint"}),
+    "serverless": ([("lambda-x86", S), ("lambda-x86", S)], set()),
+    "terraform-eks": ([("ec2-x86-instance", U)], set()),
+    "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], set()),  # code is a zip we cannot see
+}
+
+
+def test_every_fixture_has_expectations() -> None:
+    assert sorted(EXPECTED) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_format_golden_diff(name: str, update_golden: bool, tmp_path: Path) -> None:
+    root = tmp_path / name
+    shutil.copytree(FORMATS / name, root)
+    migration = api.migrate(str(root), unsafe=True)
+    rendered = patch(migration)
+    golden = GOLDEN / f"formats.{name}.diff"
+    if update_golden:
+        golden.write_text(rendered)
+    assert rendered == golden.read_text(), f"migrate diff of {name} changed; rerun with --update-golden and review"
+    labels, validators = EXPECTED[name]
+    assert [(r.proposal.fix.rule_id, r.proposal.fix.applicability) for r in migration.offered] == labels
+    assert {v.validator for v in migration.validations if v.status is validate.Status.PASSED} == validators
+    assert not [v for v in migration.validations if v.status is not validate.Status.PASSED]
+    applied = api.migrate(str(root), unsafe=True, apply=True)
+    assert applied.applied and api.migrate(str(root), unsafe=True).changes == ()
+
+
+def test_serverless_provider_insert_is_shared_and_function_override_replaced() -> None:
+    text = patch(api.migrate(str(FORMATS / "serverless")))
+    assert "   name: aws\n   runtime: python3.12\n+  architecture: arm64\n" in text
+    assert "-    architecture: x86_64\n+    architecture: arm64\n" in text
+
+
+def test_eks_node_group_moves_ami_type_with_its_instance_types() -> None:
+    migration = api.migrate(str(FORMATS / "terraform-eks"), unsafe=True)
+    (result,) = migration.offered
+    fix = result.proposal.fix
+    assert (
+        fix.description == "Move aws_eks_node_group.workers to Graviton: m5.large -> m7g.large, c5.xlarge -> c7g.xlarge"
+    )
+    assert "AL2_x86_64 -> AL2023_ARM_64_STANDARD" in fix.why and "end of support" in fix.why
+    assert len(result.proposal.findings) == 3  # two instance types and the AMI type
+
+
+def test_hadolint_rejects_a_change_that_adds_from_platform(tmp_path: Path) -> None:
+    """The reason we never add FROM --platform=linux/arm64: hadolint DL3029 flags it, and so would we."""
+    root = tmp_path / "d"
+    root.mkdir()
+    (root / "Dockerfile").write_text('FROM debian:12-slim\nCMD ["true"]\n')
+    pin = Proposal(
+        Fix("pin arm64", (Edit("Dockerfile", 5, 5, "--platform=linux/arm64 "),), Applicability.SAFE, "r", "c")
+    )
+    migration = applying.plan(str(root), api.scan(str(root)), "t", [pin], MigrateOptions(), None)
+    (result,) = migration.results
+    assert result.outcome is Outcome.REJECTED
+    assert result.detail.startswith("hadolint on Dockerfile: DL3029")
+
+
+def test_missing_validators_are_not_run_never_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "hadolint_binary", lambda: None)
+    monkeypatch.setitem(sys.modules, "cfnlint.api", None)  # makes `from cfnlint.api import ...` fail
+    root = tmp_path / "d"
+    shutil.copytree(FORMATS / "dockerfile", root / "docker")
+    shutil.copytree(FORMATS / "sam-globals", root / "sam")
+    migration = api.migrate(str(root), unsafe=True)
+    statuses = sorted((v.validator, v.status.value, v.detail.split(" (")[0]) for v in migration.validations)
+    assert statuses == [
+        ("cfn-lint", "not run", "cfn-lint is not installed"),
+        ("hadolint", "not run", "hadolint is not installed"),
+    ]
+    assert len(migration.offered) == 4  # a validator that did not run neither passes nor rejects a fix
+
+
+def test_no_validators_is_reported_as_not_run() -> None:
+    migration = api.migrate(str(FORMATS / "sam-globals"), validators=False)
+    assert [(v.validator, v.status.value, v.detail) for v in migration.validations] == [
+        ("cfn-lint", "not run", "skipped (--no-validators)")
+    ]

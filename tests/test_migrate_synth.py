@@ -1,0 +1,119 @@
+"""``cdk synth`` of migrated CDK apps with the real aws-cdk-lib: TypeScript (npm) and Python (PyPI).
+
+The app is run the way the CDK CLI runs it (``CDK_OUTDIR`` set, so ``App`` synthesizes on exit) without the
+CLI's context lookups, which need AWS credentials: ``Vpc.fromLookup`` gets CDK's dummy VPC, as in a first
+``cdk synth`` on a machine with no account. ``make test`` installs the npm packages into tests/.cache/cdk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from replatform import api
+
+from .conftest import EXAMPLES, ROOT
+
+NODE_MODULES = ROOT / "tests" / ".cache" / "cdk" / "node_modules"
+TSCONFIG = {
+    "compilerOptions": {
+        "target": "ES2020",
+        "module": "commonjs",
+        "lib": ["es2020"],
+        "strict": True,
+        "esModuleInterop": True,
+        "skipLibCheck": True,
+        "types": ["node"],
+    }
+}
+
+
+def _environment(out: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        CDK_OUTDIR=str(out),
+        CDK_DEFAULT_ACCOUNT="123456789012",
+        CDK_DEFAULT_REGION="us-east-1",
+        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1",
+        JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION="1",
+    )
+    return env
+
+
+def _resources(template: Path, kind: str) -> dict[str, dict[str, Any]]:
+    resources = json.loads(template.read_text())["Resources"]
+    return {name: r["Properties"] for name, r in resources.items() if r["Type"] == kind}
+
+
+def _image_platforms(assets: Path) -> list[str | None]:
+    images = json.loads(assets.read_text()).get("dockerImages", {})
+    return sorted(str(image["source"].get("platform")) for image in images.values())
+
+
+def test_typescript_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
+    if not (NODE_MODULES / "aws-cdk-lib").is_dir():
+        pytest.fail(f"{NODE_MODULES} is missing: run `make tests/.cache/cdk/.installed` (make test does it)")
+    root = tmp_path / "aftersales-graph"
+    shutil.copytree(EXAMPLES / "aftersales-graph", root)
+    migration = api.migrate(str(root), apply=True)
+    assert len(migration.offered) == 7
+    (root / "node_modules").symlink_to(NODE_MODULES)
+    (root / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    out = tmp_path / "cdk.out"
+    ts_node = NODE_MODULES / "ts-node" / "dist" / "bin.js"
+    completed = subprocess.run(
+        ["node", str(ts_node), "infra/bin/app.ts"],
+        cwd=root,
+        env=_environment(out),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    pipeline = _resources(out / "AftersalesPipeline.template.json", "AWS::Lambda::Function")
+    assert sorted(p["Architectures"] for p in pipeline.values()) == [["arm64"], ["arm64"]]
+    tasks = {
+        **_resources(out / "AftersalesPipeline.template.json", "AWS::ECS::TaskDefinition"),
+        **_resources(out / "AftersalesApi.template.json", "AWS::ECS::TaskDefinition"),
+    }
+    assert len(tasks) == 5
+    assert all(
+        t["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"} for t in tasks.values()
+    )
+    # the processor folder is one asset shared by four tasks; the API image is the other
+    assert _image_platforms(out / "AftersalesPipeline.assets.json") == ["linux/arm64"]
+    assert _image_platforms(out / "AftersalesApi.assets.json") == ["linux/arm64"]
+
+
+def test_python_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
+    pytest.importorskip("aws_cdk", reason="aws-cdk-lib from PyPI is a test dependency: make test installs it")
+    root = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "data" / "migrate" / "cdk-python", root)
+    source = (root / "app.py").read_text()
+    assert "Architecture.X86_64" in source and "runtime_platform" not in source
+    migration = api.migrate(str(root), apply=True)
+    assert [r.proposal.fix.rule_id for r in migration.offered] == ["lambda-x86", "lambda-x86", "ecs-task-x86"]
+    out = tmp_path / "cdk.out"
+    completed = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=root,
+        env=_environment(out),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    functions = _resources(out / "Worker.template.json", "AWS::Lambda::Function")
+    assert sorted(p["Architectures"] for p in functions.values()) == [["arm64"], ["arm64"]]
+    (task,) = _resources(out / "Worker.template.json", "AWS::ECS::TaskDefinition").values()
+    assert task["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}
+    assert _image_platforms(out / "Worker.assets.json") == ["linux/arm64"]
