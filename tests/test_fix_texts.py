@@ -32,6 +32,9 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
         "Add the linux-aarch_64 classifier (or use the uber jar without a classifier).",
         "Use a release that bundles aarch64 natives, or the linux-aarch_64 classifier.",
     ],
+    "archive-not-fully-inspected": [
+        "Check the archive by hand (unzip -l), or rebuild it without the oversized or nested parts."
+    ],
     "asm-x86-file-without-arm64": [
         "Add an arm64 version beside it (memcpy_fast_arm64.S, or an aarch64/ folder) or a portable C fallback, "
         "and pick one by architecture in the build."

@@ -146,7 +146,7 @@ def test_ec2_userdata_python_on_an_al2023_ami() -> None:
     assert target.describe() == "CPython 3.11.16, linux/aarch64 glibc 2.34"  # main: no Python at all
     assert target.origin == (
         "TrainingInstance: AMI /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 is Amazon "
-        "Linux 2023, its UserData runs Python 3.11.16 (the only workload in the repository)"
+        "Linux 2023, its UserData runs Python 3.11.16 (the only instance defined below this folder)"
     )
 
 

@@ -16,7 +16,7 @@ from replatform.verify.run import VerifyReport, render_text
 
 
 def _report(*checks: PythonVerification, emulated: bool = False) -> VerifyReport:
-    return VerifyReport("repo", Report("repo"), list(checks), emulated=emulated)
+    return VerifyReport("repo", Report("repo"), list(checks), emulate=emulated)
 
 
 def _check(**fields: object) -> PythonVerification:

@@ -4,7 +4,8 @@ What runs the code decides: the final stage of a Dockerfile (its base image's
 OS and Python, from the tables in `platforms`), else a Lambda function's
 runtime (for its code folders, which discovery links, and its template's
 folder) or an EC2 instance's AMI and UserData in the same folder or above it,
-else the only such workload in the repository. The Python version comes from
+else the only instance whose template sits below the requirements' folder (a
+boot script installs code from the repository, and no link says from where). The Python version comes from
 ``--python``, then that workload, then the project's pins (``.python-version``,
 ``runtime.txt``, ``requires-python``); with none, the target is "any CPython
 3.x". The C library comes from ``--glibc``, then the workload's OS, else the
@@ -36,6 +37,8 @@ class _Stated:
 
     directory: str
     platform: Platform
+    #: An instance's template: its boot script may install code from folders above it (no link says which).
+    above: bool = False
 
 
 def _text(value: object) -> str | None:
@@ -115,7 +118,8 @@ def _compute(report: Report) -> list[_Stated]:
             continue
         for folder in code.get(component.id, []):  # the code folder is nearer the requirements than the template
             stated.append(_Stated(folder, platform))
-        stated.append(_Stated(directory_of(component.location.path), platform))
+        instance = component.kind is not ComponentKind.LAMBDA_FUNCTION
+        stated.append(_Stated(directory_of(component.location.path), platform, above=instance))
     return stated
 
 
@@ -148,10 +152,15 @@ def _platform_for(
     nearby = nearest(by_folder, directory)
     if nearby is not None:
         return nearby, "workload"
-    distinct = {(e.platform.distribution, e.platform.python) for e in compute}
-    if len(distinct) == 1:
-        return compute[0].platform, "the only workload in the repository"
+    above = [e for e in compute if e.above and _is_ancestor(directory, e.directory)]
+    if len({(e.platform.distribution, e.platform.python) for e in above}) == 1:
+        return above[0].platform, "the only instance defined below this folder"
     return None, ""
+
+
+def _is_ancestor(folder: str, other: str) -> bool:
+    """Whether ``folder`` holds ``other`` ('' holds everything)."""
+    return folder == "" or other == folder or other.startswith(f"{folder}/")
 
 
 def targets_by_directory(
@@ -202,6 +211,6 @@ def _target(
         assumed, why = knowledge.default_distribution()
         libc, level, os_id = assumed.libc, assumed.version, assumed.id
         origin.append(why)
-    if chosen == "the only workload in the repository":
+    if chosen == "the only instance defined below this folder":
         origin[0] = f"{origin[0]} ({chosen})"
     return Target(version, libc, level, origin="; ".join(origin) or "default", free_threaded=free_threaded, os=os_id)
