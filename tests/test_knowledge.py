@@ -31,6 +31,7 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "os_releases",
         "lambda_runtimes",
         "graviton_moves",
+        "python_releases",
     ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:

@@ -571,9 +571,12 @@ def test_lambda_python_target_comes_from_its_runtime_os(scan_files: ScanFiles) -
         }
     )
     targets = targets_by_directory(report, RegistryOptions(offline=True))
-    assert (targets["new"].python, targets["new"].libc_version) == ("3.12", "2.34")
-    assert targets["new"].origin == "Lambda python3.12 (Amazon Linux 2023)"
-    assert (targets["old"].python, targets["old"].libc_version) == ("3.11", "2.26")
+    # a runtime's line is its newest patch (knowledge/python_releases.json)
+    assert (targets["new"].python, targets["new"].libc_version) == ("3.12.14", "2.34")
+    assert targets["new"].origin == (
+        "Lambda python3.12 runs on Amazon Linux 2023 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)"
+    )
+    assert (targets["old"].python, targets["old"].libc_version) == ("3.11.16", "2.26")
 
 
 def test_lambda_runtimes_without_arm64_say_so(assess_files: ScanFiles) -> None:

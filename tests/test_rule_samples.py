@@ -37,6 +37,8 @@ NO_SAMPLE = {
     "image-arm64-ready",
     "image-not-checked",
     "npm-arm64-install",
+    "npm-builds-on-arm64",
+    "npm-not-checked",
 }
 
 Annotation = tuple[str, int, str, str]  # path, line the finding must (not) be on, kind, rule

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
 
 from replatform import api
+from replatform.cli import main
 from replatform.report.sarif import SarifReporter
 
 from .conftest import EXAMPLES, ROOT
@@ -50,3 +52,32 @@ def test_schema_rejects_a_bad_level(sarif_schema: dict[str, object]) -> None:
     log["runs"][0]["results"][0]["level"] = "blocker"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(sarif_schema).validate(log)
+
+
+def test_ready_verdicts_stay_out_of_sarif_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    demo = ["assess", str(EXAMPLES / "aftersales-graph"), "--usage", str(EXAMPLES / "aftersales-graph" / "usage.yaml")]
+    assert main([*demo, "--output-dir", str(tmp_path / "default"), "--fail-on", "never"]) == 0
+    assert main([*demo, "--output-dir", str(tmp_path / "all"), "--fail-on", "never", "--sarif-include-ready"]) == 0
+    capsys.readouterr()
+
+    def results(folder: str) -> list[str]:
+        log = json.loads((tmp_path / folder / "findings.sarif").read_text())
+        return sorted(r["ruleId"] for r in log["runs"][0]["results"])
+
+    findings = json.loads((tmp_path / "default" / "report.json").read_text())["findings"]
+    ready = ["dependency-arm64-ready"] * 3  # torch, docling and transformers of the processor: nothing to do
+    assert sorted(f["rule_id"] for f in findings if f["rule_id"] == "dependency-arm64-ready") == ready
+    assert results("all") == sorted(f["rule_id"] for f in findings)  # 16, as report.json has them
+    assert len(results("all")) == 16
+    assert results("default") == sorted(r for r in results("all") if r != "dependency-arm64-ready")
+    assert len(results("default")) == 13
+
+
+def test_scan_sarif_include_ready(tmp_path: Path) -> None:
+    ready = ("dependency-arm64-ready", "c-x86-code-already-ported")
+    counts = []
+    for flags in ([], ["--sarif-include-ready"]):
+        out = tmp_path / "scan.sarif"
+        main(["scan", str(EXAMPLES / "porting-samples"), "--format", "sarif", "--output", str(out), *flags])
+        counts.append(sum(r["ruleId"] in ready for r in json.loads(out.read_text())["runs"][0]["results"]))
+    assert counts == [0, 3]  # numpy>=1.21, and two x86 blocks that aarch64 never compiles

@@ -103,7 +103,8 @@ def test_verify_command(
     out = capsys.readouterr().out
     assert code == 1
     assert (
-        "Python  requirements.txt  (CPython 3.11, linux/aarch64 glibc 2.36; target from base image 127.0.0.1:9" in out
+        "Python  requirements.txt  (CPython 3.11.16, linux/aarch64 glibc 2.41; target from "
+        "127.0.0.1:9/library/python:3.11-slim is Debian 13 (trixie)" in out
     )
     assert "FAIL x86only: no wheel for linux/aarch64 (x86_64 has one)" in out
     assert "verdict: something does not install or run on linux/arm64" in out

@@ -62,10 +62,19 @@ def scan(
     )
     report = assess(root, report, config)
     if registry is not None:
-        if registry.glibc is None and config.glibc is not None:
-            registry = replace(registry, glibc=config.glibc)
-        report = registry_stage.apply(root, report, registry)
+        registry = with_config_target(registry, config)
+        report = registry_stage.apply(root, report, registry, config)
     return report
+
+
+def with_config_target(registry: RegistryOptions, config: Config) -> RegistryOptions:
+    """The registry options with the config's ``[target]`` filling what the command line left open."""
+    from replatform import knowledge
+
+    glibc = registry.glibc or config.glibc
+    if glibc is None and config.os is not None:
+        glibc = knowledge.distributions()[config.os].version
+    return replace(registry, glibc=glibc, python=registry.python or config.python)
 
 
 def compare_with_baseline(report: Report, baseline_file: str) -> Report:

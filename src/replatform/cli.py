@@ -1,13 +1,15 @@
 """The command line: parse arguments, call `api`, render, choose the exit code.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 something is; 2 usage,
-configuration or internal error (one line, no traceback unless ``--debug``).
+configuration or internal error (one line, no traceback unless ``--debug``);
+``verify`` also exits 3 when nothing failed but something could not be verified.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -19,9 +21,11 @@ from replatform.errors import ReplatformError, UsageError
 from replatform.fsio import write_file
 from replatform.model import Report, Severity
 from replatform.registry.stage import RegistryOptions
+from replatform.registry.target import parse_python
 from replatform.report.baseline import gated
 from replatform.report.escape import terminal
 from replatform.report.markdown import MarkdownReporter
+from replatform.report.sarif import SarifReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
@@ -71,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="resolve dependencies for linux/arm64 and check base images (build-first, no ARM machine)",
         description="Resolve each Python requirements set for linux/aarch64 with uv (wheels only, never building "
         "or running project code) next to an x86_64 control, check base images against their registries, and "
-        "check npm lockfiles for platform packages. Exit 1 when something does not install on arm64.",
+        "check npm lockfiles for platform packages. Exit 0 when everything asked for was verified and works (or there "
+        "is nothing to verify), 1 when something does not install on arm64, 3 when nothing failed but something "
+        "could not be verified.",
     )
     verify.add_argument("path", help="repository root")
     verify.add_argument(
@@ -120,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _gate_arguments(assess)
     assess.add_argument("--link-base", default="", metavar="URL", help="markdown: make file:line links under this URL")
+    _sarif_argument(assess)
     _registry_arguments(assess)
     assess.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -257,6 +264,15 @@ def _output_arguments(command: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="markdown: make file:line links under this URL (e.g. https://github.com/ORG/REPO/blob/SHA/)",
     )
+    _sarif_argument(outputs)
+
+
+def _sarif_argument(group: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
+    group.add_argument(
+        "--sarif-include-ready",
+        action="store_true",
+        help="sarif: also list the 'ready' verdicts (left out by default: code scanning shows every result as an alert)",
+    )
 
 
 def _registry_arguments(command: argparse.ArgumentParser) -> None:
@@ -286,11 +302,20 @@ def _registry_arguments(command: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="deadline per registry request: connect and the whole answer (default 20)",
     )
-    registry.add_argument("--python", help="Python version to judge for (default: the project's)")
-    registry.add_argument("--glibc", help="glibc level of the target (default: from the base image, else 2.26)")
+    registry.add_argument(
+        "--python", help="Python to judge for: 3, 3.12, 3.12.4 or 3.13t (default: each workload's own, else any 3.x)"
+    )
+    registry.add_argument(
+        "--glibc", help="glibc level of the target (default: each workload's OS, else Amazon Linux 2023's 2.34)"
+    )
 
 
 def _registry_options(args: argparse.Namespace) -> RegistryOptions:
+    """The registry options of a command, with --python and --glibc checked (a one-line error otherwise)."""
+    if args.python is not None:
+        parse_python(args.python)
+    if args.glibc is not None and not re.fullmatch(r"2\.\d+", args.glibc):
+        raise UsageError(f"--glibc {args.glibc!r} is not a glibc version: use 2.26, 2.34, ...")
     return RegistryOptions(
         offline=args.offline,
         refresh=args.refresh,
@@ -320,6 +345,8 @@ def _reporter(name: str, args: argparse.Namespace) -> reporters.Reporter:
     """The reporter called ``name``, given the options of this run where it takes any."""
     if name == "markdown":
         return MarkdownReporter(link_base=args.link_base, path=args.path)
+    if name == "sarif":
+        return SarifReporter(include_ready=args.sarif_include_ready)
     return reporters.get(name)
 
 
@@ -461,7 +488,7 @@ def _assess(args: argparse.Namespace) -> int:
     )
     if args.baseline:
         assessment.report = api.compare_with_baseline(assessment.report, args.baseline)
-    paths = write_folder(assessment, args.output_dir)
+    paths = write_folder(assessment, args.output_dir, sarif_include_ready=args.sarif_include_ready)
     if args.format == "markdown":
         sys.stdout.write(
             MarkdownReporter(link_base=args.link_base, path=args.path, assessment=assessment).render(assessment.report)
@@ -498,6 +525,7 @@ def _usage(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from replatform.verify import outcome
     from replatform.verify.run import render_text, verify
 
     if not os.path.isdir(args.path):
@@ -506,7 +534,7 @@ def _verify(args: argparse.Namespace) -> int:
     sys.stdout.write(render_text(report))
     if any(f.rule_id == INTERNAL_ERROR for f in report.scan.findings):
         return EXIT_ERROR  # a crashed check is never a pass
-    return EXIT_FINDINGS if report.failed else EXIT_OK
+    return outcome.exit_code(outcome.tally(report))  # 0 verified, 1 failed, 3 something not verified
 
 
 def _migrate(args: argparse.Namespace) -> int:

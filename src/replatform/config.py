@@ -7,8 +7,9 @@ fail-on = "warning"                # default for --fail-on
 lambda-x86 = "info"
 [target]
 graviton = "graviton3"             # graviton2 | graviton3 | graviton4
-os = "al2023"                      # informs the glibc level used by later stages
+os = "al2023"                      # the OS dependencies are judged for (its glibc/musl level)
 glibc = "2.34"                     # or state the glibc level directly
+python = "3.12"                    # the Python they are judged for: 3, 3.12, 3.12.4 or 3.13t
 ```
 """
 
@@ -20,9 +21,11 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from replatform import knowledge
 from replatform.errors import UsageError
 from replatform.fsio import read_in_root
 from replatform.model import Severity
+from replatform.registry.target import TargetError, parse_python
 
 TARGETS = ("graviton2", "graviton3", "graviton4")
 
@@ -43,6 +46,7 @@ class Config:
     graviton: str = "graviton3"
     os: str | None = None
     glibc: str | None = None
+    python: str | None = None
     source: str | None = None
 
 
@@ -119,6 +123,16 @@ def load_config(root: str) -> Config:
     glibc = target.get("glibc")
     if glibc is not None and not (isinstance(glibc, str) and re.fullmatch(r"\d+\.\d+", glibc)):
         raise ConfigError(f'{origin}: target.glibc must look like "2.34"')
+    python = target.get("python")
+    if python is not None:
+        try:
+            parse_python(str(python))
+        except TargetError as exc:
+            raise ConfigError(f"{origin}: target.python: {exc}") from exc
+    os_name = target.get("os")
+    if os_name is not None and os_name not in knowledge.distributions():
+        known_os = ", ".join(sorted(knowledge.distributions()))
+        raise ConfigError(f"{origin}: target.os must be one of {known_os}")
 
     def globs(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
@@ -133,7 +147,8 @@ def load_config(root: str) -> Config:
         severity=severity,
         disabled=frozenset(disabled),
         graviton=graviton,
-        os=target["os"] if isinstance(target.get("os"), str) else None,
+        os=os_name,
         glibc=glibc,
+        python=str(python) if python is not None else None,
         source=origin,
     )

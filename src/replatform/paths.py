@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T", bound=Hashable)
+
 
 def directory_of(path: str) -> str:
     """The folder of a relative path ('' for the root)."""
     return path.rpartition("/")[0]
 
 
-def nearest(table: dict[str, str], directory: str, *, single_fallback: bool = False) -> str | None:
+def nearest(table: Mapping[str, T], directory: str, *, single_fallback: bool = False) -> T | None:
     """The value stated for ``directory`` or its closest ancestor.
 
     With ``single_fallback``, a repository that states one value anywhere gets

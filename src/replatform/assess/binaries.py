@@ -60,6 +60,8 @@ def check_binaries(ctx: Context) -> None:
             binary.location,
             f"{binary.name} is a {fmt} executable for {machine} with no arm64 build beside it",
             subject=binary.name,
+            fix=f"Rebuild {binary.name} for aarch64 (or fetch its arm64 release) and pick the binary by architecture "
+            "(uname -m, or TARGETARCH in a Dockerfile).",
         )
 
 

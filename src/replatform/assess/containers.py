@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from replatform import knowledge
+from replatform.assess.build_tools import INSTALL
 from replatform.assess.context import Context
 from replatform.assess.native import x86_flags
 from replatform.discover.dockerfile import parse_dockerfile
@@ -19,7 +20,6 @@ _UNAME_X86 = re.compile(r"(?:uname\s+-m|\barch\b)[^\n]*x86_64|x86_64[^\n]*(?:una
 _PIPE_TO_SHELL = re.compile(
     r"\b(?:curl|wget)\b[^|;&]*?(https?://[^\s|;&\"']+)[^|;&]*\|\s*(?:sudo\s+)?(?:-E\s+)?(?:ba|da|z)?sh\b"
 )
-_INSTALL = re.compile(r"\b(apt-get|apt|yum|dnf|microdnf|apk)\s+(?:-\S+\s+)*(?:install|add)\b([^&|;]*)")
 _X86_PLATFORM = re.compile(r"(?:^|/)(amd64|x86_64|386)(?:/|$)")
 
 
@@ -98,7 +98,7 @@ def _check_instruction(ctx: Context, keyword: str, arguments: str, location: Loc
 
 def _check_os_packages(ctx: Context, arguments: str, location: Location) -> None:
     known = knowledge.os_packages()
-    for match in _INSTALL.finditer(arguments):
+    for match in INSTALL.finditer(arguments):
         manager = {"apt-get": "apt", "apt": "apt", "apk": "apk"}.get(match.group(1), "yum")
         for token in match.group(2).split():
             name = token.split("=", 1)[0].split(">", 1)[0]

@@ -13,9 +13,13 @@ from replatform.model import Component, ComponentKind, Confidence, Finding, Fix,
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
-def _fix(text: str) -> Fix | None:
-    """No fix object when the rule's answer is that nothing needs doing."""
-    return None if text.strip().rstrip(".").lower() == "none" else Fix(text)
+#: ``emit(fix=RULE_FIX)`` (the default): the rule's own fix text, which then must not depend on the finding.
+RULE_FIX = "\x00rule"
+
+
+def _fix(text: str | None) -> Fix | None:
+    """No fix object when there is none, or when the rule's answer is that nothing needs doing."""
+    return None if text is None or text.strip().rstrip(".").lower() == "none" else Fix(text)
 
 
 @dataclass
@@ -53,12 +57,16 @@ class Context:
         message: str,
         *,
         subject: str = "",
-        fix: str | None = None,
+        fix: str | None = RULE_FIX,
         confidence: Confidence | None = None,
         count: int = 1,
         references: tuple[str, ...] = (),
     ) -> None:
-        """Record a finding for a catalogued rule (severity from the catalog or the config)."""
+        """Record a finding for a catalogued rule (severity from the catalog or the config).
+
+        ``fix`` is the finding's own fix text; None means there is no fix that can
+        name what to do (it is omitted, never replaced by the rule's generic text).
+        """
         if rule_id in self.disabled:
             return
         rule = self.rule(rule_id)
@@ -69,7 +77,7 @@ class Context:
                 message=message,
                 location=location,
                 subject=subject,
-                fix=_fix(fix if fix is not None else rule.docs.fix),
+                fix=_fix(rule.docs.fix if fix == RULE_FIX else fix),
                 references=references or rule.references,
                 confidence=confidence or rule.confidence,
                 count=count,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
 
 from replatform import knowledge
+from replatform.assess import build_tools
 from replatform.assess.context import Context
 from replatform.assess.versions import is_older, lower_bound
 from replatform.model import Component, ComponentKind, Confidence
-from replatform.paths import directory_of, nearest
+from replatform.paths import directory_of
+from replatform.registry import workload
 
 _STATUS_RULES = {
     "unsupported": "dependency-unsupported-on-arm64",
@@ -30,14 +32,9 @@ def _text(component: Component, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _python_versions(ctx: Context) -> dict[str, str]:
-    """Python version stated per directory (Dockerfile base, pins, requires-python)."""
-    versions: dict[str, str] = {}
-    for runtime in ctx.components(ComponentKind.RUNTIME):
-        version = _text(runtime, "version")
-        if _text(runtime, "language") == "python" and version:
-            versions.setdefault(directory_of(runtime.location.path), version)
-    return versions
+def _python_versions(ctx: Context) -> dict[str, str | None]:
+    """The Python each folder of requirements runs on (its workload's, as the registry stage judges it)."""
+    return {d: t.python for d, t in workload.targets_by_directory(ctx.report).items()}
 
 
 def _applies_on_target(dep: Component, python: str | None) -> bool:
@@ -67,6 +64,7 @@ def _applies_on_target(dep: Component, python: str | None) -> bool:
 def check_dependencies(ctx: Context) -> None:
     facts = knowledge.packages()
     pythons = _python_versions(ctx)
+    images = build_tools.build_images(ctx)
     seen: set[tuple[str, str, str, str]] = set()
     deps = ctx.components(ComponentKind.PACKAGE_DEPENDENCY)
     # Manifests first, so a lockfile entry for the same package adds nothing new.
@@ -76,9 +74,7 @@ def check_dependencies(ctx: Context) -> None:
         fact = facts.get(knowledge.package_key(ecosystem, dep.name))
         if fact is None:
             continue
-        if ecosystem == "pypi" and not _applies_on_target(
-            dep, nearest(pythons, directory_of(dep.location.path), single_fallback=True)
-        ):
+        if ecosystem == "pypi" and not _applies_on_target(dep, pythons.get(directory_of(dep.location.path))):
             continue  # its markers exclude linux/aarch64 with this project's Python: never installed there
         version, specifier = _text(dep, "version"), _text(dep, "specifier")
         place = (directory_of(dep.location.path), ecosystem, dep.name.lower())
@@ -89,8 +85,9 @@ def check_dependencies(ctx: Context) -> None:
             if (*place, rule) in seen:
                 continue
             seen.add((*place, rule))
-            fix = f"Use {fact.alternative}." if fact.alternative else None
-            ctx.emit(rule, dep.location, f"{label}: {fact.reason}", subject=dep.name, fix=fix, references=references)
+            fix, note = _status_fix(fact, dep, images)
+            message = f"{label}: {fact.reason}" + (f"; {note}" if note else "")
+            ctx.emit(rule, dep.location, message, subject=dep.name, fix=fix, references=references)
             continue
         if fact.status == "ready":
             _ready(ctx, seen, place, dep, label, fact.reason, references)
@@ -146,14 +143,36 @@ def check_dependencies(ctx: Context) -> None:
         )
     for dep in deps:
         if dep.get("has_install_script") is True and _text(dep, "ecosystem") == "npm":
+            label = f"{dep.name} {_text(dep, 'version') or ''}".rstrip()
             ctx.emit(
                 "npm-install-script",
                 dep.location,
-                f"{dep.name} {_text(dep, 'version') or ''}".rstrip()
-                + " runs an install script (builds or downloads platform code at install time)",
+                f"{label} runs an install script (builds or downloads platform code at install time)",
                 subject=dep.name,
                 confidence=Confidence.HIGH,
+                fix=f"Run without --offline: the npm registry then says whether {label} ships a linux-arm64 binary "
+                "or compiles on arm64.",
             )
+
+
+def _status_fix(
+    fact: knowledge.PackageFact, dep: Component, images: dict[str, build_tools.BuildImage]
+) -> tuple[str | None, str]:
+    """(fix, note) for a package the knowledge base marks by status; a fix that cannot name what to do is omitted."""
+    alternative = fact.alternative
+    if fact.status == "builds_from_source":
+        needed = build_tools.NODE_GYP if fact.ecosystem == "npm" else build_tools.C_TOOLCHAIN
+        return build_tools.compile_fix(images, directory_of(dep.location.path), needed, dep.name, alternative)
+    if fact.status == "needs_configuration" and alternative:
+        return f"{alternative[0].upper()}{alternative[1:]}.", ""
+    if fact.status == "manual_build":
+        where = f": {fact.details}" if fact.details else ""
+        return (
+            f"Build {dep.name}'s native library for aarch64 and package it in a multi-arch jar{where}."
+            if where
+            else None
+        ), ""
+    return (f"Replace {dep.name} with {alternative}." if alternative else None), ""
 
 
 def _ready(

@@ -145,6 +145,7 @@ def check_instances(ctx: Context) -> None:
                     f"{component.name} uses {instance_type}; {target_family} has no {size} size: {known.no_same_size_reason}",
                     subject=f"{component.name}:{instance_type}",
                     references=references,
+                    fix=f"Choose a {prefix}{target_family} size by hand from the measured load of {instance_type}.",
                 )
                 continue
             target = f"{prefix}{target_family}.{size}"

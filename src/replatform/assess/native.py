@@ -448,6 +448,8 @@ def _report_asm(ctx: Context, source: SourceFile, x86_lines: tuple[int, ...], tr
         f"{source.name} holds x86 assembly ({count} lines, first at line {x86_lines[0]}) and has no arm64 counterpart",
         subject=source.path,
         count=count,
+        fix=f"Add an arm64 version beside it ({source.name.rsplit('.', 1)[0]}_arm64.{source.name.rsplit('.', 1)[-1]}, "
+        "or an aarch64/ folder) or a portable C fallback, and pick one by architecture in the build.",
     )
 
 

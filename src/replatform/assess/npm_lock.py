@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import JsonParseError, Node, load_json
 from replatform.model import ComponentKind, Location
 from replatform.paths import directory_of, nearest
+from replatform.registry.platforms import of_image
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,9 @@ def _libc_by_directory(ctx: Context) -> dict[str, str]:
     for stage in ctx.components(ComponentKind.DOCKERFILE_STAGE):
         base = stage.get("base")
         if isinstance(base, str):
-            found = knowledge.libc_of_image(base)
-            if found is not None:
-                libcs[directory_of(stage.location.path)] = found[0]  # the last stage runs
+            found = of_image(base)
+            if found is not None and found.distribution is not None:
+                libcs[directory_of(stage.location.path)] = found.distribution.libc  # the last stage runs
     return libcs
 
 
@@ -116,4 +116,7 @@ def check_npm_platform_packages(ctx: Context) -> None:
                 f"{missing.name} {missing.version} ships platform packages for {', '.join(missing.variants)} "
                 f"and none for linux/arm64 ({libc}): npm will skip them silently on Graviton",
                 subject=missing.name,
+                fix=f"Upgrade {missing.name} past {missing.version} to a release that lists a "
+                f"{'linuxmusl-arm64' if libc == 'musl' else 'linux-arm64'} platform package, then regenerate "
+                f"{path.rsplit('/', 1)[-1]} with npm install.",
             )

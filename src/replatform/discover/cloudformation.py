@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.cfn_intrinsics import Intrinsics
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_lambda_runtime
+from replatform.discover.runtime_pins import add_boot_script_runtime, add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node, render
 from replatform.model import (
@@ -73,19 +73,23 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "LoadBalancers.TargetGroupArn": v.LOAD_BALANCED,
         },
     ),
-    "AWS::EC2::Instance": (ComponentKind.EC2_INSTANCE, {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID}),
+    "AWS::EC2::Instance": (
+        ComponentKind.EC2_INSTANCE,
+        {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID, "UserData": v.USER_DATA},
+    ),
     "AWS::EC2::LaunchTemplate": (
         ComponentKind.LAUNCH_TEMPLATE,
         {
             "LaunchTemplateData.InstanceType": v.INSTANCE_TYPE,
             "LaunchTemplateData.ImageId": v.IMAGE_ID,
+            "LaunchTemplateData.UserData": v.USER_DATA,
             "LaunchTemplateData.InstanceMarketOptions.MarketType": v.MARKET_TYPE,
             "LaunchTemplateData.InstanceMarketOptions.SpotOptions.MaxPrice": v.SPOT_PRICE,
         },
     ),
     "AWS::AutoScaling::LaunchConfiguration": (
         ComponentKind.LAUNCH_TEMPLATE,
-        {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID, "SpotPrice": v.SPOT_PRICE},
+        {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID, "SpotPrice": v.SPOT_PRICE, "UserData": v.USER_DATA},
     ),
     "AWS::AutoScaling::AutoScalingGroup": (
         ComponentKind.AUTOSCALING_GROUP,
@@ -220,6 +224,7 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
             component = result.not_deployed(component, intrinsics.explain(condition.text() or ""))
         emitted[logical_id] = (component, properties, type_name or "")
         add_lambda_runtime(result, component)
+        add_boot_script_runtime(result, component)
         if type_name == "AWS::ECS::TaskDefinition" and properties is not None:
             for container in (properties.get("ContainerDefinitions") or Node([], properties.location)).elements():
                 add_container(result, container, component, intrinsics.scalar)

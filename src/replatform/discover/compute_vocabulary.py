@@ -31,6 +31,7 @@ INSTANCE_TYPE = "instance_type"
 INSTANCE_TYPES = "instance_types"
 INSTANCE_COUNT = "instance_count"
 IMAGE_ID = "image_id"
+USER_DATA = "user_data"  # the boot script (its text, or the expression that builds it)
 AMI_TYPE = "ami_type"
 CAPACITY_TYPE = "capacity_type"
 MARKET_TYPE = "market_type"

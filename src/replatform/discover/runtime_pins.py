@@ -95,6 +95,43 @@ def add_lambda_runtime(result: ParseResult, component: Component) -> None:
         add_runtime(result, parsed[0], parsed[1], runtime.location, "lambda runtime", component.id)
 
 
+_BOOT_PYTHON = re.compile(r"(?<![\w.-])(?:python|pip)(3\.\d{1,2}|3)(?![\w.])")
+
+
+def add_boot_script_runtime(result: ParseResult, component: Component) -> None:
+    """The Python an instance's UserData runs (``python3.11``, ``pip3.11``, a bare ``python3``), as its child.
+
+    The script itself is dropped from the component: UserData can hold secrets
+    and nothing downstream reads it, only the interpreter it names.
+    """
+    script = component.attribute("user_data")
+    if script is None:
+        return
+    index = result.components.index(component)
+    kept = tuple(a for a in component.attributes if a.name != "user_data")
+    result.components[index] = Component(component.kind, component.name, component.location, kept, component.parent)
+    text = script.value if isinstance(script.value, str) else getattr(script.value, "expression", "")
+    versions = [match.group(1) for match in _BOOT_PYTHON.finditer(text)]
+    if not versions:
+        return
+    location = script.location or component.location
+    numbered = [version for version in versions if version != "3"]
+    if numbered:
+        add_runtime(result, "python", numbered[0], location, "EC2 UserData", component.id)
+    else:  # python3 as the OS ships it: its version comes from the AMI's OS
+        result.add(
+            ComponentKind.RUNTIME,
+            "python python3",
+            location,
+            [
+                Attribute("language", "python", None),
+                Attribute("alias", "python3", location),
+                Attribute("source", "EC2 UserData", None),
+            ],
+            component.id,
+        )
+
+
 _TOOL_VERSIONS = {"python": "python", "nodejs": "node", "node": "node", "golang": "go", "java": "java", "rust": "rust"}
 
 

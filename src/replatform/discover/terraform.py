@@ -28,7 +28,7 @@ import tree_sitter_hcl
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.hcl_eval import Evaluator, Scope, Variable, plain, text_of, unknown_of
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_lambda_runtime
+from replatform.discover.runtime_pins import add_boot_script_runtime, add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned, first_error_line
 from replatform.discover.tree import JsonParseError, Node, load_json
@@ -90,25 +90,32 @@ RESOURCES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
         {
             "instance_type": v.INSTANCE_TYPE,
             "ami": v.IMAGE_ID,
+            "user_data": v.USER_DATA,
             "instance_market_options.market_type": v.MARKET_TYPE,
         },
     ),
     "aws_spot_instance_request": (
         ComponentKind.EC2_INSTANCE,
-        {"instance_type": v.INSTANCE_TYPE, "ami": v.IMAGE_ID, "spot_price": v.SPOT_PRICE},
+        {"instance_type": v.INSTANCE_TYPE, "ami": v.IMAGE_ID, "spot_price": v.SPOT_PRICE, "user_data": v.USER_DATA},
     ),
     "aws_launch_template": (
         ComponentKind.LAUNCH_TEMPLATE,
         {
             "instance_type": v.INSTANCE_TYPE,
             "image_id": v.IMAGE_ID,
+            "user_data": v.USER_DATA,
             "instance_market_options.market_type": v.MARKET_TYPE,
             "instance_market_options.spot_options.max_price": v.SPOT_PRICE,
         },
     ),
     "aws_launch_configuration": (
         ComponentKind.LAUNCH_TEMPLATE,
-        {"instance_type": v.INSTANCE_TYPE, "image_id": v.IMAGE_ID, "spot_price": v.SPOT_PRICE},
+        {
+            "instance_type": v.INSTANCE_TYPE,
+            "image_id": v.IMAGE_ID,
+            "spot_price": v.SPOT_PRICE,
+            "user_data": v.USER_DATA,
+        },
     ),
     "aws_autoscaling_group": (
         ComponentKind.AUTOSCALING_GROUP,
@@ -554,6 +561,7 @@ class _Instance:
         elif self.not_deployed:
             component = self.result.not_deployed(component, self.not_deployed)
         add_lambda_runtime(self.result, component)
+        add_boot_script_runtime(self.result, component)
         self.resources[f"{rtype}.{name}"] = _Resource(rtype, name, body, component, evaluator)
         if rtype == "aws_ecs_task_definition" and "container_definitions" in body.attrs:
             _containers(self.result, body.attrs["container_definitions"], component, body.source)

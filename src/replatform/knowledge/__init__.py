@@ -128,14 +128,22 @@ _IMAGE_PREFIXES = (
 )
 
 
-def image_fact(reference: str) -> ImageFact | None:
-    """The fact for an image reference such as ``mysql:5.7`` (registry mirrors of Docker Hub included)."""
+def image_repository_and_tag(reference: str) -> tuple[str, str]:
+    """(repository, tag) of an image reference, Docker Hub mirrors folded: ``docker.io/library/python:3`` -> python, 3."""
     ref = reference.split("@", 1)[0]
     repository, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
     for prefix in _IMAGE_PREFIXES:
         if repository.startswith(prefix):
             repository = repository[len(prefix) :]
             break
+    if "/library/" in repository:  # a mirror or pull-through cache of an official image (ECR's docker-hub/library/x)
+        repository = repository.rsplit("/library/", 1)[1]
+    return repository.lower(), tag
+
+
+def image_fact(reference: str) -> ImageFact | None:
+    """The fact for an image reference such as ``mysql:5.7`` (registry mirrors of Docker Hub included)."""
+    repository, tag = image_repository_and_tag(reference)
     for fact in images():
         if fact.repository == repository and (fact.tag_prefix is None or tag.startswith(fact.tag_prefix)):
             return fact
@@ -221,20 +229,106 @@ def os_packages() -> dict[tuple[str, str], OsPackageFact]:
     return {(e["manager"], e["name"]): OsPackageFact(**e) for e in load("os_packages")["entries"]}
 
 
+@dataclass(frozen=True)
+class Distribution:
+    """An operating system a workload runs on: its C library and level, and its system python3."""
+
+    id: str
+    name: str
+    family: str
+    releases: tuple[str, ...]
+    tag_words: tuple[str, ...]
+    libc: str
+    version: str
+    released: str
+    source: str
+    verified: str
+    python3: str | None = None
+
+
+@dataclass(frozen=True)
+class ImagePlatform:
+    """How an image repository's tags name their OS: a default, the release in the tag, or a Lambda runtime."""
+
+    repository: str
+    source: str
+    verified: str
+    distribution: str | None = None
+    #: Set for a distribution's own image (debian, alpine): the tag names the release.
+    family: str | None = None
+    last_build_at_end_of_life: bool = False
+    lambda_runtime: str | None = None
+
+
+@dataclass(frozen=True)
+class AmiPattern:
+    """An AMI name or SSM parameter path pattern and the distribution it names."""
+
+    pattern: str
+    distribution: str
+    example: str
+    source: str
+    verified: str
+
+
 @cache
-def _os_releases() -> list[dict[str, str]]:
-    entries: list[dict[str, str]] = load("os_releases")["entries"]
-    # Longest match first: "public.ecr.aws/lambda/python:3.12" before "python:".
-    return sorted(entries, key=lambda e: -len(e["match"]))
+def distributions() -> dict[str, Distribution]:
+    """Operating systems by id (``debian-12``, ``al2023``)."""
+    found = {}
+    for entry in load("os_releases")["distributions"]:
+        fields = {k: v for k, v in entry.items() if k not in ("also", "note")}
+        fields["releases"], fields["tag_words"] = tuple(entry["releases"]), tuple(entry["tag_words"])
+        found[entry["id"]] = Distribution(**fields)
+    return found
 
 
-def libc_of_image(reference: str) -> tuple[str, str, str] | None:
-    """(libc, version, why) for a base image reference, or None when we do not know it."""
-    lowered = reference.lower()
-    for entry in _os_releases():
-        if entry["match"] in lowered:
-            return entry["libc"], entry["version"], f"{reference} ({entry['source']})"
-    return None
+@cache
+def default_distribution() -> tuple[Distribution, str]:
+    """The OS assumed when a workload states none, and why (with its source)."""
+    data = load("os_releases")
+    return distributions()[data["default_distribution"]], f"{data['default_reason']} ({data['default_source']})"
+
+
+@cache
+def image_platforms() -> dict[str, ImagePlatform]:
+    """Image repositories whose OS we know, by repository."""
+    return {
+        e["repository"]: ImagePlatform(**{k: v for k, v in e.items() if k != "note"})
+        for e in load("os_releases")["images"]
+    }
+
+
+@cache
+def ami_patterns() -> tuple[AmiPattern, ...]:
+    """AMI name / SSM path patterns, in the order they are tried."""
+    return tuple(AmiPattern(**e) for e in load("os_releases")["amis"])
+
+
+@dataclass(frozen=True)
+class PythonLine:
+    """A CPython release line (``3.12``): its newest patch at the snapshot date and its end of life."""
+
+    line: str
+    latest: str
+    released: str
+    end_of_life: str
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class PythonReleases:
+    """CPython lines at a snapshot date, newest first."""
+
+    as_of: str
+    lines: tuple[PythonLine, ...]
+
+
+@cache
+def python_releases() -> PythonReleases:
+    data = load("python_releases")
+    lines = sorted((PythonLine(**e) for e in data["entries"]), key=lambda e: [-int(p) for p in e.line.split(".")])
+    return PythonReleases(data["as_of"], tuple(lines))
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def assess_project(
     return Assessment(report, plan, snapshot, usage, fixes)
 
 
-def write_folder(assessment: Assessment, folder: str) -> list[str]:
+def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bool = False) -> list[str]:
     """MIGRATION-PLAN.md, report.json, findings.sarif and report.html; returns the paths written.
 
     Atomic and never through a symlink (`fsio.write_report_folder`); the folder
@@ -108,7 +108,7 @@ def write_folder(assessment: Assessment, folder: str) -> list[str]:
         "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage)
         + (f"\n{fix_summary.markdown(assessment.fixes, assessment.report.root)}" if assessment.fixes else ""),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
-        "findings.sarif": SarifReporter().render(
+        "findings.sarif": SarifReporter(include_ready=sarif_include_ready).render(
             api.with_fixes(assessment.report, assessment.fixes) if assessment.fixes else assessment.report
         ),
         "report.html": render_html(assessment.report, assessment),

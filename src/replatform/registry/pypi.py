@@ -29,7 +29,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from replatform.registry.http import INDEX_LIMIT, Fetcher, Malformed, Unreachable, json_object, read_local
-from replatform.registry.target import Target
+from replatform.registry.target import Target, line_of
 
 JSON_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
@@ -217,12 +217,13 @@ def _specifier(text: str) -> SpecifierSet | None:
 
 @functools.lru_cache(maxsize=64)
 def supported_tags(target: Target) -> frozenset[tags.Tag] | None:
-    """Tags the target installs; None when the Python version is unknown (any CPython counts)."""
+    """Tags the target installs (a free-threaded one: cp313t); None when the Python is unknown (see `_judge`)."""
     if target.python is None:
         return None
     version = tuple(int(part) for part in target.python.split(".")[:2])
     platforms = target.platform_tags()
-    return frozenset(tags.cpython_tags(python_version=version, platforms=platforms)) | frozenset(
+    abis = [f"cp{version[0]}{version[1]}t"] if target.free_threaded else None
+    return frozenset(tags.cpython_tags(python_version=version, abis=abis, platforms=platforms)) | frozenset(
         tags.compatible_tags(python_version=version, platforms=platforms)
     )
 
@@ -369,7 +370,26 @@ def _judge(
     if not files:
         detail = "; ".join(unreachable) if unreachable else "not on the index"
         return PackageVerdict(name, version, Verdict.UNKNOWN, target, detail, index=index_url)
-    releases = _Releases(files)
+    asked = _Asked(name, version, specifier, _Releases(files), unreachable, index_url)
+    return _judge_any_python(asked, target) if target.python is None else _judge_release(asked, target)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A requirement and the releases the indexes list for it."""
+
+    name: str
+    version: str | None
+    specifier: str | None
+    releases: _Releases
+    unreachable: list[str]
+    index_url: str
+
+
+def _judge_release(asked: _Asked, target: Target) -> PackageVerdict:
+    """The verdict for one concrete Python: the pinned version, else the newest the specifier admits."""
+    name, version, specifier, releases = asked.name, asked.version, asked.specifier, asked.releases
+    unreachable, index_url = asked.unreachable, asked.index_url
     chosen: Version | None = None
     if version is not None:
         chosen = _version(version)
@@ -394,3 +414,51 @@ def _judge(
         )
     ready = releases.first_ready(chosen, target) if verdict in (Verdict.NO_ARM64, Verdict.SDIST_ONLY) else None
     return PackageVerdict(name, str(chosen), verdict, target, detail, ready, index_url)
+
+
+#: Worst first: the verdict for "any CPython" is the worst one a supported line gets.
+_WORST_FIRST = (Verdict.NO_ARM64, Verdict.SDIST_ONLY, Verdict.NOT_FOUND, Verdict.UNKNOWN)
+
+
+def _admits(releases: _Releases, version: str | None, target: Target) -> bool:
+    """Whether the pinned release (or any release) has a file the target's Python may install."""
+    if version is None:
+        return bool(releases.usable(target))
+    wanted = _version(version)
+    return any(_python_ok(f, target) for f in releases.files.get(wanted, [])) if wanted is not None else True
+
+
+def _judge_any_python(asked: _Asked, target: Target) -> PackageVerdict:
+    """No Python stated: judge for every supported CPython line; ready only when each one gets a wheel.
+
+    Lines the release cannot be installed on at all (its requires-python leaves
+    them out) are not held against it: that is not an arm64 question.
+    """
+    name, version, index_url = asked.name, asked.version, asked.index_url
+    judged = [
+        (each.python or "", _judge_release(asked, each))
+        for each in target.for_each_python()
+        if _admits(asked.releases, version, each)
+    ]
+    if not judged:
+        return PackageVerdict(
+            name, version, Verdict.UNKNOWN, target, "no release for a supported CPython", index=index_url
+        )
+    lines = ", ".join(line_of(python) for python, _ in judged)
+    failing = [
+        (python, verdict) for python, verdict in judged if verdict.verdict not in (Verdict.ARM64_WHEEL, Verdict.PURE)
+    ]
+    newest = judged[-1][1]
+    if not failing:
+        kind = Verdict.PURE if all(v.verdict is Verdict.PURE for _, v in judged) else Verdict.ARM64_WHEEL
+        versions = sorted({v.version for _, v in judged if v.version}, key=Version)
+        picked = f" (pip picks {', '.join(versions)} by Python)" if len(versions) > 1 else ""
+        detail = f"{newest.detail}; a wheel for every supported CPython: {lines}{picked}"
+        return PackageVerdict(name, newest.version, kind, target, detail, index=index_url)
+    worst = min(failing, key=lambda item: _WORST_FIRST.index(item[1].verdict))[1]
+    bad = ", ".join(line_of(python) for python, verdict in failing if verdict.verdict is worst.verdict)
+    good = [line_of(python) for python, verdict in judged if verdict.verdict in (Verdict.ARM64_WHEEL, Verdict.PURE)]
+    detail = f"{worst.detail} for CPython {bad}" + (f"; aarch64 wheels for {', '.join(good)}" if good else "")
+    readies = [verdict.first_ready for _, verdict in failing if verdict.first_ready]
+    ready = max(readies, key=Version) if len(readies) == len(failing) else None  # every failing line must get one
+    return PackageVerdict(name, worst.version, worst.verdict, target, detail, ready, index_url)

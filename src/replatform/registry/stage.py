@@ -18,15 +18,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from replatform import knowledge
+from replatform.assess import build_tools
 from replatform.assess.context import Context
+from replatform.assess.versions import is_older
+from replatform.config import Config
 from replatform.discover.python_manifests import requirements_text
 from replatform.model import Component, ComponentKind, Finding, Report
-from replatform.paths import directory_of, nearest
+from replatform.paths import directory_of
+from replatform.registry import workload
 from replatform.registry.http import Fetcher, default_cache_dir
+from replatform.registry.npm import NpmReport, NpmVerdict
 from replatform.registry.npm import inspect as npm_inspect
 from replatform.registry.oci import ImageReport, ImageVerdict, RegistryClient
 from replatform.registry.pypi import PackageVerdict, Verdict, default_index_url, judge
-from replatform.registry.target import DEFAULT_GLIBC, Target, libc_of_image
+from replatform.registry.target import Target
 
 _RULES = {
     Verdict.NO_ARM64: "pypi-no-arm64-artifact",
@@ -37,11 +43,15 @@ _RULES = {
 }
 _KNOWLEDGE_RULES = (
     "dependency-below-arm64-minimum",
+    "dependency-builds-from-source",
     "dependency-x86-only",
     "dependency-unsupported-on-arm64",
     "dependency-version-unchecked",
     "dependency-arm64-ready",
 )
+
+#: Knowledge-base findings an npm registry verdict for the same package and folder replaces.
+_NPM_KNOWLEDGE_RULES = ("npm-install-script", "dependency-builds-from-source")
 
 
 @dataclass(frozen=True)
@@ -62,77 +72,9 @@ class RegistryOptions:
     trusted_hosts: tuple[str, ...] = ()
 
 
-def _lambda_targets(report: Report) -> dict[str, Target]:
-    """Code folders of Lambda functions (from the graph's ``has_code`` links) -> their runtime's target.
-
-    A function's Python comes from its runtime and its glibc from the runtime's OS
-    (python3.12 runs on Amazon Linux 2023, glibc 2.34; python3.11 on Amazon Linux 2, 2.26).
-    """
-    from replatform import knowledge
-    from replatform.model import LinkKind, TargetKind
-
-    by_id = {c.id: c for c in report.components}
-    targets: dict[str, Target] = {}
-    for link in report.links:
-        if link.kind is not LinkKind.HAS_CODE or link.target_kind is not TargetKind.FOLDER:
-            continue
-        function = by_id.get(link.source)
-        runtime = function.get("runtime") if function is not None else None
-        fact = knowledge.lambda_runtimes().get(runtime) if isinstance(runtime, str) else None
-        if fact is None or not isinstance(link.target, str) or not fact.runtime.startswith("python"):
-            continue
-        python = fact.runtime.removeprefix("python")
-        folder = "" if link.target == "." else link.target
-        targets.setdefault(
-            folder, Target(python, "glibc", fact.glibc, origin=f"Lambda {fact.runtime} ({fact.os_name})")
-        )
-    return targets
-
-
 def targets_by_directory(report: Report, options: RegistryOptions) -> dict[str, Target]:
-    """One target per directory holding Python requirements (a Lambda's runtime, a base image, pins)."""
-    lambdas = _lambda_targets(report)
-    pythons: dict[str, str] = {}
-    libcs: dict[str, str] = {}
-    for component in report.components:
-        directory = directory_of(component.location.path)
-        if component.kind is ComponentKind.RUNTIME and component.get("language") == "python":
-            version = component.get("version")
-            if isinstance(version, str):
-                pythons.setdefault(directory, version)
-        elif component.kind is ComponentKind.DOCKERFILE_STAGE:
-            base = component.get("base")
-            if isinstance(base, str) and libc_of_image(base) is not None:
-                libcs[directory] = base  # the last stage wins: it is what runs
-    targets: dict[str, Target] = {}
-    for component in report.components:
-        if component.kind is not ComponentKind.PACKAGE_DEPENDENCY or component.get("ecosystem") != "pypi":
-            continue
-        directory = directory_of(component.location.path)
-        if directory in targets:
-            continue
-        python = options.python or nearest(pythons, directory)
-        image = nearest(libcs, directory)
-        function = _nearest_target(lambdas, directory)
-        if function is not None and not options.glibc and image is None:
-            targets[directory] = replace(function, python=options.python or function.python)
-        elif options.glibc:
-            targets[directory] = Target(python, "glibc", options.glibc, origin="configured glibc")
-        elif image is not None:
-            libc, version, why = libc_of_image(image) or ("glibc", DEFAULT_GLIBC, "")
-            targets[directory] = Target(python, libc, version, origin=f"base image {why}")
-        else:
-            targets[directory] = Target(python, "glibc", DEFAULT_GLIBC, origin="default (Amazon Linux 2)")
-    return targets
-
-
-def _nearest_target(table: dict[str, Target], directory: str) -> Target | None:
-    while True:
-        if directory in table:
-            return table[directory]
-        if not directory:
-            return None
-        directory = directory_of(directory)
+    """One target per directory holding Python requirements, from the workload that runs them (see `workload`)."""
+    return workload.targets_by_directory(report, options.python, options.glibc)
 
 
 _INDEX_OPTION = re.compile(r"^\s*(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)", re.MULTILINE)
@@ -215,17 +157,23 @@ def _progress(futures: list[Future[Any]], label: str) -> None:
     sys.stderr.write("\r" + " " * (len(label) + 24) + "\r")
 
 
-def apply(root: str, report: Report, options: RegistryOptions) -> Report:
-    """The report with registry verdicts for Python requirements (or labelled knowledge-only verdicts)."""
-    ctx = Context(root, report)
+def apply(root: str, report: Report, options: RegistryOptions, config: Config | None = None) -> Report:
+    """The report with registry verdicts, or knowledge-base verdicts labelled with why the registry did not decide.
+
+    Severities come from the rule catalog and the project's ``[severity]``
+    settings exactly as the knowledge base's do, so a verdict of one kind
+    (ready, does not install, builds from source, not checked) has one severity
+    whichever source decided it.
+    """
+    config = config or Config()
+    ctx = Context(root, report, dict(config.severity), frozenset(config.disabled))
     image_fetcher = (
         None
         if options.offline
         else Fetcher(refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
     )
     superseded_images = check_images(ctx, report, options, image_fetcher)
-    if image_fetcher is not None:
-        check_npm(ctx, report, options, image_fetcher)
+    superseded_npm = check_npm(ctx, report, options, image_fetcher) if image_fetcher is not None else set()
     deps = [
         c
         for c in report.components
@@ -236,69 +184,106 @@ def apply(root: str, report: Report, options: RegistryOptions) -> Report:
     ]
     index_url = options.index_url or default_index_url()
     targets = targets_by_directory(report, options)
-    checked: dict[Component, PackageVerdict] = {}
-    if deps and not options.offline and index_url:
-        fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
-        Key = tuple[str, str | None, str | None, Target, str, tuple[str, ...]]
-        jobs: dict[Key, list[Component]] = defaultdict(list)
-        chosen: dict[str, Indexes] = {}
-        for dep in deps:
-            version, specifier = dep.get("version"), dep.get("specifier")
-            path = dep.location.path
-            if path not in chosen:
-                chosen[path] = indexes(ctx, path, index_url, options)
-            key: Key = (
-                dep.name,
-                version if isinstance(version, str) else None,
-                specifier if isinstance(specifier, str) and not isinstance(version, str) else None,
-                targets[directory_of(path)],
-                chosen[path].primary,
-                chosen[path].extras,
-            )
-            jobs[key].append(dep)
-        _report_refused(ctx, deps, chosen)
-        with ThreadPoolExecutor(max_workers=options.workers) as pool:
-            futures = {key: pool.submit(_judge_safely, key, fetcher, options) for key in jobs}
-        for key, future in futures.items():
-            verdict = future.result()
-            for dep in jobs[key]:
-                checked[dep] = verdict
+    checked = _judge_all(ctx, deps, targets, index_url, options) if deps and not options.offline and index_url else {}
+    images = build_tools.build_images(ctx)
     superseded: set[tuple[str, int, str]] = set()
-    unchecked: dict[str, list[Component]] = defaultdict(list)
+    unchecked: dict[tuple[str, int, str], str] = {}
+    by_path: dict[str, list[tuple[Component, str]]] = defaultdict(list)
     for dep in deps:
         found = checked.get(dep)
         if found is None or found.verdict is Verdict.UNKNOWN:
-            unchecked[dep.location.path].append(dep)
+            why = _not_consulted(options, index_url, found)
+            unchecked[dep.location.path, dep.location.line, dep.name] = why
+            by_path[dep.location.path].append((dep, why))
             continue
         superseded.add((dep.location.path, dep.location.line, dep.name))
-        _emit(ctx, dep, found)
-    for path, members in sorted(unchecked.items()):
-        why = (
-            "offline"
-            if options.offline
-            else ("no index configured" if not index_url else "index unreachable or package not found")
-        )
-        ctx.emit(
-            "registry-not-consulted",
-            members[0].location,
-            f"{len(members)} requirement(s) in {path} judged from the knowledge base only ({why}): "
-            + ", ".join(sorted({m.name for m in members})[:8])
-            + (", ..." if len({m.name for m in members}) > 8 else ""),
-            subject=path,
-            count=len(members),
-        )
-    kept = [
-        f
-        for f in report.findings
-        if not (f.rule_id in _KNOWLEDGE_RULES and (f.location.path, f.location.line, f.subject) in superseded)
-        and not (f.rule_id == "base-image-amd64-only" and (f.location.path, f.location.line) in superseded_images)
-    ]
+        _emit(ctx, dep, found, images)
+    for path, members in sorted(by_path.items()):
+        _emit_not_consulted(ctx, path, members, options, index_url)
+    kept = []
+    for f in report.findings:
+        place = (f.location.path, f.location.line, f.subject)
+        if f.rule_id in _KNOWLEDGE_RULES and place in superseded:
+            continue
+        if f.rule_id == "base-image-amd64-only" and (f.location.path, f.location.line) in superseded_images:
+            continue
+        if (f.rule_id, *place) in superseded_npm:
+            continue
+        if f.rule_id in _KNOWLEDGE_RULES and place in unchecked:
+            f = replace(f, message=f"{f.message} [knowledge-base verdict: {unchecked[place]}]")
+        kept.append(f)
     merged = sorted([*kept, *ctx.findings], key=Finding.sort_key)
     return replace(report, findings=tuple(merged))
 
 
 #: How a registry finding names the version to move to (``migrate`` reads it back from the message).
 FIRST_READY_LABEL = "first arm64-ready version:"
+
+
+def _judge_all(
+    ctx: Context, deps: list[Component], targets: dict[str, Target], index_url: str, options: RegistryOptions
+) -> dict[Component, PackageVerdict]:
+    """Registry verdicts for the requirements, one request per (requirement, target, indexes)."""
+    fetcher = Fetcher(offline=False, refresh=options.refresh, cache_dir=options.cache_dir, timeout=options.timeout)
+    Key = tuple[str, str | None, str | None, Target, str, tuple[str, ...]]
+    jobs: dict[Key, list[Component]] = defaultdict(list)
+    chosen: dict[str, Indexes] = {}
+    for dep in deps:
+        version, specifier = dep.get("version"), dep.get("specifier")
+        path = dep.location.path
+        if path not in chosen:
+            chosen[path] = indexes(ctx, path, index_url, options)
+        key: Key = (
+            dep.name,
+            version if isinstance(version, str) else None,
+            specifier if isinstance(specifier, str) and not isinstance(version, str) else None,
+            targets[directory_of(path)],
+            chosen[path].primary,
+            chosen[path].extras,
+        )
+        jobs[key].append(dep)
+    _report_refused(ctx, deps, chosen)
+    with ThreadPoolExecutor(max_workers=options.workers) as pool:
+        futures = {key: pool.submit(_judge_safely, key, fetcher, options) for key in jobs}
+    checked: dict[Component, PackageVerdict] = {}
+    for key, future in futures.items():
+        verdict = future.result()
+        for dep in jobs[key]:
+            checked[dep] = verdict
+    return checked
+
+
+def _not_consulted(options: RegistryOptions, index_url: str | None, found: PackageVerdict | None) -> str:
+    """Why the registry did not decide a requirement, in words a user can act on."""
+    if options.offline:
+        return "offline"
+    if not index_url:
+        return "no index configured"
+    return f"the index could not answer: {found.detail}" if found is not None else "not asked"
+
+
+def _emit_not_consulted(
+    ctx: Context, path: str, members: list[tuple[Component, str]], options: RegistryOptions, index_url: str | None
+) -> None:
+    """One note per requirements file: which requirements the knowledge base decided, and why."""
+    names = sorted({dep.name for dep, _ in members})
+    reasons = sorted({why for _, why in members})
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    if options.offline:
+        fix = f"Run without --offline to ask {index_url} about these requirements." if index_url else None
+    elif not index_url:
+        fix = "Name the package index with --index-url (or pip's index-url setting)."
+    else:
+        fix = f"Check that {index_url} is reachable from here and lists {names[0]}, or name the right one with --index-url."
+    ctx.emit(
+        "registry-not-consulted",
+        members[0][0].location,
+        f"{len(members)} requirement(s) in {path} judged from the knowledge base only ({'; '.join(reasons)}): {shown}",
+        subject=path,
+        count=len(members),
+        fix=fix,
+    )
+
 
 _IMAGE_RULES = {
     ImageVerdict.NO_ARM64: "image-no-arm64",
@@ -339,20 +324,46 @@ def check_images(
             components = components[:1]  # one note per image, not per line that names it
         for component in components:
             platforms = ", ".join(result.platforms) or "none listed"
+            fix = None
             if result.verdict is ImageVerdict.UNKNOWN:
                 message = f"{reference}: could not check the registry ({result.detail})"
+                fix = (
+                    f"Run without --offline to ask the registry about {reference}."
+                    if options.offline
+                    else f"Check it by hand: docker buildx imagetools inspect {reference}"
+                )
             else:
                 message = f"{reference}: {result.verdict.value} (platforms: {platforms})"
                 if result.detail:
                     message += f"; {result.detail}"
                 message += " [registry verdict]"
                 superseded.add((component.location.path, component.location.line))
-            ctx.emit(_IMAGE_RULES[result.verdict], component.location, message, subject=reference)
+                fact = knowledge.image_fact(reference)
+                if result.verdict is ImageVerdict.NO_ARM64 and fact is not None and fact.alternative:
+                    fix = f"Use {fact.alternative}."
+                elif result.verdict is ImageVerdict.MISLABELLED:
+                    fix = f"Report {reference} to its publisher and build a real arm64 image meanwhile."
+            ctx.emit(_IMAGE_RULES[result.verdict], component.location, message, subject=reference, fix=fix)
     return superseded
 
 
-def check_npm(ctx: Context, report: Report, options: RegistryOptions, fetcher: Fetcher) -> None:
-    """Registry verdicts for locked npm packages that run install scripts."""
+_NPM_RULES = {
+    NpmVerdict.PREBUILT: "npm-arm64-install",
+    NpmVerdict.NO_PREBUILD: "npm-builds-on-arm64",
+    NpmVerdict.DOWNLOADS: "npm-builds-on-arm64",
+    NpmVerdict.COMPILES: "npm-builds-on-arm64",
+    NpmVerdict.UNKNOWN: "npm-not-checked",
+}
+
+
+def check_npm(
+    ctx: Context, report: Report, options: RegistryOptions, fetcher: Fetcher
+) -> set[tuple[str, str, int, str]]:
+    """Registry verdicts for locked npm packages that run install scripts; returns what they supersede.
+
+    A verdict the registry decided replaces the knowledge base's note and
+    "builds from source" finding for the same package in the same folder.
+    """
     deps = [
         c
         for c in report.components
@@ -360,32 +371,111 @@ def check_npm(ctx: Context, report: Report, options: RegistryOptions, fetcher: F
         and c.get("ecosystem") == "npm"
         and c.get("has_install_script") is True
     ]
-    jobs = {(d.name, str(d.get("version"))): d for d in deps if isinstance(d.get("version"), str)}
-    if not jobs:
-        return
+    deps = [d for d in deps if isinstance(d.get("version"), str)]
+    if not deps:
+        return set()
+    targets = workload.targets_by_directory(report, directories={directory_of(d.location.path) for d in deps})
+    keys = {d: (d.name, str(d.get("version")), targets[directory_of(d.location.path)].libc) for d in deps}
+    jobs = sorted(set(keys.values()))
     with ThreadPoolExecutor(max_workers=options.workers) as pool:
-        results = dict(
-            zip(jobs, pool.map(lambda key: npm_inspect(fetcher, options.npm_registry, *key), jobs), strict=True)
-        )
-    for key, dep in sorted(jobs.items()):
-        result = results[key]
-        ctx.emit(
-            "npm-arm64-install",
-            dep.location,
-            f"{result.name} {result.version}: {result.verdict.value} ({result.detail}) [npm registry]",
-            subject=result.name,
-        )
+        answers = pool.map(lambda key: npm_inspect(fetcher, options.npm_registry, key[0], key[1], libc=key[2]), jobs)
+        results = dict(zip(jobs, answers, strict=True))
+    images = build_tools.build_images(ctx)
+    decided = {
+        (directory_of(d.location.path), d.name) for d in deps if results[keys[d]].verdict is not NpmVerdict.UNKNOWN
+    }
+    superseded = {
+        (rule, c.location.path, c.location.line, c.name)
+        for c in report.components
+        if c.kind is ComponentKind.PACKAGE_DEPENDENCY and c.get("ecosystem") == "npm"
+        for rule in _NPM_KNOWLEDGE_RULES
+        # the registry's note replaces the offline note always; a "builds from source" only when it decided
+        if rule == "npm-install-script" or (directory_of(c.location.path), c.name) in decided
+    }
+    for dep in sorted(deps, key=lambda d: d.sort_key()):
+        _emit_npm(ctx, dep, results[keys[dep]], targets, images, options)
+    return superseded
 
 
-def _emit(ctx: Context, dep: Component, verdict: PackageVerdict) -> None:
-    rule = _RULES[verdict.verdict]
-    label = f"{dep.name} {verdict.version}" if verdict.version else dep.name
+def _emit_npm(
+    ctx: Context,
+    dep: Component,
+    result: NpmReport,
+    targets: dict[str, Target],
+    images: dict[str, build_tools.BuildImage],
+    options: RegistryOptions,
+) -> None:
+    fix, note = None, ""
+    if _NPM_RULES[result.verdict] == "npm-builds-on-arm64":
+        fact = knowledge.packages().get(knowledge.package_key("npm", dep.name))
+        fix, note = build_tools.compile_fix(
+            images,
+            directory_of(dep.location.path),
+            build_tools.NODE_GYP,
+            f"{dep.name} {result.version}",
+            fact.alternative if fact is not None else None,
+            _family(targets[directory_of(dep.location.path)]),
+        )
+    elif result.verdict is NpmVerdict.UNKNOWN:
+        fix = f"Check that {options.npm_registry} is reachable from here and has {result.name} {result.version}."
+    ctx.emit(
+        _NPM_RULES[result.verdict],
+        dep.location,
+        f"{result.name} {result.version}: {result.verdict.value} ({result.detail})"
+        + (f"; {note}" if note else "")
+        + " [npm registry]",
+        subject=result.name,
+        fix=fix,
+    )
+
+
+def _family(target: Target) -> str | None:
+    distribution = knowledge.distributions().get(target.os)
+    return distribution.family if distribution is not None else None
+
+
+def _emit(ctx: Context, dep: Component, verdict: PackageVerdict, images: dict[str, build_tools.BuildImage]) -> None:
+    """One registry verdict, combined with the knowledge base where the index alone cannot tell.
+
+    The index shows files, not whether an sdist compiles: when the knowledge
+    base says releases before a minimum do not build on aarch64, an sdist-only
+    answer for such a release does not install (the same blocker the knowledge
+    base gives offline), and the message says both sources decided.
+    """
+    fact = knowledge.packages().get(knowledge.package_key("pypi", dep.name))
+    kind = verdict.verdict
     target = verdict.target.describe()
-    ready = f"; {FIRST_READY_LABEL} {verdict.first_ready}" if verdict.first_ready else ""
-    message = f"{label} on {target}: {verdict.verdict.value} ({verdict.detail}){ready} [registry verdict, supersedes the knowledge base]"
-    fix = None
-    if verdict.first_ready:
-        fix = f"Upgrade {dep.name} to >= {verdict.first_ready} (the first release with an aarch64 wheel for {target})."
-    elif verdict.verdict is Verdict.NO_ARM64:
-        fix = f"No release of {dep.name} installs on {target}: replace it."
-    ctx.emit(rule, dep.location, message, subject=dep.name, fix=fix)
+    label = f"{dep.name} {verdict.version}" if verdict.version else dep.name
+    decided = "registry verdict, supersedes the knowledge base"
+    also = ""
+    below = (
+        fact is not None
+        and fact.min_version is not None
+        and verdict.version is not None
+        and is_older("pypi", verdict.version, fact.min_version) is True
+    )
+    if kind is Verdict.SDIST_ONLY and below and fact is not None:
+        kind = Verdict.NO_ARM64
+        also = f"; the knowledge base says releases before {fact.min_version} do not build on aarch64"
+        decided = "registry files and the knowledge base"
+    first = verdict.first_ready or (fact.min_version if below and fact is not None else None)
+    ready = f"; {FIRST_READY_LABEL} {first}" if first and kind is not Verdict.ARM64_WHEEL else ""
+    fix, note = None, ""
+    if kind in (Verdict.NO_ARM64, Verdict.SDIST_ONLY) and first:
+        why = (
+            f"the first release with an aarch64 wheel for {target}"
+            if verdict.first_ready
+            else "the knowledge base's first arm64-ready release"
+        )
+        fix = f"Upgrade {dep.name} to >= {first} ({why})."
+    elif kind is Verdict.NO_ARM64 and fact is not None and fact.alternative:
+        fix = f"Replace {dep.name} with {fact.alternative}."
+    elif kind is Verdict.SDIST_ONLY:
+        fix, note = build_tools.compile_fix(
+            images, directory_of(dep.location.path), build_tools.C_TOOLCHAIN, label, family=_family(verdict.target)
+        )
+    elif kind is Verdict.NOT_FOUND:
+        fix = f"Pin a version of {dep.name} that {verdict.index} has: it lists no file for {verdict.version}."
+    detail = f"{verdict.detail}{also}" + (f"; {note}" if note else "")
+    message = f"{label} on {target}: {verdict.verdict.value} ({detail}){ready} [{decided}]"
+    ctx.emit(_RULES[kind], dep.location, message, subject=dep.name, fix=fix)

@@ -1,16 +1,75 @@
 """The platform a verdict is judged for: CPU, C library and level, Python version.
 
-Derived from the project (base image OS, stated Python version) and
-overridable in config or on the command line. Every verdict names its target.
+Derived per workload (see `workload`) and overridable in config or on the
+command line. Every verdict names its target. A Python version is always a
+full version from the release table (``3`` is the newest line at the table's
+snapshot date, ``3.7`` is 3.7's last patch); when no Python is stated at all,
+the target is "any CPython 3.x" and a wheel counts only when every supported
+line gets one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from replatform import knowledge
+from replatform.errors import UsageError
 
-DEFAULT_GLIBC = "2.26"  # Amazon Linux 2: the oldest glibc a Graviton workload is likely to meet
+#: The glibc of the OS assumed when a workload states none (knowledge/os_releases.json: Amazon Linux 2023).
+DEFAULT_GLIBC = knowledge.default_distribution()[0].version
+
+_PYTHON = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(t)?")
+
+
+class TargetError(UsageError):
+    """A Python or glibc version that cannot be a target (one line, said to the user as is)."""
+
+
+def resolve_python(version: str) -> str:
+    """The full version a stated Python means: ``3`` -> newest 3.x, ``3.7`` -> 3.7's last patch.
+
+    Full versions stay as written; a line the table does not know (a release
+    candidate, a line newer than the snapshot) stays as written too.
+    """
+    releases = knowledge.python_releases()
+    parts = version.split(".")
+    if len(parts) == 1:
+        lines = [line for line in releases.lines if line.line.split(".")[0] == parts[0]]
+        return lines[0].latest if lines else version
+    if len(parts) == 2:
+        for line in releases.lines:
+            if line.line == version:
+                return line.latest
+    return version
+
+
+def parse_python(text: str) -> tuple[str, bool]:
+    """(full version, free-threaded) for ``3``, ``3.12``, ``3.12.4`` or ``3.13t``; `TargetError` otherwise."""
+    match = _PYTHON.fullmatch(text.strip())
+    if match is None or match.group(1) not in ("2", "3"):
+        raise TargetError(f"{text!r} is not a Python version: use 3, 3.12, 3.12.4 or 3.13t")
+    major, minor, _patch, threaded = match.groups()
+    if threaded and (minor is None or int(major) < 3 or int(minor) < 13):
+        raise TargetError(f"{text!r}: free-threaded CPython ('t') exists from 3.13 on, e.g. 3.13t")
+    written = text.strip().removesuffix("t")
+    return resolve_python(written), bool(threaded)
+
+
+def supported_lines() -> tuple[str, ...]:
+    """CPython 3 lines released and not at end of life on the release table's snapshot date, oldest first."""
+    releases = knowledge.python_releases()
+    lines = [
+        line.line
+        for line in releases.lines
+        if line.line.startswith("3.") and line.released <= releases.as_of < line.end_of_life
+    ]
+    return tuple(reversed(lines))
+
+
+def line_of(version: str) -> str:
+    """``3.12.4`` -> ``3.12``."""
+    return ".".join(version.split(".")[:2])
 
 
 @dataclass(frozen=True)
@@ -22,10 +81,23 @@ class Target:
     libc_version: str = DEFAULT_GLIBC
     machine: str = "aarch64"
     origin: str = "default"
+    free_threaded: bool = False
+    #: The distribution id from knowledge/os_releases.json ("" when none is known).
+    os: str = ""
 
     def describe(self) -> str:
-        python = f"CPython {self.python}, " if self.python else ""
+        if self.python is None:
+            lines = supported_lines()
+            python = f"any CPython 3.x ({lines[0]}-{lines[-1]}), " if lines else "any CPython 3.x, "
+        else:
+            python = f"CPython {self.python}{' free-threaded' if self.free_threaded else ''}, "
         return f"{python}linux/{self.machine} {self.libc} {self.libc_version}"
+
+    def for_each_python(self) -> tuple[Target, ...]:
+        """The target itself, or one per supported CPython line when its Python is not known."""
+        if self.python is not None:
+            return (self,)
+        return tuple(replace(self, python=resolve_python(line)) for line in supported_lines())
 
     def platform_tags(self) -> list[str]:
         """Wheel platform tags this target installs, most specific first (as pip orders them)."""
@@ -41,8 +113,3 @@ class Target:
                     tags.append(f"manylinux2014_{self.machine}")
         tags.append(f"linux_{self.machine}")
         return tags
-
-
-def libc_of_image(reference: str) -> tuple[str, str, str] | None:
-    """(libc, version, why) for a base image reference (see `knowledge.libc_of_image`)."""
-    return knowledge.libc_of_image(reference)

@@ -1,4 +1,9 @@
-"""SARIF 2.1.0, for code-scanning dashboards: rules with help and helpUri, stable fingerprints."""
+"""SARIF 2.1.0, for code-scanning dashboards: rules with help and helpUri, stable fingerprints.
+
+Code scanning shows every result as an alert, so "ready" verdicts (a
+dependency or image that needs nothing) are left out unless asked for; they
+stay in the JSON report.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from replatform import __version__
 from replatform.assess.catalog import Rule, catalog
+from replatform.assess.verdicts import is_ready
 from replatform.model import Edit, Finding, Fix, Report, Severity
 from replatform.report.escape import sarif_uri
 
@@ -89,8 +95,8 @@ def _fix(fix: Fix) -> dict[str, Any]:
     }
 
 
-def report_to_sarif(report: Report) -> dict[str, Any]:
-    """The whole report as a SARIF log with one run."""
+def report_to_sarif(report: Report, *, include_ready: bool = False) -> dict[str, Any]:
+    """The report as a SARIF log with one run ("ready" verdicts only with ``include_ready``)."""
     rules = catalog()
     used = sorted({f.rule_id for f in report.findings} | set(rules))
     ordered = [rules[rule_id] for rule_id in used if rule_id in rules]
@@ -109,7 +115,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index) for f in report.findings],
+                "results": [_result(f, index) for f in report.findings if include_ready or not is_ready(f)],
             }
         ],
     }
@@ -118,5 +124,9 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
 class SarifReporter:
     """Deterministic SARIF: sorted keys, findings in report order."""
 
+    def __init__(self, *, include_ready: bool = False) -> None:
+        self.include_ready = include_ready
+
     def render(self, report: Report, *, color: bool = False) -> str:
-        return json.dumps(report_to_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        log = report_to_sarif(report, include_ready=self.include_ready)
+        return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

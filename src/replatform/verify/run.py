@@ -21,6 +21,7 @@ from replatform.registry.pypi import default_index_url
 from replatform.registry.stage import Indexes, RegistryOptions, indexes, targets_by_directory
 from replatform.registry.target import Target
 from replatform.report.escape import terminal
+from replatform.verify import outcome
 from replatform.verify.python import PythonVerification, uv_platform, verify_requirements
 
 #: package.json files larger than this are not read for emulation (the scan reports them).
@@ -325,11 +326,5 @@ def render_text(report: VerifyReport) -> str:
         out.append("Node")
         out.extend(f"  {f.severity.value.upper():7} {f.location.short()}  {f.message}" for f in npm)
     out.append("")
-    if report.failed:
-        verdict = "something does not install or run on linux/arm64"
-    elif report.incomplete:
-        verdict = "nothing failed, but not everything could be verified (see NOT VERIFIED and EMULATION)"
-    else:
-        verdict = "everything checked installs on linux/arm64"
-    out.append(f"verdict: {verdict}")
+    out += outcome.verdict_lines(outcome.tally(report))
     return "\n".join(terminal(line) for line in out) + "\n"  # no control character from a name reaches the terminal
