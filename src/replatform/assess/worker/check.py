@@ -502,10 +502,11 @@ def _check_queues(ctx: Context, graph: Graph) -> None:
             )
             continue
         count = links[0].get(v.MAX_RECEIVE_COUNT)
+        stated = next((a.location for a in links[0].attributes if a.name == v.MAX_RECEIVE_COUNT), None)
         if isinstance(count, int) and not isinstance(count, bool) and count < MIN_RECEIVE_COUNT:
             ctx.emit(
                 "sqs-max-receive-count-low",
-                links[0].location,
+                stated or links[0].location,
                 f"SQS queue {queue.name} moves a message to its dead-letter queue after {count} receive(s): every "
                 "interrupted attempt (Spot, deployment, scale-in) uses one, so healthy jobs can be dead-lettered",
                 subject=queue.name,
