@@ -542,6 +542,11 @@ def _go_build_arguments(words: list[str]) -> tuple[str | None, list[str]]:
     return output, packages
 
 
+def _not_literal(target: str | Unknown) -> bool:
+    """An image the IaC does not state: an expression, or a placeholder a deploy step fills (``${IMAGE}``)."""
+    return isinstance(target, Unknown) or "${" in target or target.startswith("$") or "<" in target
+
+
 def _dockerfile_folder_links(
     containers: list[Component], links: list[Link], walked: set[str]
 ) -> tuple[dict[str, tuple[str, str, str]], list[Link]]:
@@ -566,7 +571,7 @@ def _dockerfile_folder_links(
         if container.id in built:
             continue
         written = images.get(container.id, [])
-        if len(dockerfiles) != 1 or not written or not all(isinstance(link.target, Unknown) for link in written):
+        if len(dockerfiles) != 1 or not written or not all(_not_literal(link.target) for link in written):
             continue
         only = dockerfiles[0]
         folder, name = only.rsplit("/", 1) if "/" in only else (".", only)

@@ -138,13 +138,18 @@ class _Reader:
             bases = [base]
         else:
             bases = roots
-        parts = dotted.replace(".", "/") if dotted else ""
+        parts = dotted.split(".") if dotted else []
         for base in bases:
-            stem = posixpath.normpath(posixpath.join(base or ".", parts)) if parts else base
-            for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
-                candidate = candidate.removeprefix("./")
-                if candidate in self.walked:
-                    return [candidate]
+            stem = posixpath.normpath(posixpath.join(base or ".", *parts)).removeprefix("./")
+            module = next((c for c in (f"{stem}.py", f"{stem}/__init__.py") if c in self.walked), None)
+            if module is None:
+                continue
+            # Importing a.b.c runs a/__init__.py and a/b/__init__.py first.
+            packages = [
+                posixpath.normpath(posixpath.join(base or ".", *parts[:depth], "__init__.py")).removeprefix("./")
+                for depth in range(1, len(parts))
+            ]
+            return [p for p in packages if p in self.walked] + [module]
         return []
 
     def _go(self, spec: str, roots: list[str]) -> list[str]:
