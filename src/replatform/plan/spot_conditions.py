@@ -33,8 +33,8 @@ def _seconds(value: int | Unknown | None) -> str:
     return f"{value} s"
 
 
-def _sigterm(worker: WorkerSummary) -> tuple[str, bool]:
-    """(condition, met) for SIGTERM handling."""
+def _sigterm(worker: WorkerSummary) -> tuple[str, bool | None]:
+    """(condition, met) for SIGTERM handling; met is None when the code is not in the repository."""
     if worker.handles_sigterm == "yes":
         return f"SIGTERM handled ({_at(worker.sigterm)})", True
     if worker.handles_sigterm == "no":
@@ -44,6 +44,8 @@ def _sigterm(worker: WorkerSummary) -> tuple[str, bool]:
             "finishes or releases the current job within the 2-minute Spot notice",
             False,
         )
+    if worker.entry_point is None and not worker.command:
+        return f"SIGTERM handling unknown: {worker.reason}", None
     return f"SIGTERM handling unknown ({worker.reason}): check it by hand before moving to Spot", False
 
 
@@ -61,8 +63,8 @@ def _visibility(report: Report, consumer: QueueConsumer) -> str:
     return f"visibility timeout {_seconds(consumer.queue_visibility_timeout)} from the queue's IaC ({where})"
 
 
-def _consumer(report: Report, consumer: QueueConsumer) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
+def _consumer(report: Report, consumer: QueueConsumer) -> list[tuple[str, bool | None]]:
+    out: list[tuple[str, bool | None]] = []
     wait = consumer.wait_time_seconds
     queue_wait = consumer.queue_receive_wait_seconds
     if isinstance(wait, int) and wait > 0:
@@ -97,9 +99,9 @@ def _consumer(report: Report, consumer: QueueConsumer) -> list[tuple[str, bool]]
     return out
 
 
-def conditions(report: Report, component: Component) -> list[tuple[str, bool]]:
-    """(condition, met) for every container of a service or task, from its code."""
-    out: list[tuple[str, bool]] = []
+def conditions(report: Report, component: Component) -> list[tuple[str, bool | None]]:
+    """(condition, met) for every container of a service or task, from its code (met None: not judged)."""
+    out: list[tuple[str, bool | None]] = []
     for worker in workers_of(report, component):
         out.append(_sigterm(worker))
         for consumer in worker.consumers:
@@ -112,8 +114,8 @@ def refine(verdict: SpotVerdict, report: Report, component: Component) -> SpotVe
     found = conditions(report, component)
     if not found:
         return verdict
-    reasons = list(verdict.reasons) + [c for c, met in found if met]
-    changes = list(verdict.changes) + [c for c, met in found if not met]
+    reasons = list(verdict.reasons) + [c for c, met in found if met is True]
+    changes = list(verdict.changes) + [c for c, met in found if met is False]
     if any(worker.handles_sigterm == "yes" for worker in workers_of(report, component)):
         changes = [c for c in changes if not c.startswith("handle SIGTERM and finish")]
     label = verdict.verdict
@@ -141,5 +143,6 @@ def markdown_section(report: Report) -> list[str]:
             continue
         out.append(f"- **{md(component.name)}**")
         for condition, met in conditions(report, component):
-            out.append(f"  - [{'x' if met else ' '}] {md(condition)}")
+            mark = {True: "x", False: " ", None: "?"}[met]
+            out.append(f"  - [{mark}] {md(condition)}")
     return out

@@ -57,6 +57,7 @@ class _Module:
         self.root = root
         self.constants: dict[str, int] = {}
         self.env_of: dict[str, str] = {}  # variable -> environment variable it holds
+        self.sequences: dict[str, str] = {}  # name -> text of a tuple/list/set it is assigned (signal lists)
         for node in walk(root):
             if node.type != "assignment":
                 continue
@@ -64,6 +65,8 @@ class _Module:
             if left is None or right is None or left.type != "identifier":
                 continue
             name = text(source, left)
+            if right.type in ("tuple", "list", "set"):
+                self.sequences[name] = text(source, right)
             number = integer(text(source, right)) if right.type == "integer" else None
             if number is not None:
                 self.constants[name] = number
@@ -82,6 +85,22 @@ class _Module:
                 positional, _ = _arguments(node)
                 return _string(self.source, positional[0]) if positional else ""
         return ""
+
+    def names_sigterm(self, node: tree_sitter.Node) -> bool:
+        """``signal.SIGTERM``, or a loop variable over a sequence that holds it (``for s in HANDLED_SIGNALS``)."""
+        if text(self.source, node).endswith("SIGTERM"):
+            return True
+        if node.type != "identifier":
+            return False
+        name = text(self.source, node)
+        parent = node.parent
+        while parent is not None:
+            if parent.type == "for_statement" and text(self.source, parent.child_by_field_name("left")) == name:
+                iterable = text(self.source, parent.child_by_field_name("right"))
+                held = self.sequences.get(iterable.rsplit(".", 1)[-1], "")
+                return "SIGTERM" in iterable or "SIGTERM" in held
+            parent = parent.parent
+        return False
 
     def number(self, node: tree_sitter.Node | None) -> Number:
         if node is None:
@@ -138,13 +157,13 @@ def _call(module: _Module, node: tree_sitter.Node, facts: CodeFacts, deletes: se
     source = module.source
     name = _callee(source, node)
     positional, keywords = _arguments(node)
-    if name == "signal" and len(positional) >= 2 and text(source, positional[0]).endswith("SIGTERM"):
+    if name == "signal" and len(positional) >= 2 and module.names_sigterm(positional[0]):
         handler = text(source, positional[1])
         if handler.endswith("SIG_IGN"):
             facts.sigterm_ignored.append(where(source, node))
         elif not handler.endswith("SIG_DFL"):
             facts.sigterm.append((where(source, node), f"signal.signal(SIGTERM, {handler})"))
-    elif name == "add_signal_handler" and positional and text(source, positional[0]).endswith("SIGTERM"):
+    elif name == "add_signal_handler" and positional and module.names_sigterm(positional[0]):
         facts.sigterm.append((where(source, node), "loop.add_signal_handler(SIGTERM, ...)"))
     elif name in _RECEIVE:
         url = keywords.get("QueueUrl")
