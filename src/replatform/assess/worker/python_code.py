@@ -65,7 +65,7 @@ class _Module:
             if left is None or right is None or left.type != "identifier":
                 continue
             name = text(source, left)
-            if right.type in ("tuple", "list", "set"):
+            if right.type in ("tuple", "list", "set", "parenthesized_expression"):
                 self.sequences[name] = text(source, right)
             number = integer(text(source, right)) if right.type == "integer" else None
             if number is not None:
@@ -87,18 +87,29 @@ class _Module:
         return ""
 
     def names_sigterm(self, node: tree_sitter.Node) -> bool:
-        """``signal.SIGTERM``, or a loop variable over a sequence that holds it (``for s in HANDLED_SIGNALS``)."""
-        if text(self.source, node).endswith("SIGTERM"):
+        """``signal.SIGTERM``, ``getattr(signal, "SIGTERM")``, or a loop variable over a sequence that holds it.
+
+        Loops are ``for`` statements and comprehensions (``{s: signal.signal(s, h) for s in HANDLED_SIGNALS}``);
+        the sequence may be written in place or assigned to a name (``HANDLED_SIGNALS = (SIGINT, SIGTERM)``).
+        """
+        written = text(self.source, node)
+        if written.endswith("SIGTERM") or (node.type == "string" and _string(self.source, node) == "SIGTERM"):
             return True
+        if node.type == "call" and text(self.source, node.child_by_field_name("function")) == "getattr":
+            positional, _ = _arguments(node)
+            return len(positional) == 2 and self.names_sigterm(positional[1])
         if node.type != "identifier":
             return False
-        name = text(self.source, node)
         parent = node.parent
         while parent is not None:
-            if parent.type == "for_statement" and text(self.source, parent.child_by_field_name("left")) == name:
-                iterable = text(self.source, parent.child_by_field_name("right"))
-                held = self.sequences.get(iterable.rsplit(".", 1)[-1], "")
-                return "SIGTERM" in iterable or "SIGTERM" in held
+            loops = [parent] if parent.type == "for_statement" else []
+            if parent.type.endswith("comprehension") or parent.type == "generator_expression":
+                loops = [c for c in parent.named_children if c.type == "for_in_clause"]
+            for loop in loops:
+                if text(self.source, loop.child_by_field_name("left")) == written:
+                    iterable = text(self.source, loop.child_by_field_name("right"))
+                    held = self.sequences.get(iterable.rsplit(".", 1)[-1], "")
+                    return "SIGTERM" in iterable or "SIGTERM" in held
             parent = parent.parent
         return False
 
