@@ -482,3 +482,29 @@ def test_entry_point_never_read_outside_the_root(tmp_path: Path) -> None:
     (root / "main.py").symlink_to(outside)
     report = api.scan(str(root))
     assert [w.handles_sigterm for w in report.workers] == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        # uvicorn's server.py: a dict comprehension over a tuple assigned elsewhere
+        ("import signal\nHANDLED = (\n    signal.SIGINT,\n    signal.SIGTERM,\n)\n"
+         "saved = {s: signal.signal(s, stop) for s in HANDLED}\n", 6),
+        # hypercorn's run.py: names looked up with getattr in a loop over a set of strings
+        ('import signal\nfor name in {"SIGINT", "SIGTERM"}:\n    loop.add_signal_handler(getattr(signal, name), stop)\n', 3),
+        ("from signal import SIGTERM, signal\nsignal(SIGTERM, stop)\n", 2),
+    ],
+)  # fmt: skip
+def test_python_handler_patterns_from_real_servers(code: str, line: int) -> None:
+    from replatform.assess.worker.python_code import analyse
+    from replatform.discover.source import SourceFile
+
+    assert [where.line for where, _how in analyse(SourceFile("a.py", code.encode())).sigterm] == [line]
+
+
+def test_python_loop_over_other_signals_is_not_sigterm() -> None:
+    from replatform.assess.worker.python_code import analyse
+    from replatform.discover.source import SourceFile
+
+    code = "import signal\nfor s in (signal.SIGINT, signal.SIGHUP):\n    signal.signal(s, stop)\n"
+    assert analyse(SourceFile("a.py", code.encode())).sigterm == []
