@@ -358,6 +358,7 @@ def test_python_handler_in_an_imported_module_counts(assess_files: ScanFiles) ->
     (worker,) = report.workers
     assert (worker.handles_sigterm, worker.files_read) == ("yes", 3)
     assert worker.sigterm is not None and worker.sigterm.short() == "worker/shutdown.py:6"
+    assert worker.handler == "loop.add_signal_handler(SIGTERM, ...)"
     assert "worker-no-sigterm-handler" not in {f.rule_id for f in report.findings}
 
 

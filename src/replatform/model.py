@@ -355,6 +355,8 @@ class WorkerSummary:
     reason: str
     consumers: tuple[QueueConsumer, ...] = ()
     files_read: int = 0
+    #: How SIGTERM is handled when it is (``signal.signal(SIGTERM, stop)``, "uvicorn shuts down gracefully...").
+    handler: str = ""
 
 
 @dataclass(frozen=True, order=True)

@@ -36,7 +36,7 @@ def _seconds(value: int | Unknown | None) -> str:
 def _sigterm(worker: WorkerSummary) -> tuple[str, bool | None]:
     """(condition, met) for SIGTERM handling; met is None when the code is not in the repository."""
     if worker.handles_sigterm == "yes":
-        return f"SIGTERM handled ({_at(worker.sigterm)})", True
+        return f"SIGTERM handled: {worker.handler} ({_at(worker.sigterm)})", True
     if worker.handles_sigterm == "no":
         entry = worker.entry_point.path if worker.entry_point else "the entry point"
         return (

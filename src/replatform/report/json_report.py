@@ -135,6 +135,7 @@ def worker_to_dict(worker: WorkerSummary) -> dict[str, Any]:
         "reason": worker.reason,
         "consumers": [_consumer(c) for c in worker.consumers],
         "files_read": worker.files_read,
+        "handler": worker.handler,
     }
 
 

@@ -227,7 +227,7 @@ def check_workers(ctx: Context) -> None:
             ctx.workers.append(
                 WorkerSummary(
                     owner.id, container.id, summary.entry, summary.command, summary.sigterm, summary.where,
-                    summary.reason, summary.consumers, summary.files,
+                    summary.reason, summary.consumers, summary.files, summary.handler,
                 )
             )  # fmt: skip
     _check_queues(ctx, graph)
@@ -242,6 +242,7 @@ class _Summary:
     reason: str
     consumers: tuple[QueueConsumer, ...] = ()
     files: int = 0
+    handler: str = ""
 
 
 def _summarise(
@@ -280,11 +281,11 @@ def _summarise(
     )
     consumers = _consumers(ctx, graph, container, facts.receives, facts)
     if isinstance(runner, str) and runner in GRACEFUL_RUNNERS:
-        return _Summary(
-            entry, command, "yes", link.location, f"{reason}; {GRACEFUL_RUNNERS[runner]}", consumers, len(code.files)
-        )
+        how = GRACEFUL_RUNNERS[runner]
+        return _Summary(entry, command, "yes", link.location, f"{reason}; {how}", consumers, len(code.files), how)
+    handler = ""
     if facts.sigterm:
-        where, _how = facts.sigterm[0]
+        where, handler = facts.sigterm[0]
         status, location = "yes", where
     elif facts.parse_errors or not code.files:
         status, location = "unknown", None
@@ -294,7 +295,7 @@ def _summarise(
         location = facts.receives[0].location if facts.receives else (facts.main or Location(code.files[0]))
         _no_sigterm(ctx, link, container, location, facts, code, consumers, reported)
     _sqs_findings(ctx, consumers, facts, reported)
-    return _Summary(entry, command, status, location, reason, consumers, len(code.files))
+    return _Summary(entry, command, status, location, reason, consumers, len(code.files), handler)
 
 
 def _once(reported: set[tuple[str, str, int]], rule: str, location: Location) -> bool:
