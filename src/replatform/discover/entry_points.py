@@ -565,8 +565,10 @@ def _dockerfile_folder_links(
             )
         elif link.target_kind is TargetKind.IMAGE:
             images.setdefault(link.source, []).append(link)
-    dockerfiles = sorted(path for path in walked if classify(path) is Format.DOCKERFILE)
     inferred: list[Link] = []
+    if all(container.id in built for container in containers):
+        return built, inferred
+    dockerfiles = sorted(path for path in walked if classify(path) is Format.DOCKERFILE)
     for container in containers:
         if container.id in built:
             continue

@@ -11,7 +11,9 @@ suitability and the plan read.
 
 from __future__ import annotations
 
+import json
 import posixpath
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -294,7 +296,7 @@ def _summarise(
         status = "no"
         location = facts.receives[0].location if facts.receives else (facts.main or Location(code.files[0]))
         _no_sigterm(ctx, link, container, location, facts, code, consumers, reported)
-    _sqs_findings(ctx, consumers, facts, reported)
+    _sqs_findings(ctx, graph, consumers, facts, reported, str(link.get("language")))
     return _Summary(entry, command, status, location, reason, consumers, len(code.files), handler)
 
 
@@ -312,15 +314,31 @@ def _shell_form(ctx: Context, link: Link, container: Component, reported: set[tu
         return
     if not _once(reported, "worker-shell-form-entrypoint", link.location):
         return
+    argv = link.get("argv")
+    command = str(argv[-1]) if isinstance(argv, tuple) and argv else link.expression
     ctx.emit(
         "worker-shell-form-entrypoint",
         link.location,
         f"{link.get('origin')} runs `{link.expression}` through /bin/sh, which is PID 1 and gets SIGTERM; "
         "the program gets it only if the shell replaces itself with it",
         subject=link.location.path,
-        fix='Use the exec form (`CMD ["python", "worker.py"]`) or start the command with `exec`, so the program '
-        "itself receives SIGTERM.",
+        fix=_exec_form_fix(str(link.get("origin")), command),
     )
+
+
+def _exec_form_fix(origin: str, command: str) -> str:
+    """The command in exec form when it needs no shell, else the same command started with ``exec``."""
+    instruction = origin if origin in ("CMD", "ENTRYPOINT") else "the command"
+    needs_shell = any(ch in command for ch in "$|&;<>`*?") or "\\" in command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        needs_shell = True
+        words = []
+    if not needs_shell and words:
+        exec_form = "[" + ", ".join(json.dumps(w) for w in words) + "]"
+        return f"Write {instruction} in exec form: `{exec_form}`, so {words[0]} itself receives SIGTERM."
+    return f"Start the command with exec (`exec {command}`) so the program replaces the shell and receives SIGTERM."
 
 
 def _no_sigterm(
@@ -350,35 +368,37 @@ def _no_sigterm(
         )
     stop = _stop_timeout(container)
     files = ", ".join(code.files[:3]) + (f" and {len(code.files) - 3} more" if len(code.files) > 3 else "")
+    add, when = _handler_advice(language)
     if consumers:
         lost = (
             "the job in progress is killed mid-way and its message reappears only when the visibility timeout "
             f"({_visibility_text(consumers[0])}) runs out"
         )
-        stop_work = f"let the receive loop ({consumers[0].receive.short()}) stop taking messages when it is set"
+        stop_work = f"let the receive loop ({consumers[0].receive.short()}) stop taking messages {when}"
     else:
         lost = "work in progress (open requests, a running job) is cut off"
-        stop_work = "stop taking new work when it is set (close the server, leave the loop)"
+        stop_work = f"stop taking new work {when} (close the server, leave the loop)"
     ctx.emit(
         "worker-no-sigterm-handler",
         location,
         f"no SIGTERM handler in {files} (the {language} entry point of container {container.name}): {effect} "
         f"({stop}); {lost}",
         subject=code.files[0] if code.files else location.path,
-        fix=f"{_handler_advice(language)} and {stop_work}; finish the current work within stopTimeout "
+        fix=f"{add} and {stop_work}; finish the current work within stopTimeout "
         "(<= 120 s for Spot)"
         + (" or release the message with ChangeMessageVisibility(VisibilityTimeout=0)." if consumers else "."),
         confidence=Confidence.MEDIUM if code.capped else None,
     )
 
 
-def _handler_advice(language: object) -> str:
+def _handler_advice(language: object) -> tuple[str, str]:
+    """(what to add, when the loop stops) in the worker's language."""
     return {
-        "python": "Add `signal.signal(signal.SIGTERM, handler)` that sets a stop flag",
-        "node": "Add `process.on('SIGTERM', handler)` that sets a stop flag",
-        "go": "Add `ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)` and check `ctx.Done()`",
-        "java": "Add `Runtime.getRuntime().addShutdownHook(...)` that sets a stop flag",
-    }.get(str(language), "Handle SIGTERM with a handler that sets a stop flag")
+        "python": ("Add `signal.signal(signal.SIGTERM, handler)` that sets a stop flag", "when it is set"),
+        "node": ("Add `process.on('SIGTERM', handler)` that sets a stop flag", "when it is set"),
+        "go": ("Add `ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)`", "once `ctx.Done()` is closed"),
+        "java": ("Add `Runtime.getRuntime().addShutdownHook(...)` that sets a stop flag", "when it is set"),
+    }.get(str(language), ("Handle SIGTERM with a handler that sets a stop flag", "when it is set"))
 
 
 def _stop_timeout(container: Component) -> str:
@@ -395,7 +415,7 @@ def _visibility_text(consumer: QueueConsumer) -> str:
         return f"{consumer.queue_visibility_timeout} s, from the queue's IaC"
     if consumer.queue and consumer.queue_visibility_timeout is None:
         return f"{SQS_DEFAULT_VISIBILITY} s, the SQS default"
-    return "the queue's setting, not found"
+    return "not found: the queue's IaC is not linked"
 
 
 def _consumers(
@@ -443,10 +463,31 @@ def _queue_for(graph: Graph, queues: list[Link], receive: Receive) -> Component 
     return graph.component(chosen[0].target)
 
 
+#: How each SDK spells the calls a fix asks for: (receive argument, delete call, visibility call).
+SQS_CALLS = {
+    "python": (
+        "WaitTimeSeconds=20",
+        "sqs.delete_message(QueueUrl=..., ReceiptHandle=...)",
+        "change_message_visibility",
+    ),
+    "node": ("WaitTimeSeconds: 20", "DeleteMessageCommand", "ChangeMessageVisibilityCommand"),
+    "go": ("WaitTimeSeconds: 20", "client.DeleteMessage", "client.ChangeMessageVisibility"),
+    "java": (".waitTimeSeconds(20)", "deleteMessage", "changeMessageVisibility"),
+}
+
+
 def _sqs_findings(
-    ctx: Context, consumers: tuple[QueueConsumer, ...], facts: CodeFacts, reported: set[tuple[str, str, int]]
+    ctx: Context,
+    graph: Graph,
+    consumers: tuple[QueueConsumer, ...],
+    facts: CodeFacts,
+    reported: set[tuple[str, str, int]],
+    language: str,
 ) -> None:
+    wait_arg, delete_call, visibility_call = SQS_CALLS.get(language, SQS_CALLS["python"])
     for consumer in consumers:
+        queue_component = graph.component(consumer.queue) if consumer.queue else None
+        queue_name = queue_component.name if queue_component is not None else "the queue"
         where = consumer.receive
         wait = consumer.wait_time_seconds
         queue_wait = consumer.queue_receive_wait_seconds
@@ -460,6 +501,8 @@ def _sqs_findings(
                 f"receive with {said}{queue}: short polling returns at once, often empty, and each empty "
                 "receive is a billed request",
                 subject=where.path,
+                fix=f"Pass {wait_arg} to the receive at {where.short()} (long polling), or set the receive wait "
+                f"time of {queue_name} to 20 s in its IaC.",
             )
         if not consumer.deletes and _once(reported, "sqs-message-not-deleted", where):
             ctx.emit(
@@ -468,6 +511,8 @@ def _sqs_findings(
                 "messages are received but never deleted in the code read: each one reappears after the "
                 f"visibility timeout ({_visibility_text(consumer)}) and is processed again",
                 subject=where.path,
+                fix=f"After the work on each message received at {where.short()} has succeeded, delete it with "
+                f"{delete_call} and its receipt handle.",
             )
         if not consumer.heartbeats and consumer.deletes and _once(reported, "sqs-no-visibility-heartbeat", where):
             ctx.emit(
@@ -476,6 +521,9 @@ def _sqs_findings(
                 f"no ChangeMessageVisibility: a job longer than the visibility timeout ({_visibility_text(consumer)}) "
                 "is received again while it runs, and an interrupted job's message waits out the whole timeout",
                 subject=where.path,
+                fix=f"Keep the visibility timeout ({_visibility_text(consumer)}) above the longest job, or call "
+                f"{visibility_call} while working (every minute, a few minutes ahead), and with VisibilityTimeout 0 "
+                "on SIGTERM to hand the message back at once.",
             )
     for location in facts.deletes_before_processing:
         if _once(reported, "sqs-deleted-before-processing", location):
@@ -485,6 +533,8 @@ def _sqs_findings(
                 "the message is deleted before the work on it is done: an interruption (Spot, deployment, crash) "
                 "after this line loses the job",
                 subject=location.path,
+                fix=f"Move the delete at {location.short()} after the last statement that works on the message "
+                "(and keep the work idempotent: SQS delivers at least once).",
             )
 
 
@@ -505,6 +555,8 @@ def _check_queues(ctx: Context, graph: Graph) -> None:
                 f"SQS queue {queue.name} has no redrive policy: a message that always fails is received again "
                 "and again until its retention period ends",
                 subject=queue.name,
+                fix=f"Add a dead-letter queue for {queue.name} and a redrive policy on it with maxReceiveCount of at "
+                "least 5 (every Spot interruption uses a receive), and alarm on the dead-letter queue's depth.",
             )
             continue
         count = links[0].get(v.MAX_RECEIVE_COUNT)
@@ -516,4 +568,5 @@ def _check_queues(ctx: Context, graph: Graph) -> None:
                 f"SQS queue {queue.name} moves a message to its dead-letter queue after {count} receive(s): every "
                 "interrupted attempt (Spot, deployment, scale-in) uses one, so healthy jobs can be dead-lettered",
                 subject=queue.name,
+                fix=f"Raise maxReceiveCount of {queue.name} from {count} to at least {MIN_RECEIVE_COUNT}.",
             )
