@@ -150,6 +150,46 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
     "runtime-below-recommended": ["Plan an upgrade to go 1.18 or later.", "Plan an upgrade to java 11 or later."],
     "rust-x86-arch-code": ['Add a #[cfg(target_arch = "aarch64")] implementation or a portable fallback.'],
     "sagemaker-x86-instance": ["Try ml.m7g.large with an arm64 inference container."],
+    "sqs-deleted-before-processing": [
+        "Move the delete at go/cmd/worker/main.go:26 after the last statement that works on the message (and keep the work idempotent: SQS delivers at least once).",
+        "Move the delete at node/worker.js:20 after the last statement that works on the message (and keep the work idempotent: SQS delivers at least once).",
+        "Move the delete at python/worker.py:30 after the last statement that works on the message (and keep the work idempotent: SQS delivers at least once).",
+    ],
+    "sqs-max-receive-count-low": [
+        "Raise maxReceiveCount of Orders from 2 to at least 5.",
+        "Raise maxReceiveCount of aws_sqs_queue.exports from 3 to at least 5.",
+        "Raise maxReceiveCount of aws_sqs_queue.jobs from 1 to at least 5.",
+    ],
+    "sqs-message-not-deleted": [
+        "After the work on each message received at go-forgets/cmd/worker/main.go:21 has succeeded, delete it with client.DeleteMessage and its receipt handle.",
+        "After the work on each message received at node-forgets/worker.js:18 has succeeded, delete it with DeleteMessageCommand and its receipt handle.",
+        "After the work on each message received at python-forgets/worker.py:28 has succeeded, delete it with sqs.delete_message(QueueUrl=..., ReceiptHandle=...) and its receipt handle.",
+    ],
+    "sqs-no-dead-letter-queue": [
+        "Add a dead-letter queue for Orders and a redrive policy on it with maxReceiveCount of at least 5 (every Spot interruption uses a receive), and alarm on the dead-letter queue's depth.",
+        "Add a dead-letter queue for aws_sqs_queue.uploads and a redrive policy on it with maxReceiveCount of at least 5 (every Spot interruption uses a receive), and alarm on the dead-letter queue's depth.",
+    ],
+    "sqs-no-visibility-heartbeat": [
+        "Keep the visibility timeout (not found: the queue's IaC is not linked) above the longest job, or call ChangeMessageVisibilityCommand while working (every minute, a few minutes ahead), and with VisibilityTimeout 0 on SIGTERM to hand the message back at once.",
+        "Keep the visibility timeout (not found: the queue's IaC is not linked) above the longest job, or call change_message_visibility while working (every minute, a few minutes ahead), and with VisibilityTimeout 0 on SIGTERM to hand the message back at once.",
+        "Keep the visibility timeout (not found: the queue's IaC is not linked) above the longest job, or call client.ChangeMessageVisibility while working (every minute, a few minutes ahead), and with VisibilityTimeout 0 on SIGTERM to hand the message back at once.",
+    ],
+    "sqs-short-polling": [
+        "Pass WaitTimeSeconds: 20 to the receive at go/cmd/worker/main.go:35 (long polling), or set the receive wait time of the queue to 20 s in its IaC.",
+        "Pass WaitTimeSeconds: 20 to the receive at node/worker.js:29 (long polling), or set the receive wait time of the queue to 20 s in its IaC.",
+        "Pass WaitTimeSeconds=20 to the receive at python/worker.py:37 (long polling), or set the receive wait time of the queue to 20 s in its IaC.",
+        "Pass WaitTimeSeconds=20 to the receive at python/worker.py:46 (long polling), or set the receive wait time of the queue to 20 s in its IaC.",
+    ],
+    "worker-no-sigterm-handler": [
+        "Add `ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)` and let the receive loop (go-missing/cmd/worker/main.go:21) stop taking messages once `ctx.Done()` is closed; finish the current work within stopTimeout (<= 120 s for Spot) or release the message with ChangeMessageVisibility(VisibilityTimeout=0).",
+        "Add `process.on('SIGTERM', handler)` that sets a stop flag and let the receive loop (node-missing/worker.js:14) stop taking messages when it is set; finish the current work within stopTimeout (<= 120 s for Spot) or release the message with ChangeMessageVisibility(VisibilityTimeout=0).",
+        "Add `signal.signal(signal.SIGTERM, handler)` that sets a stop flag and let the receive loop (python-missing/worker.py:24) stop taking messages when it is set; finish the current work within stopTimeout (<= 120 s for Spot) or release the message with ChangeMessageVisibility(VisibilityTimeout=0).",
+    ],
+    "worker-shell-form-entrypoint": [
+        'Start the command with exec (`exec /worker -queue "$QUEUE_URL"`) so the program replaces the shell and receives SIGTERM.',
+        "Start the command with exec (`exec node --max-old-space-size=$HEAP worker.js`) so the program replaces the shell and receives SIGTERM.",
+        'Write CMD in exec form: `["python", "worker.py"]`, so python itself receives SIGTERM.',
+    ],
     "suppression-without-reason": [
         "Add the reason: # replatform: ignore[c-inline-asm] only built for the x86 benchmark tool"
     ],

@@ -20,7 +20,7 @@ def page(rule: Rule) -> str:
         f"# {rule.id}: {rule.title}\n\n"
         f"Severity: **{rule.severity.value}** · Confidence: **{rule.confidence.value}** · Category: {rule.category}\n\n"
         f"## What it detects\n\n{rule.docs.what}\n\n"
-        f"## Why it matters on arm64\n\n{rule.docs.why}\n\n"
+        f"## {rule.why_heading}\n\n{rule.docs.why}\n\n"
         f"## Example\n\n```\n{rule.docs.example}\n```\n\n"
         f"## Fix\n\n{rule.docs.fix}\n\n"
         f"## Fix safety\n\n{rule.docs.fix_safety}\n\n"

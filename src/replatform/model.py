@@ -34,6 +34,7 @@ class ComponentKind(StrEnum):
     SOURCE_FILE = "source_file"
     BINARY = "binary"
     CI_BUILD = "ci_build"
+    SQS_QUEUE = "sqs_queue"  # not compute: the queue a worker consumes (visibility timeout, dead-letter queue)
 
 
 class Severity(StrEnum):
@@ -149,7 +150,9 @@ class LinkKind(StrEnum):
     SCALES = "scales"  # capacity provider -> auto scaling group
     LAUNCHES = "launches"  # ASG / node group / Batch environment / EC2 -> launch template or configuration
     RUNS_IMAGE = "runs_image"  # container / k8s workload / Lambda image -> image reference or Dockerfile folder
-    HAS_CODE = "has_code"  # Lambda -> code folder (and layers)
+    HAS_CODE = "has_code"  # Lambda -> code folder (and layers); container -> its entry-point file
+    USES_QUEUE = "uses_queue"  # container -> the SQS queue named in its environment (attribute ``env``)
+    DEAD_LETTERS = "dead_letters"  # SQS queue -> its dead-letter queue (attribute ``max_receive_count``)
 
 
 class TargetKind(StrEnum):
@@ -159,6 +162,7 @@ class TargetKind(StrEnum):
     FOLDER = "folder"  # a folder relative to the root ("." is the root)
     IMAGE = "image"  # an image reference as written
     NAME = "name"  # a name AWS defines (FARGATE_SPOT, EC2) or something outside the repository (an ARN)
+    FILE = "file"  # a file relative to the root (a container's entry-point script)
 
 
 @dataclass(frozen=True)
@@ -313,6 +317,48 @@ class PlanItem:
     spot_reasons: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class QueueConsumer:
+    """How a worker's code receives from SQS, read from the code (and the queue's IaC when linked).
+
+    Values are as the code states them: an int, `Unknown` (a variable) or None (not passed, so
+    the queue's setting or SQS's default applies).
+    """
+
+    receive: Location
+    wait_time_seconds: int | Unknown | None = None
+    visibility_timeout: int | Unknown | None = None
+    deletes: tuple[Location, ...] = ()
+    #: True when a delete comes before the message is processed (at-most-once: an interruption loses the job).
+    deletes_before_processing: bool = False
+    heartbeats: tuple[Location, ...] = ()
+    queue: str = ""  # the SQS queue Component.id, when the environment links one
+    queue_visibility_timeout: int | Unknown | None = None
+    queue_receive_wait_seconds: int | Unknown | None = None
+    max_receive_count: int | Unknown | None = None  # None: no dead-letter queue in the queue's IaC
+
+
+@dataclass(frozen=True)
+class WorkerSummary:
+    """How one ECS service's (or task's) container takes a stop: from its entry point's code, never assumed.
+
+    ``handles_sigterm`` is yes | no | unknown; ``sigterm`` is where the handler is installed (yes), or
+    where one should go (no); ``reason`` says how the entry point was found or why not.
+    """
+
+    component: str  # the ECS service (or task definition run on its own) Component.id
+    container: str  # the container Component.id
+    entry_point: Location | None
+    command: tuple[str, ...]
+    handles_sigterm: str
+    sigterm: Location | None
+    reason: str
+    consumers: tuple[QueueConsumer, ...] = ()
+    files_read: int = 0
+    #: How SIGTERM is handled when it is (``signal.signal(SIGTERM, stop)``, "uvicorn shuts down gracefully...").
+    handler: str = ""
+
+
 @dataclass(frozen=True, order=True)
 class ScanError:
     """A file we could not read at all (permissions, vanished, loops)."""
@@ -345,6 +391,8 @@ class Report:
     walked: tuple[str, ...] = ()
     #: Set when the findings were compared with a baseline (each finding then has its ``baseline`` state).
     baseline: Baseline | None = None
+    #: Per ECS service/task container: SIGTERM handling and SQS use read from its entry point (assess).
+    workers: tuple[WorkerSummary, ...] = ()
 
     def components_of(self, kind: ComponentKind) -> Iterator[Component]:
         """Components of one kind, in report order."""

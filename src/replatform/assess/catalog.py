@@ -36,6 +36,15 @@ class Rule:
     references: tuple[str, ...]
 
     @property
+    def why_heading(self) -> str:
+        """The heading of the "why" section: arm64 rules and interruption (Spot) rules matter for different moves."""
+        return (
+            "Why it matters for Spot (and every ECS stop)"
+            if self.category == "interruption"
+            else "Why it matters on arm64"
+        )
+
+    @property
     def help_uri(self) -> str:
         return RULE_DOCS.format(id=self.id)
 

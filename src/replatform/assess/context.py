@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from replatform.assess.catalog import Rule, catalog
 from replatform.discover.source import SourceFile
 from replatform.fsio import read_in_root
-from replatform.model import Component, ComponentKind, Confidence, Finding, Fix, Location, Report, Severity
+from replatform.model import (
+    Component,
+    ComponentKind,
+    Confidence,
+    Finding,
+    Fix,
+    Location,
+    Report,
+    Severity,
+    WorkerSummary,
+)
 
 #: Source files larger than this are not read by checks (generated code, amalgamations).
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
@@ -31,6 +41,8 @@ class Context:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
     findings: list[Finding] = field(default_factory=list)
+    #: One per ECS container (and the service running it): SIGTERM handling and SQS use (assess/worker).
+    workers: list[WorkerSummary] = field(default_factory=list)
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
 
     def components(self, *kinds: ComponentKind) -> list[Component]:

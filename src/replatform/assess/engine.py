@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
+from replatform.assess.worker.check import check_workers
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
 
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     languages.check_dotnet,
     binaries.check_binaries,
     binaries.check_maven_classifiers,
+    check_workers,
 )
 
 
@@ -42,11 +44,12 @@ def assess(root: str, report: Report, config: Config | None = None) -> Report:
     config = config or Config()
     ctx = Context(root, report, dict(config.severity), frozenset(config.disabled))
     for check in CHECKS:
-        before = len(ctx.findings)
+        before, summaries = len(ctx.findings), len(ctx.workers)
         try:
             check(ctx)
         except Exception as exc:
             del ctx.findings[before:]
+            del ctx.workers[summaries:]
             ctx.emit(
                 "internal-error",
                 Location("."),
@@ -55,4 +58,5 @@ def assess(root: str, report: Report, config: Config | None = None) -> Report:
             )
     findings = suppressions.apply(ctx, list(ctx.findings))
     merged = sorted([*report.findings, *findings], key=Finding.sort_key)
-    return replace(report, findings=tuple(merged))
+    workers = tuple(sorted(ctx.workers, key=lambda w: (w.component, w.container)))
+    return replace(report, findings=tuple(merged), workers=workers)

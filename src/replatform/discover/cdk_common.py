@@ -744,7 +744,16 @@ class _Emitter:
     def container(self, call: Call, location: Location, parent: Component | None) -> None:
         name, props = _props(call, True, location)
         image = _lookup(props, "image")
-        extra = self.attributes(props, {"cpu": v.CPU, "memoryLimitMiB": v.MEMORY_MB, "stopTimeout": v.STOP_TIMEOUT})
+        extra = self.attributes(
+            props,
+            {
+                "cpu": v.CPU,
+                "memoryLimitMiB": v.MEMORY_MB,
+                "stopTimeout": v.STOP_TIMEOUT,
+                "command": v.COMMAND,
+                "entryPoint": v.ENTRY_POINT,
+            },
+        )
         if image is not None:
             self.image(image, parent, name, extra)
 

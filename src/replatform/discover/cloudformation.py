@@ -133,6 +133,16 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
         },
     ),
     "AWS::SageMaker::NotebookInstance": (ComponentKind.SAGEMAKER_JOB, {"InstanceType": v.INSTANCE_TYPE}),
+    "AWS::SQS::Queue": (
+        ComponentKind.SQS_QUEUE,
+        {
+            "VisibilityTimeout": v.VISIBILITY_TIMEOUT,
+            "ReceiveMessageWaitTimeSeconds": v.RECEIVE_WAIT_SECONDS,
+            "MessageRetentionPeriod": "message_retention_seconds",
+            "FifoQueue": "fifo",
+            "RedrivePolicy.maxReceiveCount": v.MAX_RECEIVE_COUNT,
+        },
+    ),
 }
 
 
@@ -390,6 +400,39 @@ def _links(
         )
     elif type_name in ("AWS::Lambda::Function", "AWS::Serverless::Function"):
         _lambda_links(source, intrinsics, component, properties, logical_id, result)
+    elif type_name == "AWS::SQS::Queue":
+        policy = get("RedrivePolicy")
+        if policy is not None and policy.get("deadLetterTargetArn") is not None:
+            count = collect(properties, "RedrivePolicy.maxReceiveCount")
+            extra = tuple(Attribute(v.MAX_RECEIVE_COUNT, node_value(n), n.location) for n in count[:1])
+            target = policy.get("deadLetterTargetArn")
+            _reference(result, LinkKind.DEAD_LETTERS, component, target, intrinsics, ids, extra)
+    elif type_name == "AWS::ECS::TaskDefinition":
+        _environment_queues(result, component, get("ContainerDefinitions"), intrinsics, ids)
+
+
+def _environment_queues(
+    result: ParseResult, task: Component, definitions: Node | None, intrinsics: Intrinsics, ids: dict[str, str]
+) -> None:
+    """Container -> SQS queue for each ``Environment`` value that references an ``AWS::SQS::Queue``."""
+    if definitions is None or not isinstance(definitions.value, list):
+        return
+    containers = {c.name: c for c in result.components if c.parent == task.id}
+    for definition in definitions.elements():
+        name = definition.get("Name")
+        container = containers.get(name.text() or "") if name is not None else None
+        if container is None:
+            continue
+        for variable in collect(definition, "Environment"):
+            for item in variable.elements() if isinstance(variable.value, list) else [variable]:
+                key, value = item.get("Name"), item.get("Value")
+                named = intrinsics.resource_of(value) if value is not None else None
+                queue = intrinsics.resources.get(named) if isinstance(named, str) else None
+                kind = queue.get("Type") if queue is not None else None
+                if key is None or value is None or kind is None or kind.text() != "AWS::SQS::Queue":
+                    continue
+                extra = (Attribute("env", key.text() or "", key.location),)
+                _reference(result, LinkKind.USES_QUEUE, container, value, intrinsics, ids, extra)
 
 
 def _capacity_links(
@@ -511,6 +554,11 @@ def _code_link(
         result.link(kind, component, Unknown(render(code)), code.location, render(code), TargetKind.FOLDER, extra)
 
 
+def _strings(node: Node) -> list[str | Unknown]:
+    texts = [(e.text(), e) for e in node.elements()]
+    return [text if text is not None else Unknown(render(e)) for text, e in texts]
+
+
 def add_container(
     result: ParseResult,
     container: Node,
@@ -534,6 +582,15 @@ def add_container(
             node = container.get(key)
             if node is not None and node.scalar is not None:
                 attributes.append(Attribute(canonical, node.scalar, node.location))
+    for keys, canonical in ((("Command", "command"), v.COMMAND), (("EntryPoint", "entryPoint"), v.ENTRY_POINT)):
+        for key in keys:
+            node = container.get(key)
+            if node is not None and isinstance(node.value, list):
+                attributes.append(Attribute(canonical, tuple(_strings(node)), node.location))
+    for path in ("LinuxParameters.InitProcessEnabled", "linuxParameters.initProcessEnabled"):
+        found = collect(container, path)
+        if found and isinstance(found[0].literal(), bool):
+            attributes.append(Attribute(v.INIT_PROCESS, bool(found[0].literal()), found[0].location))
     label = name or (value if isinstance(value, str) else render(image))
     component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), image.location, attributes, parent.id)
     target = value if isinstance(value, str) else Unknown(render(image))

@@ -55,3 +55,12 @@ def _require(result: ParseResult, text: str, location: Location) -> None:
     if match:
         extra = [Attribute("indirect", True, None)] if match.group(3) else None
         add_dependency(result, "go", match.group(1), location, version=match.group(2), extra=extra)
+
+
+def module_path(source: SourceFile) -> str | None:
+    """The ``module`` directive's path (how the module's own packages are imported), or None."""
+    for raw in source.lines:
+        keyword, _, rest = raw.split("//", 1)[0].strip().partition(" ")
+        if keyword == "module" and rest.strip():
+            return rest.strip().strip('"')
+    return None

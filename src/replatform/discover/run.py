@@ -19,6 +19,7 @@ from replatform.discover import (
     ci,
     cloudformation,
     dockerfile,
+    entry_points,
     go_mod,
     helm,
     java_manifests,
@@ -296,6 +297,7 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             path = path.rsplit("/", 1)[0]
             folders.add(path)
     links = collected.links + resolve_folder_links(collected.folder_links, folders, set(collected.walked))
+    links += entry_points.resolve(root, collected.components, links, set(collected.walked), folders)
     return Report(
         root=display_path(os.path.basename(os.path.abspath(root))),
         components=tuple(sorted(collected.components, key=Component.sort_key)),

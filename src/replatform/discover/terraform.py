@@ -153,6 +153,15 @@ RESOURCES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
         },
     ),
     "aws_ecs_capacity_provider": (ComponentKind.ECS_CAPACITY_PROVIDER, {"name": "provider_name"}),
+    "aws_sqs_queue": (
+        ComponentKind.SQS_QUEUE,
+        {
+            "visibility_timeout_seconds": v.VISIBILITY_TIMEOUT,
+            "receive_wait_time_seconds": v.RECEIVE_WAIT_SECONDS,
+            "message_retention_seconds": "message_retention_seconds",
+            "fifo_queue": "fifo",
+        },
+    ),
 }
 # Every aws_sagemaker_* resource: instance types sit at different depths.
 SAGEMAKER_PATHS = {
@@ -452,6 +461,8 @@ class _Resource:
     body: _Body
     component: Component
     evaluator: Evaluator | None
+    #: An ECS task definition's containers with their evaluated definitions (for environment links).
+    containers: list[tuple[Component, dict[str, Any]]] = field(default_factory=list)
 
 
 class _Instance:
@@ -553,6 +564,8 @@ class _Instance:
         elif count is not None and count.expression and count.known is None:
             attributes.append(Attribute("count", Unknown(count.expression), count.location))
         attributes += _purchase_attributes(rtype, body, attributes)
+        if rtype == "aws_sqs_queue":
+            attributes += _redrive_attributes(body)
         if self.prefix:
             attributes.append(Attribute("module", self.prefix.rstrip("."), None))
         component = self.result.add(kind, f"{self.prefix}{rtype}.{name}", location, attributes)
@@ -563,8 +576,10 @@ class _Instance:
         add_lambda_runtime(self.result, component)
         add_boot_script_runtime(self.result, component)
         self.resources[f"{rtype}.{name}"] = _Resource(rtype, name, body, component, evaluator)
+        containers: list[tuple[Component, dict[str, Any]]] = []
         if rtype == "aws_ecs_task_definition" and "container_definitions" in body.attrs:
-            _containers(self.result, body.attrs["container_definitions"], component, body.source)
+            containers = _containers(self.result, body.attrs["container_definitions"], component, body.source)
+        self.resources[f"{rtype}.{name}"].containers = containers
 
     def _place(self, spanned: Spanned) -> Location:
         """Where a value is changed: the module call's argument for a value passed straight through."""
@@ -739,6 +754,64 @@ class _Links:
             self.reference(LinkKind.SCALES, arn, ("aws_autoscaling_group",))
         elif rtype == "aws_lambda_function":
             self.lambda_code()
+        elif rtype == "aws_ecs_task_definition":
+            self.environment_queues()
+        elif rtype == "aws_sqs_queue":
+            self.dead_letters(_first(body, "redrive_policy") or self.separate_redrive_policy())
+
+    def environment_queues(self) -> None:
+        """Container -> SQS queue for each environment variable whose value names a queue resource."""
+        for container, definition in self.resource.containers:
+            for variable in definition.get("environment") or ():
+                if not isinstance(variable, dict) or not isinstance(variable.get("name"), str):
+                    continue
+                value = variable.get("value")
+                if not isinstance(value, Unknown):
+                    continue
+                spanned = Spanned(value, container.location, value.expression)
+                for queue in self.targets(spanned, ("aws_sqs_queue",)):
+                    self.result.link(
+                        LinkKind.USES_QUEUE, container, queue, container.location, value.expression,
+                        TargetKind.COMPONENT, (Attribute("env", variable["name"], None),),
+                    )  # fmt: skip
+
+    def separate_redrive_policy(self) -> Spanned | None:
+        """The ``redrive_policy`` of an ``aws_sqs_queue_redrive_policy`` whose ``queue_url`` names this queue."""
+        for parsed, kind, labels, body, block in self.instance.module.blocks():
+            if kind != "resource" or len(labels) < 2 or labels[0] != "aws_sqs_queue_redrive_policy":
+                continue
+            evaluator = Evaluator(parsed.source, self.instance.scope)
+            read = _read_body(evaluator, body, evaluator.location(block))
+            url = read.attrs.get("queue_url")
+            refs = [a for a, _n in evaluator.references(url.node)] if url is not None and url.node is not None else []
+            if f"{self.resource.rtype}.{self.resource.name}" in refs:
+                return read.attrs.get("redrive_policy")
+        return None
+
+    def dead_letters(self, policy: Spanned | None) -> None:
+        """``redrive_policy`` (on the queue or an ``aws_sqs_queue_redrive_policy``) -> the dead-letter queue."""
+        if policy is None:
+            return
+        value = _json_value(policy.value)
+        if not isinstance(value, dict):
+            return
+        source = self.component
+        target = value.get("deadLetterTargetArn")
+        count = value.get("maxReceiveCount")
+        attributes = (Attribute(v.MAX_RECEIVE_COUNT, _receive_count(count), policy.location),)
+        if isinstance(target, Unknown):
+            found = self.targets(Spanned(target, policy.location, target.expression), ("aws_sqs_queue",))
+            if len(found) == 1:
+                self.result.link(
+                    LinkKind.DEAD_LETTERS, source, found[0], policy.location, target.expression,
+                    TargetKind.COMPONENT, attributes,
+                )  # fmt: skip
+                return
+        expression = target.expression if isinstance(target, Unknown) else str(target)
+        linked: str | Unknown = target if isinstance(target, str) else Unknown(expression)
+        self.result.link(
+            LinkKind.DEAD_LETTERS, source, linked, policy.location, expression, TargetKind.NAME, attributes
+        )
 
     def targets(self, spanned: Spanned, types: tuple[str, ...]) -> list[str]:
         """Component ids of the resources of ``types`` the expression names (the taken branch only)."""
@@ -919,15 +992,45 @@ class _Links:
             )
 
 
-def _containers(result: ParseResult, spanned: Spanned, parent: Component, source: SourceFile | None) -> None:
-    value = spanned.value
-    if isinstance(value, str):  # a heredoc or a literal JSON string
+def _json_value(value: Any) -> Any:
+    """A value Terraform passes as JSON: ``jsonencode(...)`` is already structured, a heredoc string is parsed."""
+    if isinstance(value, str):
         try:
-            value = json.loads(value)
+            return json.loads(value)
         except ValueError:
-            return
+            return None
+    return value
+
+
+def _receive_count(value: Any) -> int | Unknown:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, Unknown) else Unknown(str(value))
+
+
+def _redrive_attributes(body: _Body) -> list[Attribute]:
+    policy = _first(body, "redrive_policy")
+    value = _json_value(policy.value) if policy is not None else None
+    if policy is None or not isinstance(value, dict) or "maxReceiveCount" not in value:
+        return []
+    return [Attribute(v.MAX_RECEIVE_COUNT, _receive_count(value["maxReceiveCount"]), policy.location)]
+
+
+def _command(value: Any) -> tuple[str | Unknown, ...] | None:
+    if isinstance(value, (list, tuple)):
+        return tuple(item if isinstance(item, (str, Unknown)) else Unknown(str(item)) for item in value)
+    return None
+
+
+def _containers(
+    result: ParseResult, spanned: Spanned, parent: Component, source: SourceFile | None
+) -> list[tuple[Component, dict[str, Any]]]:
+    value = _json_value(spanned.value)
+    found: list[tuple[Component, dict[str, Any]]] = []
     if not isinstance(value, (list, tuple)):
-        return
+        return found
     for container in value:
         if not isinstance(container, dict):
             continue
@@ -947,9 +1050,18 @@ def _containers(result: ParseResult, spanned: Spanned, parent: Component, source
         for key, canonical in (("cpu", v.CPU), ("memory", v.MEMORY_MB), ("stopTimeout", v.STOP_TIMEOUT)):
             if isinstance(container.get(key), (int, str)):
                 attrs.append(Attribute(canonical, container[key], None))
+        for key, canonical in (("command", v.COMMAND), ("entryPoint", v.ENTRY_POINT)):
+            argv = _command(container.get(key))
+            if argv is not None:
+                attrs.append(Attribute(canonical, argv, None))
+        linux = container.get("linuxParameters")
+        if isinstance(linux, dict) and isinstance(linux.get("initProcessEnabled"), bool):
+            attrs.append(Attribute(v.INIT_PROCESS, linux["initProcessEnabled"], None))
         component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), location, attrs, parent.id)
         expression = image_value if isinstance(image_value, str) else image_value.expression
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)
+        found.append((component, container))
+    return found
 
 
 def parse_tree(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile] | None = None) -> ParseResult:

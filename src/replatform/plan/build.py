@@ -18,11 +18,13 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from replatform.assess.catalog import catalog
 from replatform.assess.context import MAX_SOURCE_BYTES
 from replatform.discover.source import SourceFile
 from replatform.fsio import read_in_root
 from replatform.graph import Graph
 from replatform.model import Component, ComponentKind, CostLine, Finding, PlanItem, Report, Severity
+from replatform.plan.spot_conditions import refine
 from replatform.price.cost import TARGETS
 from replatform.price.spot import QUEUE_HINT, SpotVerdict, suitability
 
@@ -42,6 +44,8 @@ PLACEMENT_RULES = {
     "k8s-arch-amd64", "registry-not-consulted", "image-not-checked", "dependency-arm64-ready", "pypi-arm64-ready",
     "image-arm64-ready", "c-x86-code-already-ported",
 }  # fmt: skip
+#: Findings about taking a stop (SIGTERM, SQS) are conditions of a Spot move, not arm64 readiness.
+INTERRUPTION_RULES = {rule.id for rule in catalog().values() if rule.category == "interruption"}
 PHASES = {
     1: "Lambda and other stateless functions",
     2: "Batch, async and queue workers",
@@ -120,7 +124,11 @@ class Plan:
 def _linked_findings(graph: Graph, report: Report, component: Component) -> tuple[list[Finding], str]:
     """Findings in the component's own code (the folders the graph links it to), else the repository's."""
     folders = [f"{folder}/" if folder not in ("", ".") else "" for folder in graph.code_folders(component)]
-    relevant = [f for f in report.findings if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO]
+    relevant = [
+        f
+        for f in report.findings
+        if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO and f.rule_id not in INTERRUPTION_RULES
+    ]
     if folders:
         scope = ", ".join(folder or "./" for folder in folders)
         return [f for f in relevant if any(f.location.path.startswith(folder) for folder in folders)], scope
@@ -179,7 +187,7 @@ def build_plan(
         if _on_arm64(graph, component) or (task is not None and _on_arm64(graph, task)):
             plan.already_arm64.append(component.name)
             continue
-        spot = suitability(report, component, task, files)
+        spot = refine(suitability(report, component, task, files), report, component)
         linked, scope = _linked_findings(graph, report, component)
         blockers = [f for f in linked if f.severity is Severity.BLOCKER]
         warnings = [f for f in linked if f.severity is Severity.WARNING]

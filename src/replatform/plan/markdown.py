@@ -10,6 +10,7 @@ import os
 from collections import defaultdict
 
 from replatform.model import CostLine, Report, Severity
+from replatform.plan import spot_conditions
 from replatform.plan.build import PER_BLOCKER, PER_WARNING, PHASES, STEPS, Plan
 from replatform.price.cost import TARGETS, totals
 from replatform.price.snapshot import Snapshot
@@ -106,6 +107,7 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage) -> str:
                 out.append(f"- **{md(item.name)}**: " + "; ".join(md(note) for note in notes))
         out += ["", "Steps:", ""]
         out += [f"{n}. {step}" for n, step in enumerate(STEPS[phase], start=1)]
+    out += spot_conditions.markdown_section(report)
     out += [
         "",
         "## Costs by component",

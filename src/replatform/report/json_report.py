@@ -6,7 +6,17 @@ import json
 from typing import Any
 
 from replatform import __version__
-from replatform.model import AttributeValue, Component, Finding, Link, Location, Report, Unknown
+from replatform.model import (
+    AttributeValue,
+    Component,
+    Finding,
+    Link,
+    Location,
+    QueueConsumer,
+    Report,
+    Unknown,
+    WorkerSummary,
+)
 
 SCHEMA_VERSION = "1.0"
 
@@ -90,6 +100,45 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def _place(location: Location | None) -> dict[str, Any] | None:
+    return None if location is None else {"path": location.path, "line": location.line}
+
+
+def _number(value: int | Unknown | None) -> Any:
+    return _value(value) if value is not None else None
+
+
+def _consumer(consumer: QueueConsumer) -> dict[str, Any]:
+    return {
+        "receive": _place(consumer.receive),
+        "wait_time_seconds": _number(consumer.wait_time_seconds),
+        "visibility_timeout": _number(consumer.visibility_timeout),
+        "deletes": [_place(d) for d in consumer.deletes],
+        "deletes_before_processing": consumer.deletes_before_processing,
+        "heartbeats": [_place(h) for h in consumer.heartbeats],
+        "queue": consumer.queue,
+        "queue_visibility_timeout": _number(consumer.queue_visibility_timeout),
+        "queue_receive_wait_seconds": _number(consumer.queue_receive_wait_seconds),
+        "max_receive_count": _number(consumer.max_receive_count),
+    }
+
+
+def worker_to_dict(worker: WorkerSummary) -> dict[str, Any]:
+    """One container's SIGTERM handling and SQS use, as the contract describes it."""
+    return {
+        "component": worker.component,
+        "container": worker.container,
+        "entry_point": _place(worker.entry_point),
+        "command": list(worker.command),
+        "handles_sigterm": worker.handles_sigterm,
+        "sigterm": _place(worker.sigterm),
+        "reason": worker.reason,
+        "consumers": [_consumer(c) for c in worker.consumers],
+        "files_read": worker.files_read,
+        "handler": worker.handler,
+    }
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The whole report as plain data."""
     return {
@@ -102,6 +151,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "findings": [finding_to_dict(f) for f in report.findings],
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         **({"baseline": _baseline(report)} if report.baseline is not None else {}),
+        **({"workers": [worker_to_dict(w) for w in report.workers]} if report.workers else {}),
     }
 
 

@@ -22,7 +22,7 @@ _LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO
 def _rule(rule: Rule) -> dict[str, Any]:
     docs = rule.docs
     markdown = (
-        f"**What it detects.** {docs.what}\n\n**Why it matters on arm64.** {docs.why}\n\n"
+        f"**What it detects.** {docs.what}\n\n**{rule.why_heading}.** {docs.why}\n\n"
         f"**Example.** `{docs.example}`\n\n**Fix.** {docs.fix}\n\n**Fix safety.** {docs.fix_safety}"
     )
     return {

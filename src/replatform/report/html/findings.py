@@ -120,7 +120,7 @@ def rule_pages(report: Report) -> str:
             f'<h3 id="rule-{esc(rule.id)}-h">{esc(rule.id)}: {esc(rule.title)}</h3>'
             f'<p class="note">severity {esc(rule.severity.value)} · confidence {esc(rule.confidence.value)} · '
             f"category {esc(rule.category)} · page <code>{esc(rule.help_uri)}</code></p>"
-            f"<h4>What it detects</h4><p>{esc(docs.what)}</p><h4>Why it matters on arm64</h4><p>{esc(docs.why)}</p>"
+            f"<h4>What it detects</h4><p>{esc(docs.what)}</p><h4>{esc(rule.why_heading)}</h4><p>{esc(docs.why)}</p>"
             f"<h4>Example</h4><pre>{esc(docs.example)}</pre><h4>Fix</h4><p>{esc(docs.fix)}</p>"
             f"<h4>Fix safety</h4><p>{esc(docs.fix_safety)}</p>"
             + (f"<h4>References</h4><ul>{references}</ul>" if references else "")
