@@ -51,6 +51,25 @@ class JsonEditor:
                 return None
         return current
 
+    def path_of(self, offset: int) -> Path | None:
+        """The path of the value that starts at byte ``offset`` (a discovery location's start)."""
+        stack: list[tuple[Path, tree_sitter.Node]] = [((), self.root)]
+        while stack:
+            path, node = stack.pop()
+            if node.start_byte == offset and path:
+                return path
+            if not node.start_byte <= offset < node.end_byte:
+                continue
+            if node.type == "object":
+                for pair in node.named_children:
+                    key_node, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                    if pair.type == "pair" and key_node is not None and value is not None:
+                        stack.append(((*path, _string(key_node)), value))
+            elif node.type == "array":
+                items = [c for c in node.named_children if c.type != "comment"]
+                stack.extend(((*path, index), item) for index, item in enumerate(items))
+        return None
+
     @staticmethod
     def _pair_value(obj: tree_sitter.Node, key: str) -> tree_sitter.Node | None:
         for pair in obj.named_children:
@@ -108,6 +127,23 @@ class JsonEditor:
             text = f", {json.dumps(key)}: {self._render(value, '', multiline=False)}"
         return self.buffer.insert(last.end_byte, text)
 
+    def remove_property(self, path: Path, key: str) -> Edit | None:
+        """Delete ``"key": value`` from the object at ``path`` with the comma that separated it (None when absent)."""
+        obj = self.node(path)
+        if obj is None or obj.type != "object":
+            raise JsonEditError(f"no object at {path!r}")
+        pairs = [c for c in obj.named_children if c.type == "pair"]
+        for index, pair in enumerate(pairs):
+            key_node = pair.child_by_field_name("key")
+            if key_node is None or _string(key_node) != key:
+                continue
+            if index > 0:  # from the end of the previous pair: its comma goes, the next one's stays
+                return Edit(self.buffer.path, pairs[index - 1].end_byte, pair.end_byte, "")
+            if len(pairs) > 1:
+                return Edit(self.buffer.path, pair.start_byte, pairs[1].start_byte, "")
+            return Edit(self.buffer.path, pair.start_byte, pair.end_byte, "")
+        return None
+
     def append_item(self, path: Path, value: Any) -> Edit | None:
         """Add ``value`` at the end of the array at ``path`` (None when it holds it already)."""
         array = self.node(path)
@@ -143,6 +179,10 @@ class JsonEditor:
             )
             return "{\n" + body + "\n" + indent + "}"
         if isinstance(value, Sequence) and not isinstance(value, str):
+            if multiline and any(isinstance(v, Mapping) for v in value):  # objects one per line, as siblings are
+                inner = indent + unit
+                items = ",\n".join(inner + self._render(v, inner, multiline=True) for v in value)
+                return "[\n" + items + "\n" + indent + "]"
             return "[" + ", ".join(self._render(v, indent, multiline=False) for v in value) + "]"
         return json.dumps(value, ensure_ascii=False)
 
