@@ -145,7 +145,10 @@ class HclEditor:
         pad = 1
         single_line = last.start_point[0] == last.end_point[0]
         if last_attribute is not None and single_line:
-            pad = max(1, last_attribute.equals_column - len(indent) - len(name))
+            if len(indent) + len(name) + 1 > last_attribute.equals_column:
+                # longer than the group's alignment: a group of its own, so no aligned line has to move
+                return self.insert_attribute_group(block, [(name, expression)])
+            pad = last_attribute.equals_column - len(indent) - len(name)
         line = f"{indent}{name}{' ' * pad}= {expression}"
         offset = self.buffer.next_line(last.end_byte)
         return self.buffer.insert(offset, self.buffer.lines(line + "\n"))

@@ -36,6 +36,7 @@ class JsonEditor:
         if not values:
             raise JsonEditError("empty document")
         self.root = values[0]
+        self._inline_items = _objects_in_arrays_inline(self.root)
 
     def node(self, path: Path) -> tree_sitter.Node | None:
         current: tree_sitter.Node | None = self.root
@@ -179,12 +180,29 @@ class JsonEditor:
             )
             return "{\n" + body + "\n" + indent + "}"
         if isinstance(value, Sequence) and not isinstance(value, str):
-            if multiline and any(isinstance(v, Mapping) for v in value):  # objects one per line, as siblings are
+            if multiline and any(isinstance(v, Mapping) for v in value):  # one object per line, as the file does
                 inner = indent + unit
-                items = ",\n".join(inner + self._render(v, inner, multiline=True) for v in value)
+                items = ",\n".join(inner + self._render(v, inner, multiline=not self._inline_items) for v in value)
                 return "[\n" + items + "\n" + indent + "]"
             return "[" + ", ".join(self._render(v, indent, multiline=False) for v in value) + "]"
         return json.dumps(value, ensure_ascii=False)
+
+
+def _objects_in_arrays_inline(root: tree_sitter.Node) -> bool:
+    """Whether the file writes objects inside arrays on one line each (``[{"Key": "a", "Value": "b"}]``)."""
+    inline = spread = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "array":
+            for item in node.named_children:
+                if item.type == "object" and item.named_child_count:
+                    if item.start_point[0] == item.end_point[0]:
+                        inline += 1
+                    else:
+                        spread += 1
+        stack.extend(node.named_children)
+    return inline > spread
 
 
 def _string(node: tree_sitter.Node) -> str:

@@ -71,7 +71,7 @@ def rollout_note(ctx: Context, view: ServiceView, shares: list[ProviderShare], a
     """Whether the change replaces the service, and how to roll it out without downtime (one paragraph)."""
     facts = knowledge.fargate_spot().rollout
     if view.syntax is not Syntax.TERRAFORM:
-        return f"Rollout: {facts['cloudformation']} ({facts['cloudformation_source']})."
+        return f"Rollout: {facts['cloudformation'].rstrip('.')} ({facts['cloudformation_source']})."
     constraint = aws_provider_constraint(ctx, view.service.location.path)
     cap = highest_major(constraint) if constraint is not None else None
     first = f"terraform apply -target={association}, then " if association else ""

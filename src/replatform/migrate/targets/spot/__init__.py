@@ -10,6 +10,8 @@ Spot cannot run (`refusals`) and EKS Fargate profiles are listed as manual, with
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from replatform import knowledge
 from replatform.graph import Graph
 from replatform.migrate.targets import Expectation, Proposal, TargetOptions
@@ -73,54 +75,66 @@ def _service(ctx: Context, service_view: ServiceView) -> Proposal | None:
     return _move(ctx, service_view)
 
 
-def _draining(
-    ctx: Context, service_view: ServiceView
-) -> tuple[list[Edit | None], list[str], list[str], list[Expectation]]:
-    """Edits fitting the containers' stop and the target groups' drain into the notice; what is left by hand."""
+@dataclass
+class _Draining:
+    """Edits fitting the containers' stop and the target groups' drain into the notice, and what is left."""
+
+    edits: list[Edit | None] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    by_hand: list[str] = field(default_factory=list)
+    expects: list[Expectation] = field(default_factory=list)
+
+
+def _draining(ctx: Context, service_view: ServiceView) -> _Draining:
     facts = knowledge.fargate_spot().draining
-    edits: list[Edit | None] = []
-    done: list[str] = []
-    by_hand: list[str] = []
-    expects: list[Expectation] = []
-    stop_edits, problem = draining.lower_stop_timeouts(ctx, service_view.essential_containers(), facts.stop_timeout_max)
+    out = _Draining()
+    containers = service_view.essential_containers()
+    stop_edits, problem = draining.lower_stop_timeouts(ctx, containers, facts.stop_timeout_max)
     if problem:
-        by_hand.append(problem)
+        out.by_hand.append(problem)
     elif any(stop_edits):
-        edits += stop_edits
-        done.append(f"stopTimeout at most {facts.stop_timeout_max} s ({facts.stop_timeout_source})")
-        for container in service_view.essential_containers():
-            expects.append(_stop_expectation(container, facts.stop_timeout_max))
+        out.edits += stop_edits
+        out.done.append(f"containers stop within {facts.stop_timeout_max} s")
+        out.reasons.append(f"{facts.stop_timeout_note} ({facts.stop_timeout_source}).")
+        out.expects += [_stop_expectation(c, facts.stop_timeout_max) for c in containers]
     for group in service_view.target_groups:
         group_edits, problem = draining.shorten_deregistration(ctx, group, facts.deregistration_delay)
         if problem:
-            by_hand.append(problem)
+            out.by_hand.append(problem)
         elif any(group_edits):
-            edits += group_edits
+            out.edits += group_edits
             was = group.get("deregistration_delay")
-            done.append(
-                f"{group.name} deregistration delay {was if was is not None else '300 (default)'} -> "
-                f"{facts.deregistration_delay} s ({facts.deregistration_delay_note})"
-            )
-            expects.append(_delay_expectation(group, facts.deregistration_delay))
+            shown = f"{was} s" if was is not None else "300 s (the default)"
+            out.done.append(f"{group.name} deregisters in {facts.deregistration_delay} s, not {shown}")
+            out.reasons.append(f"{facts.deregistration_delay_note} ({facts.deregistration_delay_source}).")
+            out.expects.append(_delay_expectation(group, facts.deregistration_delay))
     for link in service_view.outside_balancers:
-        shown = link.target.expression if isinstance(link.target, Unknown) else link.target
-        by_hand.append(
-            f"the load balancer target {shown} is not declared here: keep its deregistration delay at {facts.deregistration_delay} s or less"
+        target = link.target.expression if isinstance(link.target, Unknown) else link.target
+        out.by_hand.append(
+            f"{target} is not declared here: keep its deregistration delay at {facts.deregistration_delay} s or less"
         )
-    return edits, done, by_hand, expects
+    out.reasons = list(dict.fromkeys(out.reasons))
+    return out
 
 
 def _draining_only(ctx: Context, service_view: ServiceView) -> Proposal | None:
-    edits, done, by_hand, expects = _draining(ctx, service_view)
-    if not edits and not by_hand:
+    fitted = _draining(ctx, service_view)
+    if not any(fitted.edits) and not fitted.by_hand:
         return None
     service = service_view.service
-    description = f"Fit {service.name}'s draining into the Fargate Spot notice: " + "; ".join(done or by_hand)
-    why = "It already runs on Fargate Spot; a longer drain than the two-minute notice is cut short." + (
-        " By hand: " + "; ".join(by_hand) + "." if by_hand else ""
+    description = f"Fit {service.name}'s draining into the Fargate Spot notice: " + "; ".join(
+        fitted.done or fitted.by_hand
     )
-    fix = make_fix(RULE, service, description, edits, Applicability.UNSAFE, why)
-    return Proposal(fix, expects=tuple(expects))
+    why = " ".join(
+        [
+            "It already runs on Fargate Spot; a drain longer than the two-minute notice is cut short.",
+            *fitted.reasons,
+            *(["By hand: " + "; ".join(fitted.by_hand) + "."] if fitted.by_hand else []),
+        ]
+    )
+    fix = make_fix(RULE, service, description, fitted.edits, Applicability.UNSAFE, why)
+    return Proposal(fix, expects=tuple(fitted.expects))
 
 
 def _move(ctx: Context, service_view: ServiceView) -> Proposal:
@@ -157,24 +171,23 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
     if problem:
         return _manual(service, f"Move {service.name} to Fargate Spot by hand", f"Not changed: {problem}.")
     edits += strategy_edits
-    draining_edits, done, by_hand, draining_expects = _draining(ctx, service_view)
-    edits += draining_edits
-    expects += draining_expects
-    summary = _summary(choice.shares)
-    description = f"Run {service.name} on Fargate Spot ({summary})"
+    fitted = _draining(ctx, service_view)
+    edits += fitted.edits
+    expects += fitted.expects
+    description = f"Run {service.name} on Fargate Spot ({_summary(choice.shares)})"
     if cluster is not None:
         description += f"; associate FARGATE_SPOT with {cluster.name}"
-    if done:
-        description += "; " + "; ".join(done)
+    if fitted.done:
+        description += "; " + "; ".join(fitted.done)
+    by_hand = notes + fitted.by_hand
     why = " ".join(
-        part
-        for part in (
+        [
             _UNSAFE,
             choice.why,
-            ("By hand: " + "; ".join(notes + by_hand) + ".") if notes or by_hand else "",
+            *fitted.reasons,
+            *(["By hand: " + "; ".join(by_hand) + "."] if by_hand else []),
             rollout_note(ctx, service_view, choice.shares, depends_on),
-        )
-        if part
+        ]
     )
     fix = make_fix(RULE, service, description, edits, Applicability.UNSAFE, why)
     return Proposal(fix, expects=tuple(expects))
