@@ -397,3 +397,54 @@ def test_draining_alone_when_the_service_is_already_on_spot(tmp_path: Path) -> N
     assert "-      stopTimeout = 180\n+      stopTimeout = 120\n" in text
     assert "+\n+  deregistration_delay = 90\n" in text  # longer than the group's alignment: a group of its own
     assert "capacity_provider_strategy" not in text.replace(" capacity_provider_strategy {\n", "")
+
+
+def test_cdk_patterns_without_a_cluster_are_manual_and_their_own_target_group_is_said(tmp_path: Path) -> None:
+    alone = api.migrate(
+        str(ROOT / "tests" / "data" / "migrate" / "formats" / "cdk-patterns"), target="spot", unsafe=True
+    )
+    (result,) = alone.results
+    assert result.proposal.fix.applicability is M
+    assert "has no cluster prop, so CDK creates a cluster without FARGATE_SPOT" in result.proposal.fix.why
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "web.ts").write_text(
+        "import * as ecs from 'aws-cdk-lib/aws-ecs';\n"
+        "import * as ecs_patterns from 'aws-cdk-lib/aws-ecs-patterns';\n"
+        "import { Construct } from 'constructs';\n\n"
+        "export class Web extends Construct {\n"
+        "  constructor(scope: Construct, id: string, cluster: ecs.Cluster) {\n"
+        "    super(scope, id);\n"
+        "    const shared = new ecs.Cluster(this, 'Shared', { enableFargateCapacityProviders: true });\n"
+        "    new ecs_patterns.ApplicationLoadBalancedFargateService(this, 'Web', {\n"
+        "      cluster: shared,\n"
+        "      desiredCount: 4,\n"
+        "      taskImageOptions: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') },\n"
+        "    });\n"
+        "  }\n"
+        "}\n"
+    )
+    migration = api.migrate(str(tmp_path), target="spot", unsafe=True)
+    (offered,) = migration.offered
+    fix = offered.proposal.fix
+    # 4 tasks behind the pattern's load balancer: 1 + 3 split 1:3 -> about 2 on Spot; the cluster already has both
+    assert (
+        fix.description
+        == "Run Web on Fargate Spot (FARGATE base 1 weight 1, FARGATE_SPOT weight 3); associate FARGATE_SPOT with Shared"
+    )
+    assert "at 4 tasks about 2 run on Fargate Spot" in fix.why
+    assert "By hand: Web creates its own target group: add `<service>.targetGroup.setAttribute(" in fix.why
+    text = patch(migration)
+    assert (
+        "+      capacityProviderStrategies: [\n+        { capacityProvider: 'FARGATE', base: 1, weight: 1 },\n" in text
+    )
+    assert "enableFargateCapacityProviders" not in "".join(line for line in text.splitlines() if line.startswith("+"))
+
+
+def test_a_launch_type_in_the_wrong_case_is_said_not_moved(tmp_path: Path) -> None:
+    """Found on cfn-lint 0.87.7's fixtures: ``LaunchType: Fargate`` is not FARGATE (cfn-lint 1.x: E3030)."""
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  S:\n    Type: AWS::ECS::Service\n    Properties:\n      LaunchType: Fargate\n      Cluster: c\n"
+    )
+    (result,) = api.migrate(str(tmp_path), target="spot", unsafe=True).results
+    assert result.proposal.fix.applicability is M
+    assert result.proposal.fix.why.startswith("Not changed: its launch type is written Fargate, but the allowed values")

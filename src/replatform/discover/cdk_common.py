@@ -519,9 +519,9 @@ class _Emitter:
         """ECS clusters, load balancer target groups and service auto scaling; True when the call was one."""
         callee = call.callee.lower()
         if call.is_new and method == "Cluster" and ("ecs" in callee or callee == "cluster"):
-            _name, props = _props(call, False, location)
+            name, props = _props(call, False, location)
             if _lookup(props, "version") is None:  # an EKS cluster has a Kubernetes version
-                self.ecs_cluster(call, location, props)
+                self.ecs_cluster(call, location, name, props)
                 return True
         target = self.by_variable.get(receiver) or self.by_variable.get(receiver.removeprefix("this."))
         if method == "enableFargateCapacityProviders" and target is not None:
@@ -547,8 +547,7 @@ class _Emitter:
                 self.by_variable[name] = amended
         return amended
 
-    def ecs_cluster(self, call: Call, location: Location, props: Spanned | None) -> None:
-        name, _props_again = _props(call, False, location)
+    def ecs_cluster(self, call: Call, location: Location, name: str | None, props: Spanned | None) -> None:
         component = self.result.add(
             ComponentKind.ECS_CLUSTER, name or call.assigned_to or "Cluster", location,
             [Attribute("construct", "Cluster", None)],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_hcl
 
-from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.text import Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_hcl.language())
@@ -234,7 +234,7 @@ class HclEditor:
         node = self.tree.root_node.named_descendant_for_byte_range(attribute.start, attribute.end)
         while node is not None and node.type not in ("tuple", "expression") and node.parent is not None:
             node = node.parent
-        tuples = [n for n in _walk(node) if n.type == "tuple"] if node is not None else []
+        tuples = [n for n in walk(node) if n.type == "tuple"] if node is not None else []
         if not tuples or tuples[0].start_byte != attribute.start:
             return None
         items = []
@@ -256,7 +256,7 @@ class HclEditor:
             node = node.parent
         if node is None:
             return None
-        for element in [c for c in _walk(node) if c.type == "object_elem"]:
+        for element in [c for c in walk(node) if c.type == "object_elem"]:
             owner = element.parent
             while owner is not None and owner.type != "object":
                 owner = owner.parent
@@ -293,15 +293,6 @@ class HclEditor:
 def _aligned(attributes: list[tuple[str, str]]) -> list[str]:
     width = max(len(k) for k, _ in attributes)
     return [f"{key}{' ' * (width - len(key) + 1)}= {value}" for key, value in attributes]
-
-
-def _walk(root: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
-    return out
 
 
 def _body(block: tree_sitter.Node) -> tree_sitter.Node | None:

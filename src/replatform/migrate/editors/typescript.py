@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.text import Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
@@ -72,7 +72,7 @@ class TypeScriptEditor:
         return node
 
     def _initialiser(self, name: str) -> tree_sitter.Node | None:
-        for node in _walk(self.tree.root_node):
+        for node in walk(self.tree.root_node):
             if node.type == "variable_declarator":
                 ident = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
@@ -296,13 +296,4 @@ def _ancestors(node: tree_sitter.Node) -> list[tree_sitter.Node]:
     while current is not None:
         out.append(current)
         current = current.parent
-    return out
-
-
-def _walk(root: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
     return out

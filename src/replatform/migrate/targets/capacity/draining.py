@@ -48,7 +48,10 @@ def lower_stop_timeouts(ctx: Context, containers: list[Component], limit: int) -
 
 def _stop_timeout(ctx: Context, container: Component, limit: int) -> tuple[Edit | None, str]:
     path = container.location.path
-    syntax = syntax_of(container) if container.get("resource_type") else _syntax_of_path(path)
+    task = ctx.by_id.get(container.parent or "")
+    if task is None:
+        return None, "its task definition is not known"
+    syntax = syntax_of(task)
     offset = container.location.start_byte
     if syntax is Syntax.TERRAFORM:
         editor = ctx.ws.hcl(path)
@@ -88,16 +91,6 @@ def _stop_timeout(ctx: Context, container: Component, limit: int) -> tuple[Edit 
     return None, f"no editor for {syntax.value}"
 
 
-def _syntax_of_path(path: str) -> Syntax:
-    if path.endswith((".ts", ".mts")):
-        return Syntax.CDK_TYPESCRIPT
-    if path.endswith(".py"):
-        return Syntax.CDK_PYTHON
-    if path.endswith((".tf", ".tf.json")):
-        return Syntax.TERRAFORM
-    return Syntax.CFN_JSON if path.endswith((".json", ".template")) else Syntax.CFN_YAML
-
-
 def _duration_edit(text: str, node: tree_sitter.Node, seconds: int, ctx: Context, path: str) -> tuple[Edit | None, str]:
     """``Duration.minutes(5)`` -> ``Duration.seconds(<seconds>)`` (the file's own way of naming Duration)."""
     match = _DURATION.match(text)
@@ -125,7 +118,7 @@ def shorten_deregistration(ctx: Context, group: Component, seconds: int) -> Edit
 
 def _deregistration(ctx: Context, group: Component, seconds: int) -> Edits:
     path = group.location.path
-    syntax = syntax_of(group) if group.get("resource_type") else _syntax_of_path(path)
+    syntax = syntax_of(group)
     if syntax is Syntax.TERRAFORM:
         editor = ctx.ws.hcl(path)
         if editor is None:

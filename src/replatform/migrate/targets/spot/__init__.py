@@ -20,7 +20,7 @@ from replatform.migrate.targets.capacity import draining
 from replatform.migrate.targets.capacity.rollout import rollout_note
 from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView, view
 from replatform.migrate.targets.capacity.strategy import set_strategy
-from replatform.migrate.targets.graviton.context import Context, make_fix
+from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix
 from replatform.migrate.targets.spot import redundancy, refusals
 from replatform.migrate.workspace import Workspace
 from replatform.model import Applicability, Component, ComponentKind, Edit, Report, Unknown
@@ -59,6 +59,14 @@ def _service(ctx: Context, service_view: ServiceView) -> Proposal | None:
             service,
             f"Check how {service.name} buys capacity",
             f"Not changed: its capacity provider strategy names {', '.join(unresolved)}, which is not a literal.",
+        )
+    misspelt = [p.provider for p in purchases if not p.fargate and p.provider.upper() in ("FARGATE", "FARGATE_SPOT")]
+    if misspelt:
+        return _manual(
+            service,
+            f"Correct {service.name}'s launch type",
+            f"Not changed: its launch type is written {misspelt[0]}, but the allowed values are EC2, FARGATE and "
+            "EXTERNAL (cfn-lint E3030 says so too); correct it, then run migrate again.",
         )
     if not purchases or not all(p.fargate for p in purchases):
         bought = ", ".join(sorted({p.provider for p in purchases})) or "nothing stated"
@@ -156,6 +164,16 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
         edits += association.edits
         depends_on = association.depends_on
         expects.append(_cluster_expectation(cluster))
+    elif service_view.cluster_link is None and service_view.syntax in (Syntax.CDK_TYPESCRIPT, Syntax.CDK_PYTHON):
+        prop = "cluster=ecs.Cluster(..., enable_fargate_capacity_providers=True)"
+        if service_view.syntax is Syntax.CDK_TYPESCRIPT:
+            prop = "cluster: new ecs.Cluster(this, ..., { vpc, enableFargateCapacityProviders: true })"
+        return _manual(
+            service,
+            f"Give {service.name} a cluster with the Fargate capacity providers",
+            f"Not changed: {service.name} has no cluster prop, so CDK creates a cluster without FARGATE_SPOT and "
+            f"a Spot strategy could not be deployed; pass `{prop}`, then run migrate again.",
+        )
     else:
         link = service_view.cluster_link
         shown = (
