@@ -448,3 +448,44 @@ def test_a_launch_type_in_the_wrong_case_is_said_not_moved(tmp_path: Path) -> No
     (result,) = api.migrate(str(tmp_path), target="spot", unsafe=True).results
     assert result.proposal.fix.applicability is M
     assert result.proposal.fix.why.startswith("Not changed: its launch type is written Fargate, but the allowed values")
+
+
+def test_a_separate_association_resource_is_extended_and_the_services_depend_on_it(tmp_path: Path) -> None:
+    """CloudFormation: nothing orders an association's update before a service that refers only to the cluster."""
+    json_root = _copy(SPOT / "cloudformation-json", tmp_path / "json")
+    stack = json_root / "stack.json"
+    stack.write_text(
+        stack.read_text().replace(
+            '      "Type": "AWS::ECS::Cluster"\n    },\n',
+            '      "Type": "AWS::ECS::Cluster"\n    },\n    "Providers": {\n'
+            '      "Type": "AWS::ECS::ClusterCapacityProviderAssociations",\n      "Properties": {\n'
+            '        "Cluster": {"Ref": "Cluster"},\n        "CapacityProviders": ["FARGATE"],\n'
+            '        "DefaultCapacityProviderStrategy": [{"CapacityProvider": "FARGATE", "Weight": 1}]\n'
+            "      }\n    },\n",
+        )
+    )
+    text = patch(api.migrate(str(json_root), target="spot", unsafe=True, apply=True))
+    assert (
+        '-        "CapacityProviders": ["FARGATE"],\n+        "CapacityProviders": ["FARGATE", "FARGATE_SPOT"],\n'
+        in text
+    )
+    assert '-      }\n+      },\n+      "DependsOn": "Providers"\n' in text
+    cluster = next(c for c in api.inventory(str(json_root)).components if c.kind is ComponentKind.ECS_CLUSTER)
+    assert cluster.get("capacity_providers") == ("FARGATE", "FARGATE_SPOT")  # read from the association
+    yaml_root = _copy(EXAMPLES / "ticket-api", tmp_path / "yaml")
+    template = yaml_root / "infra" / "service.yaml"
+    template.write_text(
+        template.read_text().replace(
+            "      ClusterName: tickets\n",
+            "      ClusterName: tickets\n\n  Providers:\n    Type: AWS::ECS::ClusterCapacityProviderAssociations\n"
+            "    Properties:\n      Cluster: !Ref Cluster\n      CapacityProviders: [FARGATE]\n"
+            "      DefaultCapacityProviderStrategy:\n        - CapacityProvider: FARGATE\n          Weight: 1\n",
+        )
+    )
+    migration = api.migrate(str(yaml_root), target="spot", unsafe=True)
+    assert [v.status for v in migration.validations] == [Status.PASSED]  # cfn-lint
+    text = patch(migration)
+    assert "-      CapacityProviders: [FARGATE]\n+      CapacityProviders: [FARGATE, FARGATE_SPOT]\n" in text
+    assert "-    DependsOn: Listener\n+    DependsOn:\n+      - Listener\n+      - Providers\n" in text  # ApiService
+    assert "     Type: AWS::ECS::Service\n+    DependsOn: Providers\n" in text  # WorkerService had none
+    assert "; associate FARGATE_SPOT with Cluster" in _fix(migration, "WorkerService").description

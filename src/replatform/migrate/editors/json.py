@@ -147,20 +147,26 @@ class JsonEditor:
 
     def append_item(self, path: Path, value: Any) -> Edit | None:
         """Add ``value`` at the end of the array at ``path`` (None when it holds it already)."""
+        return self.append_items(path, [value])
+
+    def append_items(self, path: Path, values: list[Any]) -> Edit | None:
+        """Add the ``values`` the array at ``path`` does not hold yet at its end, as one edit."""
         array = self.node(path)
         if array is None or array.type != "array":
             raise JsonEditError(f"no array at {path!r}")
         current = self.value(path)
-        if isinstance(current, list) and value in current:
+        missing = [v for v in values if not (isinstance(current, list) and v in current)]
+        if not missing:
             return None
         items = [c for c in array.named_children if c.type != "comment"]
-        rendered = self._render(value, "", multiline=False)
+        rendered = [self._render(value, "", multiline=False) for value in missing]
         if not items:
-            return Edit(self.buffer.path, array.start_byte + 1, array.end_byte - 1, rendered)
+            return Edit(self.buffer.path, array.start_byte + 1, array.end_byte - 1, ", ".join(rendered))
         if self._multiline(array):
             indent = self.buffer.indentation(items[-1].start_byte)
-            return self.buffer.insert(items[-1].end_byte, self.buffer.lines(f",\n{indent}{rendered}"))
-        return self.buffer.insert(items[-1].end_byte, f", {rendered}")
+            text = "".join(f",\n{indent}{r}" for r in rendered)
+            return self.buffer.insert(items[-1].end_byte, self.buffer.lines(text))
+        return self.buffer.insert(items[-1].end_byte, "".join(f", {r}" for r in rendered))
 
     def _multiline(self, node: tree_sitter.Node) -> bool:
         return node.start_point[0] != node.end_point[0]

@@ -25,7 +25,8 @@ FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 @dataclass(frozen=True)
 class Association:
-    """The edits, why none could be made, and (Terraform) the resource the service must depend on."""
+    """The edits, why none could be made, and the resource the service must depend on (the association, when
+    it is a resource of its own: a Terraform address or a CloudFormation logical id)."""
 
     edits: tuple[Edit | None, ...] = ()
     problem: str = ""
@@ -110,17 +111,21 @@ def _labels_of(block: tree_sitter.Node | None) -> list[str]:
 def _cloudformation(ctx: Context, cluster: Component, providers: tuple[str, ...], syntax: Syntax) -> Association:
     present = associated(cluster)
     missing = [p for p in providers if p not in present]
+    attribute = cluster.attribute(v.CAPACITY_PROVIDERS)
     if not missing:
         return Association()
-    attribute = cluster.attribute(v.CAPACITY_PROVIDERS)
     path = cluster.location.path
     if syntax is Syntax.CFN_JSON:
         editor = ctx.ws.json(path)
         if editor is None:
             return Association(problem=ctx.ws.notes.get(path, "file not editable"))
         base: tuple[str | int, ...] = ("Resources", cluster.name)
-        if attribute is not None:
-            return Association(problem="the cluster's CapacityProviders in JSON: add FARGATE_SPOT by hand")
+        if attribute is not None and attribute.location is not None:
+            where = editor.path_of(attribute.location.start_byte)
+            if where is None:
+                return Association(problem="the cluster's CapacityProviders list was not found")
+            owner = str(where[1]) if len(where) > 1 and where[1] != cluster.name else None
+            return Association((editor.append_items(where, list(missing)),), depends_on=owner)
         if editor.node((*base, "Properties")) is None:
             return Association((editor.insert_property(base, "Properties", {"CapacityProviders": missing}),))
         return Association((editor.insert_property((*base, "Properties"), "CapacityProviders", missing),))
@@ -131,7 +136,8 @@ def _cloudformation(ctx: Context, cluster: Component, providers: tuple[str, ...]
         where = yaml.path_at(attribute.location.start_byte)
         if where is None:
             return Association(problem="the cluster's CapacityProviders list was not found")
-        return Association((yaml.append_items(where, list(missing)),))
+        owner = str(where[2]) if len(where) > 2 and where[2] != cluster.name else None
+        return Association((yaml.append_items(where, list(missing)),), depends_on=owner)
     resource = yaml.path_at(cluster.location.start_byte)
     if resource is None:
         return Association(problem="the cluster was not found in the template")

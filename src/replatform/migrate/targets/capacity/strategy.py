@@ -24,7 +24,10 @@ def set_strategy(ctx: Context, view: ServiceView, shares: list[ProviderShare], d
         if view.syntax is Syntax.TERRAFORM:
             return _terraform(ctx, view, shares, depends_on)
         if view.syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):
-            return _cloudformation(ctx, view, shares)
+            edits, problem = _cloudformation(ctx, view, shares)
+            if depends_on is not None and not problem:
+                edits.append(_cloudformation_depends_on(ctx, view, depends_on))
+            return edits, problem
         if view.syntax is Syntax.CDK_TYPESCRIPT:
             return _cdk_typescript(ctx, view, shares)
         if view.syntax is Syntax.CDK_PYTHON:
@@ -139,6 +142,32 @@ def _cloudformation(ctx: Context, view: ServiceView, shares: list[ProviderShare]
         editor.remove_entry(props, "LaunchType"),
         editor.insert_entry(props, "CapacityProviderStrategy", items, after=anchor),
     ], ""
+
+
+def _cloudformation_depends_on(ctx: Context, view: ServiceView, name: str) -> Edit | None:
+    """``DependsOn`` the association resource: a service only refers to the cluster, so nothing else orders
+    the association's update before the service's."""
+    path = view.service.location.path
+    if view.syntax is Syntax.CFN_JSON:
+        json_editor = ctx.ws.json(path)
+        assert json_editor is not None
+        resource: tuple[str | int, ...] = ("Resources", view.name)
+        current = json_editor.value((*resource, "DependsOn"))
+        if current is None:
+            return json_editor.insert_property(resource, "DependsOn", name)
+        if isinstance(current, list):
+            return json_editor.append_items((*resource, "DependsOn"), [name])
+        return None if current == name else json_editor.set_value((*resource, "DependsOn"), [current, name])
+    editor = ctx.ws.yaml(path)
+    assert editor is not None
+    found = editor.path_at(view.service.location.start_byte)
+    assert found is not None
+    current_yaml = editor.node((*found, "DependsOn"))
+    if current_yaml is None:
+        return editor.insert_entry(found, "DependsOn", name, after="Type")
+    if isinstance(current_yaml, str):
+        return None if current_yaml == name else editor.replace_entry(found, "DependsOn", [current_yaml, name])
+    return editor.append_items((*found, "DependsOn"), [name])
 
 
 # ---------------------------------------------------------------- CDK
