@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from replatform.errors import UsageError
 from replatform.graph import Graph
 from replatform.migrate.workspace import Workspace
-from replatform.model import Finding, Fix, Report
+from replatform.model import Finding, Fix, Location, Report
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Proposal:
     fix: Fix
     findings: tuple[Finding, ...] = field(default=())
     expects: tuple[Expectation, ...] = field(default=())
+    #: Where to point a reader when no finding does (the service a Spot move is about).
+    where: Location | None = None
 
 
 Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]

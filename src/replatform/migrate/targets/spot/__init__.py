@@ -41,13 +41,16 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
     for profile in report.components_of(ComponentKind.EKS_FARGATE_PROFILE):
         why = "Not moved: " + refusals.eks_fargate_refusal(profile) + "."
         proposals.append(
-            Proposal(make_fix(RULE, profile, f"Keep {profile.name} on EKS Fargate", [], Applicability.MANUAL, why))
+            Proposal(
+                make_fix(RULE, profile, f"Keep {profile.name} on EKS Fargate", [], Applicability.MANUAL, why),
+                where=profile.location,
+            )
         )
     return sorted(proposals, key=lambda p: (p.fix.component.split(":", 1)[-1], p.fix.description))
 
 
 def _manual(service: Component, description: str, why: str) -> Proposal:
-    return Proposal(make_fix(RULE, service, description, [], Applicability.MANUAL, why))
+    return Proposal(make_fix(RULE, service, description, [], Applicability.MANUAL, why), where=service.location)
 
 
 def _service(ctx: Context, service_view: ServiceView) -> Proposal | None:
@@ -142,7 +145,7 @@ def _draining_only(ctx: Context, service_view: ServiceView) -> Proposal | None:
         ]
     )
     fix = make_fix(RULE, service, description, fitted.edits, Applicability.UNSAFE, why)
-    return Proposal(fix, expects=tuple(fitted.expects))
+    return Proposal(fix, expects=tuple(fitted.expects), where=service.location)
 
 
 def _move(ctx: Context, service_view: ServiceView) -> Proposal:
@@ -208,7 +211,7 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
         ]
     )
     fix = make_fix(RULE, service, description, edits, Applicability.UNSAFE, why)
-    return Proposal(fix, expects=tuple(expects))
+    return Proposal(fix, expects=tuple(expects), where=service.location)
 
 
 def _summary(shares: list[ProviderShare]) -> str:
