@@ -274,6 +274,12 @@ def test_a_provider_pinned_to_5x_is_said_to_replace_the_service() -> None:
 def test_an_unpinned_provider_gets_both_paths() -> None:
     fix = _fix(api.migrate(str(EXAMPLES / "rem-transcription"), target="spot", unsafe=True), "aws_ecs_service.worker")
     assert "Here no hashicorp/aws version is pinned: with a release that has #43533 this is a rolling update" in fix.why
+    # the worker's code (issue 13's checks): what it must do before its tasks become interruptible
+    assert (
+        "From the worker's code, before moving: SIGTERM not handled in cloud/gpu-worker/worker.py: add a handler "
+        "that stops taking work (cloud/gpu-worker/worker.py:33)"
+    ) in fix.why
+    assert fix.applicability is U
     assert "issues #22408, #22823" in fix.why
 
 

@@ -26,7 +26,8 @@ FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 @dataclass(frozen=True)
 class Association:
     """The edits, why none could be made, and the resource the service must depend on (the association, when
-    it is a resource of its own: a Terraform address or a CloudFormation logical id)."""
+    it is a resource of its own: a Terraform address or a CloudFormation logical id).
+    """
 
     edits: tuple[Edit | None, ...] = ()
     problem: str = ""

@@ -146,7 +146,8 @@ def _cloudformation(ctx: Context, view: ServiceView, shares: list[ProviderShare]
 
 def _cloudformation_depends_on(ctx: Context, view: ServiceView, name: str) -> Edit | None:
     """``DependsOn`` the association resource: a service only refers to the cluster, so nothing else orders
-    the association's update before the service's."""
+    the association's update before the service's.
+    """
     path = view.service.location.path
     if view.syntax is Syntax.CFN_JSON:
         json_editor = ctx.ws.json(path)

@@ -24,6 +24,7 @@ from replatform.migrate.targets.graviton.context import Context, Syntax, make_fi
 from replatform.migrate.targets.spot import redundancy, refusals
 from replatform.migrate.workspace import Workspace
 from replatform.model import Applicability, Component, ComponentKind, Edit, Report, Unknown
+from replatform.plan.spot_conditions import conditions
 
 RULE = "fargate-spot"
 _UNSAFE = "Tasks become interruptible with two minutes' notice, a behaviour change to accept (unsafe)."
@@ -138,11 +139,14 @@ def _draining_only(ctx: Context, service_view: ServiceView) -> Proposal | None:
         fitted.done or fitted.by_hand
     )
     why = " ".join(
-        [
+        part
+        for part in [
             "It already runs on Fargate Spot; a drain longer than the two-minute notice is cut short.",
             *fitted.reasons,
+            _code_conditions(ctx.report, service),
             *(["By hand: " + "; ".join(fitted.by_hand) + "."] if fitted.by_hand else []),
         ]
+        if part
     )
     fix = make_fix(RULE, service, description, fitted.edits, Applicability.UNSAFE, why)
     return Proposal(fix, expects=tuple(fitted.expects), where=service.location)
@@ -201,17 +205,23 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
     if fitted.done:
         description += "; " + "; ".join(fitted.done)
     by_hand = notes + fitted.by_hand
-    why = " ".join(
-        [
-            _UNSAFE,
-            choice.why,
-            *fitted.reasons,
-            *(["By hand: " + "; ".join(by_hand) + "."] if by_hand else []),
-            rollout_note(ctx, service_view, choice.shares, depends_on),
-        ]
-    )
+    parts = [
+        _UNSAFE,
+        _code_conditions(ctx.report, service),
+        choice.why,
+        *fitted.reasons,
+        ("By hand: " + "; ".join(by_hand) + ".") if by_hand else "",
+        rollout_note(ctx, service_view, choice.shares, depends_on),
+    ]
+    why = " ".join(part for part in parts if part)
     fix = make_fix(RULE, service, description, edits, Applicability.UNSAFE, why)
     return Proposal(fix, expects=tuple(expects), where=service.location)
+
+
+def _code_conditions(report: Report, service: Component) -> str:
+    """What the worker's code must do first (``plan.spot_conditions``, read from its entry point and queue)."""
+    unmet = [condition for condition, met in conditions(report, service) if met is False]
+    return ("From the worker's code, before moving: " + "; ".join(unmet) + ".") if unmet else ""
 
 
 def _summary(shares: list[ProviderShare]) -> str:
