@@ -7,6 +7,7 @@ re-parsed, re-scanned, cfn-lint before/after), then applied, then migrated again
 finds nothing. Prints the counts for bench/README.md.
 
     python bench/migrate_corpus.py [REQUIREMENT ...]     # default: every corpus of iac_corpus.CORPORA
+    python bench/migrate_corpus.py --target spot         # Fargate -> Fargate Spot on the same templates
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ def templates(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in IAC_SUFFIXES)
 
 
-def migrate_one(template: Path, base: Path, counts: Counter[str], problems: list[str]) -> None:
+def migrate_one(
+    template: Path, base: Path, counts: Counter[str], problems: list[str], target: str = "graviton"
+) -> None:
     relative = template.relative_to(base).as_posix()
     with tempfile.TemporaryDirectory(prefix="replatform-corpus-") as scratch:
         root = Path(scratch)
         (root / template.name).write_bytes(template.read_bytes())
-        migration = api.migrate(str(root), unsafe=True)
+        migration = api.migrate(str(root), unsafe=True, target=target)
+        counts["ECS services"] += sum(1 for c in api.inventory(str(root)).components if c.kind.value == "ecs_service")
         counts["templates"] += 1
         if not migration.results:
             return
@@ -48,6 +52,8 @@ def migrate_one(template: Path, base: Path, counts: Counter[str], problems: list
             counts[f"outcome {result.outcome.value}"] += 1
             if result.outcome is Outcome.MANUAL:
                 counts[f"manual {fix.rule_id}"] += 1
+                if target != "graviton":
+                    counts[f"manual: {fix.why.split(':', 2)[1].strip()[:60] if ':' in fix.why else fix.why[:60]}"] += 1
             if result.outcome is Outcome.PLANNED:
                 counts[f"offered {fix.applicability.value}"] += 1
                 counts[f"rule {fix.rule_id}"] += 1
@@ -56,15 +62,15 @@ def migrate_one(template: Path, base: Path, counts: Counter[str], problems: list
             if result.outcome is Outcome.CONFLICT:
                 problems.append(f"conflict {relative}: {fix.rule_id}: {result.detail}")
         for validation in migration.validations:
-            counts[f"cfn-lint {validation.status.value}"] += 1
+            counts[f"{validation.validator} {validation.status.value}"] += 1
             if validation.status is not Status.PASSED:
                 problems.append(f"validator {relative}: {validation.status.value}: {validation.detail}")
         if not migration.changes:
             return
         counts["templates changed"] += 1
-        applied = api.migrate(str(root), unsafe=True, apply=True)
+        applied = api.migrate(str(root), unsafe=True, apply=True, target=target)
         counts["fixes applied"] += len(applied.offered)
-        again = api.migrate(str(root), unsafe=True)
+        again = api.migrate(str(root), unsafe=True, target=target)
         if again.changes:
             problems.append(f"not idempotent {relative}: {[c.path for c in again.changes]}")
         counts["second run with changes"] += bool(again.changes)
@@ -76,6 +82,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("requirements", nargs="*", help="corpora by requirement (default: all of iac_corpus.CORPORA)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N templates of each (a quick look)")
+    parser.add_argument("--target", default="graviton", help="the migrate target (default graviton; spot too)")
     args = parser.parse_args()
     failed = False
     for requirement, folder, what in CORPORA:
@@ -89,7 +96,7 @@ def main() -> int:
         problems: list[str] = []
         start = time.perf_counter()
         for template in found:
-            migrate_one(template, tree, counts, problems)
+            migrate_one(template, tree, counts, problems, args.target)
         print(f"{requirement} ({what}): {len(found)} files in {time.perf_counter() - start:.1f} s")
         for key in sorted(counts):
             print(f"  {key}: {counts[key]}")

@@ -16,7 +16,14 @@ EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
 
 
 def test_every_example_has_a_golden_file() -> None:
-    assert EXAMPLE_NAMES == ["aftersales-graph", "ai-studio", "ec2-mnist", "porting-samples", "rem-transcription"]
+    assert EXAMPLE_NAMES == [
+        "aftersales-graph",
+        "ai-studio",
+        "ec2-mnist",
+        "porting-samples",
+        "rem-transcription",
+        "ticket-api",
+    ]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

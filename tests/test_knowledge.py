@@ -32,6 +32,7 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "lambda_runtimes",
         "graviton_moves",
         "python_releases",
+        "fargate_spot",
     ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:

@@ -431,3 +431,132 @@ def test_build_commands_find_the_platform_flag() -> None:
     start, end = found[0].platform_span or (0, 0)
     assert text[start:end] == "linux/amd64"
     assert text[: found[1].verb_end].endswith("docker build")
+
+
+# ---------------------------------------------------------------- removing, replacing, growing (the Spot edits)
+
+
+def test_yaml_remove_replace_entry_and_append_items_in_block_and_flow_lists() -> None:
+    text = "Props:\r\n  Cluster: !Ref C  # the cluster\r\n  LaunchType: FARGATE\r\n  Count: 2\r\n"
+    editor = YamlEditor(_buffer(text))
+    assert _apply(text, editor.remove_entry((0, "Props"), "LaunchType")) == text.replace(
+        "  LaunchType: FARGATE\r\n", ""
+    )
+    assert editor.remove_entry((0, "Props"), "Missing") is None
+    replaced = editor.replace_entry(
+        (0, "Props"), "LaunchType", [{"CapacityProvider": "FARGATE_SPOT", "Weight": 1}], key="Strategy"
+    )
+    assert _apply(text, replaced) == text.replace(
+        "  LaunchType: FARGATE\r\n", "  Strategy:\r\n    - CapacityProvider: FARGATE_SPOT\r\n      Weight: 1\r\n"
+    )
+    lists = "A: [FARGATE]\nB:\n  - FARGATE\n"
+    lister = YamlEditor(_buffer(lists))
+    assert (
+        _apply(lists, lister.append_items((0, "A"), ["FARGATE", "FARGATE_SPOT"]))
+        == "A: [FARGATE, FARGATE_SPOT]\nB:\n  - FARGATE\n"
+    )
+    assert (
+        _apply(lists, lister.append_items((0, "B"), ["FARGATE_SPOT", "X"]))
+        == "A: [FARGATE]\nB:\n  - FARGATE\n  - FARGATE_SPOT\n  - X\n"
+    )
+    assert lister.append_items((0, "B"), ["FARGATE"]) is None
+
+
+def test_json_remove_property_first_middle_last_and_path_of_a_value() -> None:
+    text = '{\n  "A": 1,\n  "B": {"Image": "x", "Name": "n"},\n  "C": 3\n}\n'
+    editor = JsonEditor(_buffer(text))
+    assert _apply(text, editor.remove_property((), "A")) == '{\n  "B": {"Image": "x", "Name": "n"},\n  "C": 3\n}\n'
+    assert _apply(text, editor.remove_property((), "B")) == '{\n  "A": 1,\n  "C": 3\n}\n'
+    assert _apply(text, editor.remove_property((), "C")) == '{\n  "A": 1,\n  "B": {"Image": "x", "Name": "n"}\n}\n'
+    assert editor.remove_property((), "D") is None
+    assert editor.path_of(text.index('"x"')) == ("B", "Image")
+
+
+def test_hcl_remove_attribute_and_block_insert_blocks_before_lifecycle_and_a_resource_after() -> None:
+    text = (
+        'resource "aws_ecs_service" "s" {\n'
+        '  name        = "s"\n'
+        '  launch_type = "FARGATE"\n'
+        "\n"
+        "  capacity_provider_strategy {\n"
+        '    capacity_provider = "FARGATE"\n'
+        "  }\n"
+        "\n"
+        "  lifecycle {\n"
+        "    ignore_changes = [desired_count]\n"
+        "  }\n"
+        "}\n"
+    )
+    editor = HclEditor(_buffer(text))
+    block = editor.block("resource", "aws_ecs_service", "s")
+    assert block is not None
+    (old,) = editor.nested_all(block, "capacity_provider_strategy")
+    new = editor.insert_blocks(
+        block,
+        [("capacity_provider_strategy", [("capacity_provider", '"FARGATE_SPOT"'), ("weight", "1")])],
+        before=("lifecycle",),
+    )
+    after = _apply(text, editor.remove_attribute(block, "launch_type"), editor.remove_block(old), new)
+    assert after == (
+        'resource "aws_ecs_service" "s" {\n'
+        '  name        = "s"\n'
+        "\n"
+        "  capacity_provider_strategy {\n"
+        '    capacity_provider = "FARGATE_SPOT"\n'
+        "    weight            = 1\n"
+        "  }\n"
+        "\n"
+        "  lifecycle {\n"
+        "    ignore_changes = [desired_count]\n"
+        "  }\n"
+        "}\n"
+    )
+    added = editor.add_resource_after(block, ("resource", "aws_x", "y"), [("a", "1"), ("bbb", '"b"')])
+    assert _apply(text, added).endswith('}\n\nresource "aws_x" "y" {\n  a   = 1\n  bbb = "b"\n}\n')
+    # longer than the aligned group: a group of its own, so terraform fmt moves no existing line
+    longer = editor.insert_attribute(block, "force_new_deployment", "true")
+    assert _apply(text, longer).startswith(
+        'resource "aws_ecs_service" "s" {\n  name        = "s"\n  launch_type = "FARGATE"\n\n  force_new_deployment = true\n\n'
+    )
+
+
+def test_hcl_list_items_and_a_key_inside_a_jsonencode_object() -> None:
+    text = (
+        'a = ["FARGATE", "B"]\nb = [var.x]\nc = jsonencode([{ name = "w", stopTimeout = 300 }, { stopTimeout = 9 }])\n'
+    )
+    editor = HclEditor(_buffer(text))
+    first, second = editor.attribute(None, "a"), editor.attribute(None, "b")
+    assert first is not None and second is not None
+    assert editor.string_items(first) == ["FARGATE", "B"] and editor.string_items(second) is None
+    value = editor.object_value(text.index('"w"'), "stopTimeout")
+    assert value is not None and value.text == b"300"
+    assert editor.object_value(text.index("9 }") - 2, "name") is None  # the second object has no name
+
+
+def test_typescript_and_python_remove_a_prop_and_name_duration_the_file_s_way() -> None:
+    ts = "new ecs.CfnService(this, 'S', {\n  cluster: c,\n  launchType: 'FARGATE',\n  desiredCount: 2,\n});\nnew X(this, 'Y', { a: 1, b: 2 });\n"
+    editor = TypeScriptEditor(_buffer(ts, "s.ts"))
+    call = editor.call_at(0, ts.index(");") + 1)
+    assert call is not None
+    props = editor.props(call, 2)
+    assert props is not None
+    assert _apply(ts, editor.remove_property(props, "launchType")) == ts.replace("  launchType: 'FARGATE',\n", "")
+    other = editor.call_at(ts.index("new X"), len(ts) - 2)
+    assert other is not None
+    inline = editor.props(other, 2)
+    assert inline is not None
+    assert _apply(ts, editor.remove_property(inline, "b")) == ts.replace("{ a: 1, b: 2 }", "{ a: 1 }")
+    py = "import aws_cdk as cdk\nf(\n    a=1,\n    launch_type=x,\n)\ng(a=1, b=2)\n"
+    python = PythonEditor(_buffer(py, "a.py"))
+    symbols = PythonSymbols()
+    assert python.cdk_name("Duration", symbols) == "cdk.Duration" and not symbols.names
+    first = python.call_at(py.index("f("), py.index("f(") + 1)
+    assert first is not None
+    assert _apply(py, python.remove_keyword(first, "launch_type")) == py.replace("    launch_type=x,\n", "")
+    second = python.call_at(py.index("g("), py.index("g(") + 1)
+    assert second is not None
+    assert _apply(py, python.remove_keyword(second, "b")) == py.replace("g(a=1, b=2)", "g(a=1)")
+    bare = PythonEditor(_buffer("from aws_cdk import aws_ecs as ecs\nx = 1\n", "b.py"))
+    needs = PythonSymbols()
+    assert bare.cdk_name("Duration", needs) == "Duration"
+    assert [e.replacement for e in bare.import_edits(needs)] == ["from aws_cdk import Duration\n"]

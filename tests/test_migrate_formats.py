@@ -40,8 +40,8 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     "sam-globals": ([("lambda-x86", S), ("lambda-x86", S)], {"cfn-lint"}),
     "sam-globals-x86": ([("lambda-x86", S)], {"cfn-lint"}),
     "serverless": ([("lambda-x86", S), ("lambda-x86", S)], set()),
-    "terraform-eks": ([("ec2-x86-instance", U)], set()),
-    "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], set()),  # code is a zip we cannot see
+    "terraform-eks": ([("ec2-x86-instance", U)], {"terraform"}),
+    "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], {"terraform"}),  # code is a zip we cannot see
 }
 
 

@@ -57,16 +57,12 @@ def _image_platforms(assets: Path) -> list[str | None]:
     return sorted(str(image["source"].get("platform")) for image in images.values())
 
 
-def test_typescript_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
+def _synth_typescript(root: Path, out: Path) -> None:
+    """Run a TypeScript CDK app the way the CDK CLI does (ts-node, CDK_OUTDIR), against our node_modules."""
     if not (NODE_MODULES / "aws-cdk-lib").is_dir():
         pytest.fail(f"{NODE_MODULES} is missing: run `make tests/.cache/cdk/.installed` (make test does it)")
-    root = tmp_path / "aftersales-graph"
-    shutil.copytree(EXAMPLES / "aftersales-graph", root)
-    migration = api.migrate(str(root), apply=True)
-    assert len(migration.offered) == 7
     (root / "node_modules").symlink_to(NODE_MODULES)
     (root / "tsconfig.json").write_text(json.dumps(TSCONFIG))
-    out = tmp_path / "cdk.out"
     ts_node = NODE_MODULES / "ts-node" / "dist" / "bin.js"
     completed = subprocess.run(
         ["node", str(ts_node), "infra/bin/app.ts"],
@@ -78,6 +74,29 @@ def test_typescript_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def _synth_python(root: Path, out: Path) -> None:
+    """Run a Python CDK app (``python app.py`` with CDK_OUTDIR set)."""
+    completed = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=root,
+        env=_environment(out),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def test_typescript_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
+    root = tmp_path / "aftersales-graph"
+    shutil.copytree(EXAMPLES / "aftersales-graph", root)
+    migration = api.migrate(str(root), apply=True)
+    assert len(migration.offered) == 7
+    out = tmp_path / "cdk.out"
+    _synth_typescript(root, out)
     pipeline = _resources(out / "AftersalesPipeline.template.json", "AWS::Lambda::Function")
     assert sorted(p["Architectures"] for p in pipeline.values()) == [["arm64"], ["arm64"]]
     tasks = {
@@ -102,18 +121,65 @@ def test_python_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
     migration = api.migrate(str(root), apply=True)
     assert [r.proposal.fix.rule_id for r in migration.offered] == ["lambda-x86", "lambda-x86", "ecs-task-x86"]
     out = tmp_path / "cdk.out"
-    completed = subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=root,
-        env=_environment(out),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    _synth_python(root, out)
     functions = _resources(out / "Worker.template.json", "AWS::Lambda::Function")
     assert sorted(p["Architectures"] for p in functions.values()) == [["arm64"], ["arm64"]]
     (task,) = _resources(out / "Worker.template.json", "AWS::ECS::TaskDefinition").values()
     assert task["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}
     assert _image_platforms(out / "Worker.assets.json") == ["linux/arm64"]
+
+
+# ---------------------------------------------------------------- --target spot
+
+
+def _only(template: Path, kind: str) -> dict[str, Any]:
+    (properties,) = _resources(template, kind).values()
+    return properties
+
+
+def _deregistration_delay(group: dict[str, Any]) -> str | None:
+    attributes = {a["Key"]: a["Value"] for a in group.get("TargetGroupAttributes", [])}
+    return attributes.get("deregistration_delay.timeout_seconds")
+
+
+def test_typescript_app_synthesizes_fargate_spot_after_migrate(tmp_path: Path) -> None:
+    """The API service of seed 000's app: one task behind an ALB, so base 1 stays on FARGATE."""
+    root = tmp_path / "aftersales-graph"
+    shutil.copytree(EXAMPLES / "aftersales-graph", root)
+    migration = api.migrate(str(root), target="spot", unsafe=True, apply=True)
+    assert [r.proposal.fix.component.rsplit("#", 1)[1] for r in migration.offered] == ["ApiService"]
+    out = tmp_path / "cdk.out"
+    _synth_typescript(root, out)
+    template = out / "AftersalesApi.template.json"
+    service = _only(template, "AWS::ECS::Service")
+    assert "LaunchType" not in service
+    assert service["CapacityProviderStrategy"] == [
+        {"Base": 1, "CapacityProvider": "FARGATE", "Weight": 0},
+        {"CapacityProvider": "FARGATE_SPOT", "Weight": 1},
+    ]
+    association = _only(template, "AWS::ECS::ClusterCapacityProviderAssociations")
+    assert association["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    assert _deregistration_delay(_only(template, "AWS::ElasticLoadBalancingV2::TargetGroup")) == "90"
+
+
+def test_python_app_synthesizes_fargate_spot_after_migrate(tmp_path: Path) -> None:
+    pytest.importorskip("aws_cdk", reason="aws-cdk-lib from PyPI is a test dependency: make test installs it")
+    root = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "data" / "migrate" / "spot" / "cdk-python", root)
+    migration = api.migrate(str(root), target="spot", unsafe=True, apply=True)
+    assert len(migration.offered) == 1
+    out = tmp_path / "cdk.out"
+    _synth_python(root, out)
+    template = out / "Web.template.json"
+    service = _only(template, "AWS::ECS::Service")
+    assert "LaunchType" not in service
+    # 2-4 tasks behind the ALB: base 1 on FARGATE, the rest FARGATE 1 : FARGATE_SPOT 3
+    assert service["CapacityProviderStrategy"] == [
+        {"Base": 1, "CapacityProvider": "FARGATE", "Weight": 1},
+        {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+    ]
+    assert _only(template, "AWS::ECS::ClusterCapacityProviderAssociations")["CapacityProviders"] == [
+        "FARGATE",
+        "FARGATE_SPOT",
+    ]
+    assert _deregistration_delay(_only(template, "AWS::ElasticLoadBalancingV2::TargetGroup")) == "90"

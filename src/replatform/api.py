@@ -98,6 +98,7 @@ def migrate(
     unsafe: bool = False,
     apply: bool = False,
     strategy: str = "performance_parity",
+    region: str = "us-east-1",
     exclude: Sequence[str] = (),
     include: Sequence[str] = (),
     use_gitignore: bool = True,
@@ -112,7 +113,8 @@ def migrate(
 
     Verification re-scans a copy of the tree with the changes (offline, with the same settings) and runs
     the format validators; only fixes that pass are offered. Without ``apply`` nothing is written.
-    ``report`` is a scan of ``root`` the caller already has (it is not scanned again).
+    ``report`` is a scan of ``root`` the caller already has (it is not scanned again). ``region`` is the
+    region the price data is for: the Spot target refuses an architecture Fargate Spot does not run there.
     """
     from replatform.migrate import apply as applying
     from replatform.migrate import targets
@@ -142,7 +144,7 @@ def migrate(
             parameters=parameters,
             var_files=var_files,
         )
-    proposals = targets.get(target)(report, targets.TargetOptions(strategy), Workspace(root, report.walked))
+    proposals = targets.get(target)(report, targets.TargetOptions(strategy, region), Workspace(root, report.walked))
     # the re-scan runs offline, so the baseline it is compared with must too
     baseline = report if registry is None else replace(scan_offline(root, use_gitignore), walked=report.walked)
 

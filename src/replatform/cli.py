@@ -166,7 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
         "then show them as a diff. --apply writes every change or none; safe fixes only unless --unsafe-fixes.",
     )
     migrate.add_argument("path", help="repository root")
-    migrate.add_argument("--target", default="graviton", help="where to move: graviton (default)")
+    migrate.add_argument(
+        "--target", default="graviton", help="where to move: graviton (default) or spot (Fargate -> Fargate Spot)"
+    )
     migrate.add_argument(
         "--rule", action="append", default=[], metavar="ID", help="only fixes for this rule; repeatable"
     )
@@ -184,13 +186,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="x86 -> Graviton instance mapping (default performance_parity)",
     )
     migrate.add_argument(
+        "--region",
+        default="us-east-1",
+        help="the region the price data is for; a Spot move checks the task's architecture runs there (default us-east-1)",
+    )
+    migrate.add_argument(
         "--fail-on",
         choices=("manual", "pending", "never"),
         default="never",
         help="exit 1 when work is left: manual (manual, conflicting or rejected fixes) or pending (also unapplied ones)",
     )
     migrate.add_argument(
-        "--no-validators", action="store_true", help="skip cfn-lint and hadolint (reported as not run)"
+        "--no-validators",
+        action="store_true",
+        help="skip cfn-lint, hadolint and the Terraform structural check (reported as not run)",
     )
     _registry_arguments(migrate)
     migrate.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -551,6 +560,7 @@ def _migrate(args: argparse.Namespace) -> int:
         unsafe=args.unsafe_fixes,
         apply=args.apply,
         strategy=args.strategy,
+        region=args.region,
         registry=None if args.offline else _registry_options(args),
         validators=not args.no_validators,
     )

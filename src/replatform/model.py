@@ -35,6 +35,8 @@ class ComponentKind(StrEnum):
     BINARY = "binary"
     CI_BUILD = "ci_build"
     SQS_QUEUE = "sqs_queue"  # not compute: the queue a worker consumes (visibility timeout, dead-letter queue)
+    ECS_CLUSTER = "ecs_cluster"  # not compute: where services run (its capacity providers)
+    LB_TARGET_GROUP = "lb_target_group"  # not compute: a load balancer target group (its deregistration delay)
 
 
 class Severity(StrEnum):
@@ -153,6 +155,8 @@ class LinkKind(StrEnum):
     HAS_CODE = "has_code"  # Lambda -> code folder (and layers); container -> its entry-point file
     USES_QUEUE = "uses_queue"  # container -> the SQS queue named in its environment (attribute ``env``)
     DEAD_LETTERS = "dead_letters"  # SQS queue -> its dead-letter queue (attribute ``max_receive_count``)
+    LOAD_BALANCED = "load_balanced"  # service -> the listener, target group or load balancer that sends it traffic
+    RUNS_IN = "runs_in"  # ECS service -> its cluster
 
 
 class TargetKind(StrEnum):

@@ -233,6 +233,8 @@ class Evaluator:
         tail = ".".join(call.callee.split(".")[-2:])
         last = call.callee.split(".")[-1]
         args = [self.value(a, depth) for a in call.args]
+        if tail.startswith("Duration.") and len(args) == 1:
+            return _duration_seconds(last, args[0], spanned.text)
         if tail == "InstanceType.of" and len(args) == 2 and all(isinstance(a, str) for a in args):
             return f"{args[0]}.{args[1]}"
         if last == "InstanceType" and len(args) == 1 and isinstance(args[0], str):
@@ -277,6 +279,18 @@ class Evaluator:
             return Unknown(spanned.text)
         value = self.value(spanned, depth + 1)
         return value if isinstance(value, str) else Unknown(spanned.text)
+
+
+_SECONDS_PER = {"millis": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def _duration_seconds(unit: str, amount: Any, text: str) -> Any:
+    """``Duration.minutes(5)`` -> 300 (seconds; an int when whole), `Unknown` for anything else."""
+    factor = _SECONDS_PER.get(unit)
+    if factor is None or isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return Unknown(text)
+    seconds = amount * factor
+    return int(seconds) if float(seconds).is_integer() else seconds
 
 
 # --------------------------------------------------------------- constructs
@@ -489,6 +503,8 @@ class _Emitter:
             if last in ("AsgCapacityProvider",) and call.is_new:
                 self.capacity_provider(call, location)
                 continue
+            if self.cluster_or_traffic(call, location, camel(last), receiver):
+                continue
             key = camel(last) if camel(last) in _METHOD_CONSTRUCTS else last
             if key not in CONSTRUCTS or (key in _METHOD_CONSTRUCTS) == call.is_new:
                 continue
@@ -496,6 +512,73 @@ class _Emitter:
                 continue  # a call to some unrelated ``Function(...)``
             self.construct(call, location, key)
         return self.result
+
+    # ---------------------------------------------------------- clusters, target groups, scaling
+
+    def cluster_or_traffic(self, call: Call, location: Location, method: str, receiver: str) -> bool:
+        """ECS clusters, load balancer target groups and service auto scaling; True when the call was one."""
+        callee = call.callee.lower()
+        if call.is_new and method == "Cluster" and ("ecs" in callee or callee == "cluster"):
+            name, props = _props(call, False, location)
+            if _lookup(props, "version") is None:  # an EKS cluster has a Kubernetes version
+                self.ecs_cluster(call, location, name, props)
+                return True
+        target = self.by_variable.get(receiver) or self.by_variable.get(receiver.removeprefix("this."))
+        if method == "enableFargateCapacityProviders" and target is not None:
+            self.fargate_providers(target, location)
+            return True
+        if method == "addTargets" or (call.is_new and method in ("ApplicationTargetGroup", "NetworkTargetGroup")):
+            self.target_group(call, location, is_method=not call.is_new)
+            return True
+        if method in ("attachToApplicationTargetGroup", "attachToNetworkTargetGroup") and target is not None:
+            if call.args and target.kind is ComponentKind.ECS_SERVICE:
+                self.link_to(LinkKind.LOAD_BALANCED, target, call.args[0], self.variable(call.args[0]))
+            return True
+        if method == "autoScaleTaskCount" and target is not None and target.kind is ComponentKind.ECS_SERVICE:
+            _name, props = _props(call, True, location)
+            self.amend(target, self.attributes(props, {"minCapacity": v.SCALING_MIN, "maxCapacity": v.SCALING_MAX}))
+            return True
+        return False
+
+    def amend(self, component: Component, attributes: list[Attribute]) -> Component:
+        amended = self.result.amend(component, attributes)
+        for name, known in list(self.by_variable.items()):
+            if known is component:
+                self.by_variable[name] = amended
+        return amended
+
+    def ecs_cluster(self, call: Call, location: Location, name: str | None, props: Spanned | None) -> None:
+        component = self.result.add(
+            ComponentKind.ECS_CLUSTER, name or call.assigned_to or "Cluster", location,
+            [Attribute("construct", "Cluster", None)],
+        )  # fmt: skip
+        self.remember(call, component)
+        enabled = _lookup(props, "enableFargateCapacityProviders")
+        if enabled is not None and self.evaluator.value(enabled) is True:
+            self.fargate_providers(component, enabled.location)
+
+    def fargate_providers(self, cluster: Component, location: Location) -> None:
+        """``enableFargateCapacityProviders``: the cluster gets FARGATE and FARGATE_SPOT."""
+        if cluster.kind is ComponentKind.ECS_CLUSTER:
+            self.amend(cluster, [Attribute(v.CAPACITY_PROVIDERS, ("FARGATE", "FARGATE_SPOT"), location)])
+
+    def target_group(self, call: Call, location: Location, *, is_method: bool) -> None:
+        """``listener.addTargets(id, {targets, deregistrationDelay})`` or ``new ApplicationTargetGroup``."""
+        name, props = _props(call, is_method, location)
+        attributes = [Attribute("construct", "addTargets" if is_method else call.callee.split(".")[-1], None)]
+        attributes += self.attributes(props, {"deregistrationDelay": v.DEREGISTRATION_DELAY})
+        group = self.result.add(
+            ComponentKind.LB_TARGET_GROUP, name or call.assigned_to or "TargetGroup", location, attributes
+        )
+        self.remember(call, group)
+        for target in _lookup_all(props, "targets"):
+            raw = target.value
+            dotted = (
+                raw.dotted if isinstance(raw, Ref) else (raw.callee.rsplit(".", 1)[0] if isinstance(raw, Call) else "")
+            )
+            service = self.by_variable.get(dotted) or self.by_variable.get(dotted.removeprefix("this."))
+            if service is not None and service.kind is ComponentKind.ECS_SERVICE:
+                self.result.link(LinkKind.LOAD_BALANCED, service, group.id, target.location, target.text)
 
     def attributes(self, props: Spanned | None, table: dict[str, str]) -> list[Attribute]:
         out = []
@@ -588,6 +671,15 @@ class _Emitter:
             )
 
     def service_links(self, service: Component, props: Spanned | None, key: str, location: Location) -> None:
+        cluster = _lookup(props, "cluster")
+        if cluster is not None:
+            self.link_to(LinkKind.RUNS_IN, service, cluster, self.variable(cluster))
+        if key.startswith(_LOAD_BALANCED):
+            group = self.result.add(
+                ComponentKind.LB_TARGET_GROUP, f"{service.name}/TargetGroup", location,
+                [Attribute("construct", f"{key} (the target group the pattern creates)", None)],
+            )  # fmt: skip
+            self.result.link(LinkKind.LOAD_BALANCED, service, group.id, location, f"{key} (its target group)")
         task_ref = _lookup(props, "taskDefinition")
         if task_ref is not None:
             self.link_to(LinkKind.RUNS_TASK, service, task_ref, self.variable(task_ref))
@@ -752,6 +844,7 @@ class _Emitter:
                 "stopTimeout": v.STOP_TIMEOUT,
                 "command": v.COMMAND,
                 "entryPoint": v.ENTRY_POINT,
+                "essential": v.ESSENTIAL,
             },
         )
         if image is not None:

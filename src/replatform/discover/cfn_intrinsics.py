@@ -248,6 +248,28 @@ class Intrinsics:
             return name
         return Unknown(render(resolved))
 
+    def resources_named(self, node: Node | None, depth: int = 0) -> set[str]:
+        """Every logical id a ``Ref``/``Fn::GetAtt``/``Fn::Sub`` anywhere inside ``node`` names (all branches)."""
+        if node is None or depth > _MAX_DEPTH:
+            return set()
+        single = _single(node)
+        if single is not None and single[0] in ("Ref", "Fn::GetAtt", "Fn::Sub"):
+            key, inner = single
+            if key == "Fn::Sub":
+                template = inner.value[0].text() if isinstance(inner.value, list) and inner.value else inner.text()
+                names = {m.split(".", 1)[0] for m in _SUB_VARIABLE.findall(template or "")}
+                return {n for n in names if n in self.resources}
+            named = self.resource_of(node)
+            return {named} if isinstance(named, str) else set()
+        found: set[str] = set()
+        if isinstance(node.value, dict):
+            for _key, child in node.items():
+                found |= self.resources_named(child, depth + 1)
+        elif isinstance(node.value, list):
+            for child in node.elements():
+                found |= self.resources_named(child, depth + 1)
+        return found
+
 
 def location_of(node: Node | None, fallback: Location) -> Location:
     return node.location if node is not None else fallback

@@ -73,6 +73,8 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "LoadBalancers.TargetGroupArn": v.LOAD_BALANCED,
         },
     ),
+    "AWS::ECS::Cluster": (ComponentKind.ECS_CLUSTER, {"CapacityProviders": v.CAPACITY_PROVIDERS}),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": (ComponentKind.LB_TARGET_GROUP, {}),
     "AWS::EC2::Instance": (
         ComponentKind.EC2_INSTANCE,
         {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID, "UserData": v.USER_DATA},
@@ -241,6 +243,57 @@ def extract(source: SourceFile, document: Node, result: ParseResult) -> None:
     ids = {name: component.id for name, (component, _p, _t) in emitted.items()}
     for logical_id, (component, properties, type_name) in emitted.items():
         _links(source, intrinsics, ids, component, properties, type_name, result, logical_id)
+    _stated_elsewhere(intrinsics, emitted, result)
+
+
+def _stated_elsewhere(
+    intrinsics: Intrinsics, emitted: dict[str, tuple[Component, Node | None, str]], result: ParseResult
+) -> None:
+    """What other resources say about a component: a cluster's capacity provider association, a service's
+    Application Auto Scaling bounds (``ResourceId`` names the service: ``service/<cluster>/<service name>``).
+    """
+    for _name, resource in intrinsics.resources.items():
+        rtype = (resource.get("Type") or Node(None, resource.location)).text()
+        raw = resource.get("Properties")
+        if raw is None or rtype not in (
+            "AWS::ECS::ClusterCapacityProviderAssociations",
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+        ):
+            continue
+        resolved = intrinsics.resolve(raw)
+        properties = resolved if isinstance(resolved, Node) else raw
+        if rtype == "AWS::ECS::ClusterCapacityProviderAssociations":
+            cluster = intrinsics.resource_of(raw.get("Cluster"))
+            providers = properties.get("CapacityProviders")
+            if isinstance(cluster, str) and cluster in emitted and emitted[cluster][2] == "AWS::ECS::Cluster":
+                value = node_value(providers) if providers is not None else ()
+                where = providers.location if providers is not None else raw.location
+                attribute = Attribute(v.CAPACITY_PROVIDERS, value if isinstance(value, tuple) else (value,), where)
+                _amend(emitted, cluster, [attribute], result)
+            continue
+        dimension = properties.get("ScalableDimension")
+        if dimension is None or dimension.text() != "ecs:service:DesiredCount":
+            continue
+        services = [
+            n
+            for n in intrinsics.resources_named(raw.get("ResourceId"))
+            if emitted.get(n, ("", "", ""))[2] == "AWS::ECS::Service"
+        ]
+        if len(services) != 1:
+            continue
+        bounds = [
+            Attribute(canonical, node_value(node), node.location)
+            for key, canonical in (("MinCapacity", v.SCALING_MIN), ("MaxCapacity", v.SCALING_MAX))
+            if (node := properties.get(key)) is not None
+        ]
+        _amend(emitted, services[0], bounds, result)
+
+
+def _amend(
+    emitted: dict[str, tuple[Component, Node | None, str]], name: str, attributes: list[Attribute], result: ParseResult
+) -> None:
+    component, properties, type_name = emitted[name]
+    emitted[name] = (result.amend(component, attributes), properties, type_name)
 
 
 def resource_attributes(type_name: str, properties: Node | None, defaults: Node | None = None) -> list[Attribute]:
@@ -259,7 +312,22 @@ def resource_attributes(type_name: str, properties: Node | None, defaults: Node 
         if canonical == v.CAPACITY_PROVIDERS and not isinstance(value, tuple):
             value = (value,)
         attributes.append(Attribute(canonical, value, found[0].location))
+    if type_name == "AWS::ElasticLoadBalancingV2::TargetGroup":
+        attributes += _target_group_attributes(properties)
     return attributes + _purchase_attributes(type_name, properties, attributes)
+
+
+def _target_group_attributes(properties: Node | None) -> list[Attribute]:
+    """``TargetGroupAttributes: [{Key: deregistration_delay.timeout_seconds, Value: "30"}]`` -> seconds."""
+    for item in _elements(collect(properties, "TargetGroupAttributes")):
+        key, value = item.get("Key"), item.get("Value")
+        if key is None or value is None or key.text() != "deregistration_delay.timeout_seconds":
+            continue
+        literal = value.literal()
+        if isinstance(literal, str) and literal.strip().isdigit():
+            literal = int(literal)
+        return [Attribute(v.DEREGISTRATION_DELAY, literal if literal is not None else Unknown("null"), value.location)]
+    return []
 
 
 def _purchase_attributes(
@@ -379,6 +447,10 @@ def _links(
     if type_name == "AWS::ECS::Service":
         _reference(result, LinkKind.RUNS_TASK, component, get("TaskDefinition"), intrinsics, ids)
         _capacity_links(result, component, properties, raw, intrinsics, ids)
+        _reference(result, LinkKind.RUNS_IN, component, get("Cluster"), intrinsics, ids)
+        for balancer in (get("LoadBalancers") or Node([], component.location)).elements():
+            target_group = balancer.get("TargetGroupArn") or balancer.get("LoadBalancerName")
+            _reference(result, LinkKind.LOAD_BALANCED, component, target_group, intrinsics, ids)
     elif type_name == "AWS::AutoScaling::AutoScalingGroup":
         _template_link(result, component, get("LaunchTemplate"), intrinsics, ids)
         if get("LaunchConfigurationName") is not None:
@@ -577,6 +649,7 @@ def add_container(
         (("Cpu", "cpu"), v.CPU),
         (("Memory", "memory"), v.MEMORY_MB),
         (("StopTimeout", "stopTimeout"), v.STOP_TIMEOUT),
+        (("Essential", "essential"), v.ESSENTIAL),
     ):
         for key in keys:
             node = container.get(key)

@@ -431,26 +431,40 @@ class Evaluator:
 
         A conditional whose condition is literal contributes only the branch it takes.
         """
-        if depth > _MAX_DEPTH:
-            return
-        if node.type == "conditional":
-            chosen = self.branch(node)
-            if chosen is not None:
-                yield from self.references(chosen, depth + 1)
-                return
-        children = node.children
-        for index, child in enumerate(children):
-            if child.type == "variable_expr":
-                root = text_of(child)
-                attrs = [text_of(c.named_children[-1]) for c in children[index + 1 : index + 3] if c.type == "get_attr"]
-                if root in ("var", "local", "each", "count", "path", "self", "terraform"):
-                    continue
-                if root in ("data", "module") and attrs:
-                    yield ".".join([root, *attrs[: 2 if root == "data" else 1]]), node
-                elif attrs:
-                    yield f"{root}.{attrs[0]}", node
+        for root, attrs, at in named_references(node, self.branch):
+            if root in ("var", "local", "each", "count", "path", "self", "terraform"):
+                continue
+            if root in ("data", "module"):
+                yield ".".join([root, *attrs[: 2 if root == "data" else 1]]), at
             else:
-                yield from self.references(child, depth + 1)
+                yield f"{root}.{attrs[0]}", at
+
+
+def named_references(
+    node: tree_sitter.Node,
+    branch: Callable[[tree_sitter.Node], tree_sitter.Node | None] | None = None,
+    depth: int = 0,
+) -> Iterator[tuple[str, list[str], tree_sitter.Node]]:
+    """Every ``root.attr...`` traversal inside ``node``: (root, its first two attribute names, the node holding it).
+
+    ``branch`` picks the one branch of a conditional to follow (None: follow both, as a structural check must).
+    A bare name (an object key, ``ignore_changes = [desired_count]``) is not a reference and is not yielded.
+    """
+    if depth > _MAX_DEPTH:
+        return
+    if node.type == "conditional" and branch is not None:
+        chosen = branch(node)
+        if chosen is not None:
+            yield from named_references(chosen, branch, depth + 1)
+            return
+    children = node.children
+    for index, child in enumerate(children):
+        if child.type == "variable_expr":
+            attrs = [text_of(c.named_children[-1]) for c in children[index + 1 : index + 3] if c.type == "get_attr"]
+            if attrs:
+                yield text_of(child), attrs, node
+        else:
+            yield from named_references(child, branch, depth + 1)
 
 
 def _apply(operator: str, left: Any, right: Any, text: str) -> Any:

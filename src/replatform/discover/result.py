@@ -137,6 +137,19 @@ class ParseResult:
                 break
         return marked
 
+    def amend(self, component: Component, attributes: list[Attribute]) -> Component:
+        """Add attributes another resource states about a recorded component (replacing it in place)."""
+        if not attributes:
+            return component
+        names = {a.name for a in attributes}
+        kept = tuple(a for a in component.attributes if a.name not in names)
+        amended = replace(component, attributes=(*kept, *attributes))
+        for index in range(len(self.components) - 1, -1, -1):
+            if self.components[index] is component:
+                self.components[index] = amended
+                break
+        return amended
+
     def add(
         self,
         kind: ComponentKind,

@@ -83,8 +83,12 @@ RESOURCES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
             "platform_version": v.PLATFORM_VERSION,
             "task_definition": v.TASK_DEFINITION,
             "load_balancer.target_group_arn": v.LOAD_BALANCED,
+            "force_new_deployment": v.FORCE_NEW_DEPLOYMENT,
         },
     ),
+    "aws_ecs_cluster": (ComponentKind.ECS_CLUSTER, {"capacity_providers": v.CAPACITY_PROVIDERS}),
+    "aws_lb_target_group": (ComponentKind.LB_TARGET_GROUP, {"deregistration_delay": v.DEREGISTRATION_DELAY}),
+    "aws_alb_target_group": (ComponentKind.LB_TARGET_GROUP, {"deregistration_delay": v.DEREGISTRATION_DELAY}),
     "aws_instance": (
         ComponentKind.EC2_INSTANCE,
         {
@@ -512,9 +516,86 @@ class _Instance:
                     self._emit(rtype, name, json_body, body_node.location, None, None)
         for resource in list(self.resources.values()):
             _Links(self, resource).run()
+        self._cluster_associations()
+        self._service_scaling()
         for parsed, kind, labels, body, block in self.module.blocks():
             if kind == "module" and labels:
                 self._call(parsed.source, labels[0], body, block)
+
+    def _blocks_of(self, rtype: str) -> Iterator[tuple[Evaluator, _Body]]:
+        """The deployed instances of ``rtype`` resources that are not components, read with their evaluator."""
+        for parsed, kind, labels, body, block in self.module.blocks():
+            if kind != "resource" or len(labels) < 2 or labels[0] != rtype:
+                continue
+            evaluator = Evaluator(parsed.source, self.scope)
+            count = _instances(evaluator, body)
+            if count.known == 0:
+                continue
+            if count.known == 1:
+                evaluator = Evaluator(parsed.source, self.scope, count.first)
+            yield evaluator, _read_body(evaluator, body, evaluator.location(block))
+
+    def _amend(self, address: str, attributes: list[Attribute]) -> None:
+        """Add attributes another resource states about a component (a cluster's providers, a service's scaling)."""
+        resource = self.resources[address]
+        resource.component = self.result.amend(resource.component, attributes)
+
+    def _cluster_associations(self) -> None:
+        """``aws_ecs_cluster_capacity_providers``: the capacity providers it associates become the cluster's."""
+        for evaluator, body in self._blocks_of("aws_ecs_cluster_capacity_providers"):
+            name = body.attrs.get("cluster_name")
+            providers = body.attrs.get("capacity_providers")
+            if name is None or name.node is None:
+                continue
+            clusters = [a for a, _n in evaluator.references(name.node) if a.startswith("aws_ecs_cluster.")]
+            if len(clusters) != 1 or clusters[0] not in self.resources:
+                continue
+            value: AttributeValue = ()
+            if providers is not None:
+                converted = _to_attribute_value(providers.value)
+                value = converted if isinstance(converted, tuple) else (converted,) if converted is not None else ()
+            where = providers.location if providers is not None else body.location
+            self._amend(clusters[0], [Attribute(v.CAPACITY_PROVIDERS, value, where)])
+
+    def _service_scaling(self) -> None:
+        """``aws_appautoscaling_target`` on ``ecs:service:DesiredCount``: the bounds of the service's task count.
+
+        The target names its service in ``resource_id`` (``service/<cluster>/<service name>``): by address,
+        or by the service's ``name`` (its value, or the same expression).
+        """
+        for _evaluator, body in self._blocks_of("aws_appautoscaling_target"):
+            dimension, resource_id = body.attrs.get("scalable_dimension"), body.attrs.get("resource_id")
+            if dimension is None or dimension.value != "ecs:service:DesiredCount" or resource_id is None:
+                continue
+            address = self._service_named(resource_id)
+            if address is None:
+                continue
+            extra = [
+                Attribute(canonical, body.attrs[key].value, body.attrs[key].location)
+                for key, canonical in (("min_capacity", v.SCALING_MIN), ("max_capacity", v.SCALING_MAX))
+                if key in body.attrs and isinstance(_to_attribute_value(body.attrs[key].value), (int, Unknown))
+            ]
+            self._amend(address, extra)
+
+    def _service_named(self, resource_id: Spanned) -> str | None:
+        direct = re.search(r"\baws_ecs_service\.([\w-]+)", resource_id.text)
+        if direct is not None:
+            address = f"aws_ecs_service.{direct.group(1)}"
+            return address if address in self.resources else None
+        value = resource_id.value
+        last = value.rsplit("/", 1)[-1] if isinstance(value, str) else resource_id.text.strip('"').rsplit("/", 1)[-1]
+        expression = last[2:-1] if last.startswith("${") and last.endswith("}") else None
+        found = [
+            address
+            for address, resource in self.resources.items()
+            if resource.rtype == "aws_ecs_service"
+            and (own := resource.body.attrs.get("name")) is not None
+            and (
+                (isinstance(own.value, str) and own.value == last)
+                or (expression is not None and own.text == expression)
+            )
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _resource(
         self, source: SourceFile, rtype: str, name: str, body: tree_sitter.Node | None, block: tree_sitter.Node
@@ -727,6 +808,12 @@ class _Links:
         if rtype == "aws_ecs_service":
             self.reference(LinkKind.RUNS_TASK, _first(body, "task_definition"), ("aws_ecs_task_definition",))
             self.capacity()
+            self.reference(LinkKind.RUNS_IN, _first(body, "cluster"), ("aws_ecs_cluster",))
+            for balancer in body.blocks.get("load_balancer", []):
+                target_group = balancer.attrs.get("target_group_arn") or balancer.attrs.get("elb_name")
+                self.reference(
+                    LinkKind.LOAD_BALANCED, target_group, ("aws_lb_target_group", "aws_alb_target_group", "aws_elb")
+                )
         elif rtype == "aws_autoscaling_group":
             self.template(body.blocks.get("launch_template", []), "id", "name")
             self.reference(LinkKind.LAUNCHES, _first(body, "launch_configuration"), ("aws_launch_configuration",))
@@ -1057,6 +1144,8 @@ def _containers(
         linux = container.get("linuxParameters")
         if isinstance(linux, dict) and isinstance(linux.get("initProcessEnabled"), bool):
             attrs.append(Attribute(v.INIT_PROCESS, linux["initProcessEnabled"], None))
+        if isinstance(container.get("essential"), bool):
+            attrs.append(Attribute(v.ESSENTIAL, container["essential"], None))
         component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), location, attrs, parent.id)
         expression = image_value if isinstance(image_value, str) else image_value.expression
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)

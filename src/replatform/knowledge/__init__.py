@@ -381,3 +381,62 @@ def graviton_moves() -> GravitonMoves:
         tuple(AmiParameterMove(**entry) for entry in data["ami_parameters"]),
         data["ami_lookup"],
     )
+
+
+@dataclass(frozen=True)
+class SourcedNote:
+    """A statement with where it comes from and when it was checked."""
+
+    note: str
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class FargateSpotPartition:
+    """Fargate Spot in one AWS partition: the lowest platform version per CPU architecture it runs."""
+
+    partition: str
+    architectures: dict[str, str]
+    note: str
+    source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class Draining:
+    """How long a Spot interruption leaves, and the stop timeout and deregistration delay that fit in it."""
+
+    notice_seconds: int
+    stop_timeout_max: int
+    stop_timeout_note: str
+    stop_timeout_source: str
+    deregistration_delay: int
+    deregistration_delay_note: str
+    deregistration_delay_source: str
+    verified: str
+
+
+@dataclass(frozen=True)
+class FargateSpotKnowledge:
+    """Where Fargate Spot applies (partitions, OS, EKS), the draining it needs and how the change rolls out."""
+
+    partitions: dict[str, FargateSpotPartition]
+    unlisted_partition: str
+    windows: SourcedNote
+    eks_fargate: SourcedNote
+    draining: Draining
+    rollout: dict[str, Any]
+
+
+@cache
+def fargate_spot() -> FargateSpotKnowledge:
+    data = load("fargate_spot")
+    return FargateSpotKnowledge(
+        {p["partition"]: FargateSpotPartition(**p) for p in data["partitions"]},
+        data["unlisted_partition"],
+        SourcedNote(**data["windows"]),
+        SourcedNote(**data["eks_fargate"]),
+        Draining(**data["draining"]),
+        dict(data["rollout"]),
+    )

@@ -22,9 +22,10 @@ from enum import StrEnum
 
 from replatform.errors import MigrateError
 from replatform.fsio import fs_path
+from replatform.graph import Graph
 from replatform.migrate.editors.text import splice
 from replatform.migrate.targets import Proposal
-from replatform.migrate.validate import Status, Validation, skipped, validate
+from replatform.migrate.validate import Neighbours, Status, Validation, skipped, validate
 from replatform.migrate.workspace import read_inside
 from replatform.model import Applicability, Edit, Report, Severity
 
@@ -223,6 +224,35 @@ def overlay(root: str, walked: tuple[str, ...], changes: list[FileChange], into:
                 shutil.copy2(source, target, follow_symlinks=False)
 
 
+def _neighbours(
+    root: str, walked: tuple[str, ...], changes: list[FileChange], path: str
+) -> tuple[Neighbours, Neighbours]:
+    """The other files of ``path``'s folder before and after the changes, read when a validator asks."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    changed = {c.path: c for c in changes}
+
+    def in_folder(candidate: str, suffixes: tuple[str, ...]) -> bool:
+        parent = candidate.rsplit("/", 1)[0] if "/" in candidate else ""
+        return parent == folder and candidate != path and candidate.endswith(suffixes)
+
+    def original(suffixes: tuple[str, ...]) -> dict[str, bytes]:
+        out = {}
+        for other in walked:
+            if in_folder(other, suffixes):
+                with contextlib.suppress(OSError):
+                    out[other] = read_inside(root, other)
+        return out
+
+    def changed_too(suffixes: tuple[str, ...]) -> dict[str, bytes]:
+        out = original(suffixes)
+        for other, change in changed.items():
+            if in_folder(other, suffixes):
+                out[other] = change.after
+        return out
+
+    return original, changed_too
+
+
 def _rescan_problems(
     report: Report, rescanned: Report, proposals: list[Proposal], changes: list[FileChange]
 ) -> dict[int, str]:
@@ -232,12 +262,16 @@ def _rescan_problems(
     after = {f.fingerprint: f for f in rescanned.findings}
     problems: dict[int, str] = {}
     touching: dict[str, list[int]] = defaultdict(list)
+    graph = Graph(rescanned) if any(p.expects for p in proposals) else None
     for index, proposal in enumerate(proposals):
         for path in {e.path for e in proposal.fix.edits}:
             touching[path].append(index)
         for finding in proposal.findings:
             if finding.fingerprint in after:
                 problems.setdefault(index, f"the re-scan still reports {finding.rule_id} at {finding.location.short()}")
+        for expectation in proposal.expects:
+            if graph is not None and not expectation.holds(graph):
+                problems.setdefault(index, f"the re-scan does not show {expectation.description}")
     for fingerprint, finding in after.items():
         if fingerprint in before or (finding.severity is Severity.INFO and finding.rule_id not in _PARSE_RULES):
             continue  # an info finding (an arm64-ready verdict) is news, not a problem
@@ -269,7 +303,8 @@ def _problems(
         validations = [v for c in changes for v in skipped(c.path, c.after, "skipped (--no-validators)")]
     elif not problems:
         for change in changes:
-            for validation in validate(change.path, change.before, change.after):
+            before, after = _neighbours(root, report.walked, changes, change.path)
+            for validation in validate(change.path, change.before, change.after, before, after):
                 validations.append(validation)
                 if validation.status is Status.FAILED:
                     for index, proposal in enumerate(proposals):

@@ -63,6 +63,8 @@ def _where(result: FixResult, migration: Migration) -> str:
     fix = result.proposal.fix
     if result.proposal.findings:
         return result.proposal.findings[0].location.short()
+    if result.proposal.where is not None:
+        return result.proposal.where.short()
     if fix.edits:
         edit = fix.edits[0]
         before = next((c.before for c in migration.changes if c.path == edit.path), b"")

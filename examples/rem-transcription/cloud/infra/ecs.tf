@@ -121,3 +121,10 @@ resource "aws_autoscaling_group" "ecs_worker" {
 data "aws_ssm_parameter" "ecs_ami" {
   name = "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
 }
+
+data "aws_subnets" "private" {
+  filter {
+    name   = "tag:Tier"
+    values = ["private"]
+  }
+}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_hcl
 
-from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.text import Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_hcl.language())
@@ -78,6 +78,21 @@ class HclEditor:
                 return child
         return None
 
+    def nested_all(self, block: tree_sitter.Node, name: str) -> list[tree_sitter.Node]:
+        """Every nested block called ``name`` (repeated blocks such as ``capacity_provider_strategy``)."""
+        return [child for child in self.children(block, "block") if _labels(child)[:1] == [name]]
+
+    def remove_block(self, nested: tree_sitter.Node) -> Edit:
+        """Delete a nested block's lines (and one blank line after it, so no double gap is left)."""
+        start = self.buffer.line_start(nested.start_byte)
+        end = self.buffer.next_line(nested.end_byte)
+        if self.buffer.text(start, nested.start_byte).strip() or self.buffer.text(nested.end_byte, end).strip():
+            raise HclEditError("the block shares its lines with other code")
+        following = self.buffer.next_line(end)
+        if end < len(self.buffer.data) and not self.buffer.text(end, following).strip():
+            end = following
+        return Edit(self.buffer.path, start, end, "")
+
     def attribute(self, block: tree_sitter.Node | None, name: str) -> Attribute | None:
         """Attribute ``name`` of ``block`` (or of the file's top level when ``block`` is None)."""
         nodes = self.children(block, "attribute") if block is not None else self._top_attributes()
@@ -130,7 +145,10 @@ class HclEditor:
         pad = 1
         single_line = last.start_point[0] == last.end_point[0]
         if last_attribute is not None and single_line:
-            pad = max(1, last_attribute.equals_column - len(indent) - len(name))
+            if len(indent) + len(name) + 1 > last_attribute.equals_column:
+                # longer than the group's alignment: a group of its own, so no aligned line has to move
+                return self.insert_attribute_group(block, [(name, expression)])
+            pad = last_attribute.equals_column - len(indent) - len(name)
         line = f"{indent}{name}{' ' * pad}= {expression}"
         offset = self.buffer.next_line(last.end_byte)
         return self.buffer.insert(offset, self.buffer.lines(line + "\n"))
@@ -145,6 +163,110 @@ class HclEditor:
         lines += [f"{unit}{key}{' ' * (width - len(key) + 1)}= {value}" for key, value in attributes]
         lines.append("}")
         return self._insert_child(block, lines, blank_line=True)
+
+    def insert_blocks(
+        self,
+        block: tree_sitter.Node,
+        blocks: list[tuple[str, list[tuple[str, str]]]],
+        before: tuple[str, ...] = (),
+    ) -> Edit:
+        """Add nested blocks ``name { k = v ... }`` (one edit), before the first nested block named in ``before``
+        (``lifecycle`` stays last, as it is usually written) or at the end of ``block``.
+        """
+        unit = self.buffer.indent_unit
+        lines: list[str] = []
+        for name, attributes in blocks:
+            width = max(len(k) for k, _ in attributes)
+            if lines:
+                lines.append("")
+            lines.append(f"{name} {{")
+            lines += [f"{unit}{key}{' ' * (width - len(key) + 1)}= {value}" for key, value in attributes]
+            lines.append("}")
+        anchor = next((c for c in self.children(block, "block") if _labels(c)[:1] and _labels(c)[0] in before), None)
+        if anchor is None:
+            return self._insert_child(block, lines, blank_line=True)
+        indent = self.buffer.indentation(anchor.start_byte)
+        text = "".join(f"{indent}{line}\n" if line else "\n" for line in lines) + "\n"
+        return self.buffer.insert(self.buffer.line_start(anchor.start_byte), self.buffer.lines(text))
+
+    def insert_attribute_group(self, block: tree_sitter.Node, attributes: list[tuple[str, str]]) -> Edit:
+        """Add attributes after the block's attributes as a group of their own (a blank line before, ``=``
+        aligned within it): ``terraform fmt`` aligns each group alone, so no existing line has to move.
+        """
+        existing = self.children(block, "attribute")
+        if not existing:
+            return self._insert_child(block, _aligned(attributes))
+        indent = self.buffer.indentation(existing[-1].start_byte)
+        text = "\n" + "".join(f"{indent}{line}\n" for line in _aligned(attributes))
+        return self.buffer.insert(self.buffer.next_line(existing[-1].end_byte), self.buffer.lines(text))
+
+    def remove_attribute(self, block: tree_sitter.Node, name: str) -> Edit | None:
+        """Delete the line(s) of attribute ``name`` (None when the block has no such attribute)."""
+        attribute = self.attribute(block, name)
+        if attribute is None:
+            return None
+        start = attribute.line_start
+        end = self.buffer.next_line(attribute.end)
+        if self.buffer.text(start, attribute.start).split("=", 1)[0].strip() != name or self.buffer.text(
+            attribute.end, self.buffer.line_end(attribute.end)
+        ).strip() not in ("", ","):
+            raise HclEditError(f"{name} shares its line with other code")
+        return Edit(self.buffer.path, start, end, "")
+
+    def add_resource_after(
+        self, block: tree_sitter.Node, labels: tuple[str, ...], attributes: list[tuple[str, str]]
+    ) -> Edit:
+        """A new top-level block ``labels[0] "labels[1]" "labels[2]" { k = v ... }`` after ``block``, a blank
+        line between them, ``=`` aligned as ``terraform fmt`` writes it.
+        """
+        unit = self.buffer.indent_unit
+        width = max(len(k) for k, _ in attributes)
+        head = " ".join([labels[0], *(f'"{label}"' for label in labels[1:])])
+        lines = [f"{head} {{", *(f"{unit}{k}{' ' * (width - len(k) + 1)}= {v}" for k, v in attributes), "}"]
+        offset = self.buffer.next_line(block.end_byte)
+        text = "\n" + "".join(f"{line}\n" for line in lines)
+        if offset == len(self.buffer.data) and not self.buffer.ends_with_newline():
+            text = "\n" + text
+        return self.buffer.insert(offset, self.buffer.lines(text))
+
+    def string_items(self, attribute: Attribute) -> list[str] | None:
+        """The items of a list of string literals (``["FARGATE", "FARGATE_SPOT"]``), None for anything else."""
+        node = self.tree.root_node.named_descendant_for_byte_range(attribute.start, attribute.end)
+        while node is not None and node.type not in ("tuple", "expression") and node.parent is not None:
+            node = node.parent
+        tuples = [n for n in walk(node) if n.type == "tuple"] if node is not None else []
+        if not tuples or tuples[0].start_byte != attribute.start:
+            return None
+        items = []
+        for element in tuples[0].named_children:
+            if element.type != "expression":
+                continue
+            text = _text(element)
+            if not (len(text) >= 2 and text[0] == '"' and text[-1] == '"' and "${" not in text):
+                return None
+            items.append(json.loads(text))
+        return items
+
+    def object_value(self, offset: int, key: str) -> tree_sitter.Node | None:
+        """In the innermost HCL object (``{ k = v }``, a ``jsonencode`` container) around ``offset``: the value of
+        ``key``.
+        """
+        node = self.tree.root_node.named_descendant_for_byte_range(offset, offset)
+        while node is not None and node.type != "object":
+            node = node.parent
+        if node is None:
+            return None
+        for element in [c for c in walk(node) if c.type == "object_elem"]:
+            owner = element.parent
+            while owner is not None and owner.type != "object":
+                owner = owner.parent
+            if owner is None or owner.id != node.id:
+                continue
+            key_node = element.child_by_field_name("key")
+            value = element.child_by_field_name("val")
+            if key_node is not None and value is not None and _text(key_node).strip('"') == key:
+                return value
+        return None
 
     def _insert_child(self, block: tree_sitter.Node, lines: list[str], *, blank_line: bool = False) -> Edit:
         body = _body(block)
@@ -168,6 +290,11 @@ class HclEditor:
         return self.buffer.insert(offset, self.buffer.lines(text))
 
 
+def _aligned(attributes: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in attributes)
+    return [f"{key}{' ' * (width - len(key) + 1)}= {value}" for key, value in attributes]
+
+
 def _body(block: tree_sitter.Node) -> tree_sitter.Node | None:
     for child in block.named_children:
         if child.type == "body":
@@ -177,6 +304,11 @@ def _body(block: tree_sitter.Node) -> tree_sitter.Node | None:
 
 def _text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def labels(block: tree_sitter.Node) -> list[str]:
+    """``resource "aws_x" "name"`` -> ``["resource", "aws_x", "name"]``."""
+    return _labels(block)
 
 
 def _labels(block: tree_sitter.Node) -> list[str]:

@@ -36,6 +36,7 @@ class JsonEditor:
         if not values:
             raise JsonEditError("empty document")
         self.root = values[0]
+        self._inline_items = _objects_in_arrays_inline(self.root)
 
     def node(self, path: Path) -> tree_sitter.Node | None:
         current: tree_sitter.Node | None = self.root
@@ -50,6 +51,25 @@ class JsonEditor:
             else:
                 return None
         return current
+
+    def path_of(self, offset: int) -> Path | None:
+        """The path of the value that starts at byte ``offset`` (a discovery location's start)."""
+        stack: list[tuple[Path, tree_sitter.Node]] = [((), self.root)]
+        while stack:
+            path, node = stack.pop()
+            if node.start_byte == offset and path:
+                return path
+            if not node.start_byte <= offset < node.end_byte:
+                continue
+            if node.type == "object":
+                for pair in node.named_children:
+                    key_node, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                    if pair.type == "pair" and key_node is not None and value is not None:
+                        stack.append(((*path, _string(key_node)), value))
+            elif node.type == "array":
+                items = [c for c in node.named_children if c.type != "comment"]
+                stack.extend(((*path, index), item) for index, item in enumerate(items))
+        return None
 
     @staticmethod
     def _pair_value(obj: tree_sitter.Node, key: str) -> tree_sitter.Node | None:
@@ -108,22 +128,45 @@ class JsonEditor:
             text = f", {json.dumps(key)}: {self._render(value, '', multiline=False)}"
         return self.buffer.insert(last.end_byte, text)
 
+    def remove_property(self, path: Path, key: str) -> Edit | None:
+        """Delete ``"key": value`` from the object at ``path`` with the comma that separated it (None when absent)."""
+        obj = self.node(path)
+        if obj is None or obj.type != "object":
+            raise JsonEditError(f"no object at {path!r}")
+        pairs = [c for c in obj.named_children if c.type == "pair"]
+        for index, pair in enumerate(pairs):
+            key_node = pair.child_by_field_name("key")
+            if key_node is None or _string(key_node) != key:
+                continue
+            if index > 0:  # from the end of the previous pair: its comma goes, the next one's stays
+                return Edit(self.buffer.path, pairs[index - 1].end_byte, pair.end_byte, "")
+            if len(pairs) > 1:
+                return Edit(self.buffer.path, pair.start_byte, pairs[1].start_byte, "")
+            return Edit(self.buffer.path, pair.start_byte, pair.end_byte, "")
+        return None
+
     def append_item(self, path: Path, value: Any) -> Edit | None:
         """Add ``value`` at the end of the array at ``path`` (None when it holds it already)."""
+        return self.append_items(path, [value])
+
+    def append_items(self, path: Path, values: list[Any]) -> Edit | None:
+        """Add the ``values`` the array at ``path`` does not hold yet at its end, as one edit."""
         array = self.node(path)
         if array is None or array.type != "array":
             raise JsonEditError(f"no array at {path!r}")
         current = self.value(path)
-        if isinstance(current, list) and value in current:
+        missing = [v for v in values if not (isinstance(current, list) and v in current)]
+        if not missing:
             return None
         items = [c for c in array.named_children if c.type != "comment"]
-        rendered = self._render(value, "", multiline=False)
+        rendered = [self._render(value, "", multiline=False) for value in missing]
         if not items:
-            return Edit(self.buffer.path, array.start_byte + 1, array.end_byte - 1, rendered)
+            return Edit(self.buffer.path, array.start_byte + 1, array.end_byte - 1, ", ".join(rendered))
         if self._multiline(array):
             indent = self.buffer.indentation(items[-1].start_byte)
-            return self.buffer.insert(items[-1].end_byte, self.buffer.lines(f",\n{indent}{rendered}"))
-        return self.buffer.insert(items[-1].end_byte, f", {rendered}")
+            text = "".join(f",\n{indent}{r}" for r in rendered)
+            return self.buffer.insert(items[-1].end_byte, self.buffer.lines(text))
+        return self.buffer.insert(items[-1].end_byte, "".join(f", {r}" for r in rendered))
 
     def _multiline(self, node: tree_sitter.Node) -> bool:
         return node.start_point[0] != node.end_point[0]
@@ -143,8 +186,29 @@ class JsonEditor:
             )
             return "{\n" + body + "\n" + indent + "}"
         if isinstance(value, Sequence) and not isinstance(value, str):
+            if multiline and any(isinstance(v, Mapping) for v in value):  # one object per line, as the file does
+                inner = indent + unit
+                items = ",\n".join(inner + self._render(v, inner, multiline=not self._inline_items) for v in value)
+                return "[\n" + items + "\n" + indent + "]"
             return "[" + ", ".join(self._render(v, indent, multiline=False) for v in value) + "]"
         return json.dumps(value, ensure_ascii=False)
+
+
+def _objects_in_arrays_inline(root: tree_sitter.Node) -> bool:
+    """Whether the file writes objects inside arrays on one line each (``[{"Key": "a", "Value": "b"}]``)."""
+    inline = spread = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "array":
+            for item in node.named_children:
+                if item.type == "object" and item.named_child_count:
+                    if item.start_point[0] == item.end_point[0]:
+                        inline += 1
+                    else:
+                        spread += 1
+        stack.extend(node.named_children)
+    return inline > spread
 
 
 def _string(node: tree_sitter.Node) -> str:

@@ -25,9 +25,12 @@ class PythonEditError(Exception):
 
 @dataclass
 class PythonSymbols:
-    """Modules one fix needs imported: module (``aws_ecr_assets``) -> alias for a new import."""
+    """Modules one fix needs imported: module (``aws_ecr_assets``) -> alias for a new import; and names of
+    ``aws_cdk`` itself (``Duration``) imported as ``from aws_cdk import <name>``.
+    """
 
     needed: dict[str, str] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
 
 
 class PythonEditor:
@@ -39,6 +42,7 @@ class PythonEditor:
         if self.tree.root_node.has_error:
             raise PythonEditError("syntax error")
         self.aliases, self._last_cdk_import = self._read_imports()
+        self.root_alias, self.root_names = self._read_root_imports()
 
     def call_at(self, start: int, end: int) -> tree_sitter.Node | None:
         """The call at a span (or the one a variable at that span was assigned from)."""
@@ -50,6 +54,16 @@ class PythonEditor:
             current = current.parent
         if node is not None and node.type == "identifier":
             return self._initialiser(_text(node))
+        return None
+
+    def call_around(self, offset: int, names: tuple[str, ...] = ("add_container",)) -> tree_sitter.Node | None:
+        """The innermost call to a function whose name ends with one of ``names`` around byte ``offset``."""
+        node = self.tree.root_node.named_descendant_for_byte_range(offset, offset)
+        while node is not None:
+            function = node.child_by_field_name("function") if node.type == "call" else None
+            if function is not None and _text(function).rsplit(".", 1)[-1] in names:
+                return node
+            node = node.parent
         return None
 
     def _initialiser(self, name: str) -> tree_sitter.Node | None:
@@ -87,6 +101,27 @@ class PythonEditor:
             if args is not None
             else []
         )
+
+    def remove_keyword(self, call: tree_sitter.Node, name: str) -> Edit | None:
+        """Delete keyword argument ``name`` with its comma (its whole line when it has one)."""
+        args = call.child_by_field_name("arguments")
+        members = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        for index, member in enumerate(members):
+            key = member.child_by_field_name("name") if member.type == "keyword_argument" else None
+            if key is None or _text(key) != name:
+                continue
+            comma = member.next_sibling if member.next_sibling is not None and member.next_sibling.type == "," else None
+            end = comma.end_byte if comma is not None else member.end_byte
+            start = self.buffer.line_start(member.start_byte)
+            if (
+                not self.buffer.text(start, member.start_byte).strip()
+                and not self.buffer.text(end, self.buffer.line_end(end)).strip()
+            ):
+                return Edit(self.buffer.path, start, self.buffer.next_line(end), "")
+            if index > 0:
+                return Edit(self.buffer.path, members[index - 1].end_byte, member.end_byte, "")
+            return Edit(self.buffer.path, member.start_byte, members[1].start_byte if len(members) > 1 else end, "")
+        return None
 
     def replace_member(self, node: tree_sitter.Node, member: str) -> Edit | None:
         """``_lambda.Architecture.X86_64`` -> ``..ARM_64``: only the last name changes."""
@@ -155,6 +190,37 @@ class PythonEditor:
                         last = node
         return aliases, last
 
+    def _read_root_imports(self) -> tuple[str | None, set[str]]:
+        """How the file names ``aws_cdk`` itself (``import aws_cdk as cdk``) and what it imports from it."""
+        alias: str | None = None
+        names: set[str] = set()
+        for node in self.tree.root_node.named_children:
+            if node.type == "import_statement":
+                for child in node.named_children:
+                    if child.type == "aliased_import":
+                        original, named = child.child_by_field_name("name"), child.child_by_field_name("alias")
+                        if original is not None and named is not None and _text(original) == "aws_cdk":
+                            alias = _text(named)
+                    elif child.type == "dotted_name" and _text(child) == "aws_cdk":
+                        alias = "aws_cdk"
+            elif node.type == "import_from_statement":
+                module = node.child_by_field_name("module_name")
+                if module is None or _text(module) != "aws_cdk":
+                    continue
+                for child in node.named_children:
+                    if child is not module and child.type == "dotted_name" and not _text(child).startswith("aws_"):
+                        names.add(_text(child))
+        return alias, names
+
+    def cdk_name(self, name: str, symbols: PythonSymbols) -> str:
+        """How to write ``aws_cdk.<name>`` (``Duration``) here; records ``from aws_cdk import <name>`` if needed."""
+        if name in self.root_names:
+            return name
+        if self.root_alias is not None:
+            return f"{self.root_alias}.{name}"
+        symbols.names.add(name)
+        return name
+
     def module(self, module: str, alias_hint: str, symbols: PythonSymbols) -> str:
         """How to name CDK module ``module`` (``aws_ecr_assets``) here; records a missing import."""
         if module in self.aliases:
@@ -164,9 +230,10 @@ class PythonEditor:
 
     def import_edits(self, symbols: PythonSymbols) -> list[Edit]:
         """One edit adding ``from aws_cdk import <module> as <alias>`` lines after the last CDK import."""
-        if not symbols.needed:
+        if not symbols.needed and not symbols.names:
             return []
-        lines = "".join(f"from aws_cdk import {m} as {a}\n" for m, a in sorted(symbols.needed.items()))
+        lines = "".join(f"from aws_cdk import {n}\n" for n in sorted(symbols.names))
+        lines += "".join(f"from aws_cdk import {m} as {a}\n" for m, a in sorted(symbols.needed.items()))
         offset = self.buffer.next_line(self._last_cdk_import.end_byte) if self._last_cdk_import is not None else 0
         return [self.buffer.insert(offset, self.buffer.lines(lines))]
 

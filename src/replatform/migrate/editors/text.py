@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import tree_sitter
+
 from replatform.discover.source import SourceFile
 from replatform.model import Edit
 
@@ -89,4 +91,14 @@ def splice(data: bytes, edits: list[Edit]) -> bytes:
     out = data
     for edit in sorted(edits, key=lambda e: (e.start_byte, e.end_byte), reverse=True):
         out = out[: edit.start_byte] + edit.replacement.encode("utf-8") + out[edit.end_byte :]
+    return out
+
+
+def walk(root: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Every node under ``root`` (itself first), in document order."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.text import Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
@@ -64,8 +64,15 @@ class TypeScriptEditor:
             return self._initialiser(_text(node))
         return None
 
+    def object_around(self, offset: int) -> tree_sitter.Node | None:
+        """The innermost object literal around byte ``offset`` (the props a value is written in)."""
+        node = self.tree.root_node.named_descendant_for_byte_range(offset, offset)
+        while node is not None and node.type != "object":
+            node = node.parent
+        return node
+
     def _initialiser(self, name: str) -> tree_sitter.Node | None:
-        for node in _walk(self.tree.root_node):
+        for node in walk(self.tree.root_node):
             if node.type == "variable_declarator":
                 ident = node.child_by_field_name("name")
                 value = node.child_by_field_name("value")
@@ -143,6 +150,27 @@ class TypeScriptEditor:
         if trailing is not None:
             return self.buffer.insert(trailing, self.buffer.lines(f"\n{indent}{name}: {body},"))
         return self.buffer.insert(last.end_byte, self.buffer.lines(f",\n{indent}{name}: {body}"))
+
+    def remove_property(self, obj: tree_sitter.Node, name: str) -> Edit | None:
+        """Delete property ``name`` from an object literal with its comma (its whole line(s) when it has them)."""
+        members = [c for c in obj.named_children if c.type in ("pair", "shorthand_property_identifier")]
+        for index, member in enumerate(members):
+            key = member.child_by_field_name("key") if member.type == "pair" else member
+            if key is None or _text(key).strip("'\"") != name:
+                continue
+            comma = self._comma_after(member)
+            end = comma if comma is not None else member.end_byte
+            start = self.buffer.line_start(member.start_byte)
+            own_line = (
+                not self.buffer.text(start, member.start_byte).strip()
+                and not self.buffer.text(end, self.buffer.line_end(end)).strip()
+            )
+            if own_line:
+                return Edit(self.buffer.path, start, self.buffer.next_line(end), "")
+            if index > 0:
+                return Edit(self.buffer.path, members[index - 1].end_byte, member.end_byte, "")
+            return Edit(self.buffer.path, member.start_byte, members[1].start_byte if len(members) > 1 else end, "")
+        return None
 
     def append_argument(self, call: tree_sitter.Node, text: str) -> Edit:
         """Add an argument at the end of a call's argument list."""
@@ -268,13 +296,4 @@ def _ancestors(node: tree_sitter.Node) -> list[tree_sitter.Node]:
     while current is not None:
         out.append(current)
         current = current.parent
-    return out
-
-
-def _walk(root: tree_sitter.Node) -> list[tree_sitter.Node]:
-    out, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend(reversed(node.children))
     return out

@@ -164,6 +164,53 @@ class YamlEditor:
         body = self._block_entry(key, value, indent)
         return self._insert_lines(offset, body)
 
+    def remove_entry(self, map_path: Path, key: str) -> Edit | None:
+        """Delete ``key: value`` (all its lines) from the block map at ``map_path`` (None when absent)."""
+        node = self.node(map_path)
+        if not isinstance(node, CommentedMap):
+            raise YamlEditError(f"no map at {map_path!r}")
+        if key not in node:
+            return None
+        if node.fa.flow_style():
+            raise YamlEditError(f"{key} is in a flow map; not removed")
+        line, column = (int(x) for x in node.lc.key(key))
+        start = self._offset(line, 0)
+        if self.buffer.text(start, self._offset(line, column)).strip(" -"):
+            raise YamlEditError(f"{key} shares its line with another key")
+        if next(iter(node)) == key and self.buffer.text(start, self._offset(line, column)).strip():
+            raise YamlEditError(f"{key} starts a list item; not removed")
+        return Edit(self.buffer.path, start, self._entry_end(line, column), "")
+
+    def replace_entry(self, map_path: Path, old: str, value: YamlValue, *, key: str | None = None) -> Edit:
+        """Rewrite the entry ``old: ...`` of a block map as ``key: value`` (``key`` defaults to ``old``), in place."""
+        node = self.node(map_path)
+        if not isinstance(node, CommentedMap) or old not in node or node.fa.flow_style():
+            raise YamlEditError(f"no block map entry {old} at {map_path!r}")
+        line, column = (int(x) for x in node.lc.key(old))
+        start = self._offset(line, 0)
+        if self.buffer.text(start, self._offset(line, column)).strip():
+            raise YamlEditError(f"{old} shares its line with other text")
+        lines = self._block_entry(key or old, value, " " * column)
+        return Edit(self.buffer.path, start, self._entry_end(line, column), "".join(x + self.buffer.eol for x in lines))
+
+    def append_items(self, seq_path: Path, values: list[YamlValue]) -> Edit | None:
+        """Add the ``values`` not there yet at the end of the list at ``seq_path``, as one edit."""
+        node = self.node(seq_path)
+        if not isinstance(node, CommentedSeq):
+            raise YamlEditError(f"no list at {seq_path!r}")
+        present = {str(item) for item in node if not isinstance(item, (CommentedMap, CommentedSeq))}
+        missing = [value for value in values if str(value) not in present]
+        if not missing:
+            return None
+        if node.fa.flow_style():
+            close = self._flow_close(node.lc.line, node.lc.col)
+            separator = ", " if len(node) else ""
+            return self.buffer.insert(close, separator + ", ".join(self._flow(value) for value in missing))
+        if not len(node):
+            raise YamlEditError(f"empty block list at {seq_path!r}")
+        edits = [self.insert_item(seq_path, len(node), value) for value in missing]
+        return Edit(self.buffer.path, edits[0].start_byte, edits[0].end_byte, "".join(e.replacement for e in edits))
+
     def append_item(self, seq_path: Path, value: YamlValue) -> Edit | None:
         """Add ``value`` at the end of the list at ``seq_path`` (None when it is there already)."""
         node = self.node(seq_path)

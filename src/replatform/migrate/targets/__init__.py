@@ -11,23 +11,43 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from replatform.errors import UsageError
+from replatform.graph import Graph
 from replatform.migrate.workspace import Workspace
-from replatform.model import Finding, Fix, Report
+from replatform.model import Finding, Fix, Location, Report
 
 
 @dataclass(frozen=True)
 class TargetOptions:
-    """What the user chose for the move (the x86 -> Graviton instance mapping strategy)."""
+    """What the user chose for the move: the x86 -> Graviton instance mapping strategy, and the region the
+    price data is for (where a Spot move must be available).
+    """
 
     strategy: str = "performance_parity"
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the re-scan of the changed tree must show for a fix to count as done, beyond its findings being
+    gone (a service buying FARGATE_SPOT, a cluster with the provider associated): checked on the resource
+    graph of the re-scan, so the edit is proven to mean what the fix says.
+    """
+
+    description: str
+    holds: Callable[[Graph], bool]
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A fix a target proposes and the findings it answers (none for a change no rule asked for)."""
+    """A fix a target proposes, the findings it answers (none for a change no rule asked for), and what the
+    re-scan must show once it is made.
+    """
 
     fix: Fix
     findings: tuple[Finding, ...] = field(default=())
+    expects: tuple[Expectation, ...] = field(default=())
+    #: Where to point a reader when no finding does (the service a Spot move is about).
+    where: Location | None = None
 
 
 Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]
@@ -35,6 +55,7 @@ Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]
 #: Every target, by the name ``--target`` takes: ``module:function`` (imported on first use).
 TARGETS: dict[str, str] = {
     "graviton": "replatform.migrate.targets.graviton:propose",
+    "spot": "replatform.migrate.targets.spot:propose",
 }
 
 
