@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from replatform.assess.preprocessor import evaluate, line_states
+from replatform.assess.native.preprocessor import evaluate, line_states
 
 
 @pytest.mark.parametrize(

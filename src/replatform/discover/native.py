@@ -19,7 +19,7 @@ def parse_source(source: SourceFile) -> ParseResult:
         ComponentKind.SOURCE_FILE,
         source.path,
         source.whole(),
-        [Attribute("language", language, None), Attribute("lines", len(source.lines), None)],
+        [Attribute("language", language, None), Attribute("lines", source.data.count(b"\n") + 1, None)],
     )
     return result
 

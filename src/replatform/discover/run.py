@@ -233,8 +233,14 @@ def _invalid_utf8(source: SourceFile, result: ParseResult) -> None:
         )
 
 
-def discover(root: str, options: DiscoverOptions | None = None) -> Report:
-    """Inventory everything under ``root``."""
+def discover(
+    root: str, options: DiscoverOptions | None = None, observe: Callable[[SourceFile], None] | None = None
+) -> Report:
+    """Inventory everything under ``root``.
+
+    ``observe`` sees every file read whole, after its parser: the assessment
+    takes what it needs from those bytes then, so no file is read twice.
+    """
     options = options or DiscoverOptions()
     if not os.path.isdir(root):
         raise DiscoveryError(f"{root} is not a directory")
@@ -279,11 +285,15 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
         if fmt is Format.TERRAFORM:
             directory = walked.path.rsplit("/", 1)[0] if "/" in walked.path else ""
             terraform_dirs[directory].append(source)
+            if observe is not None:
+                observe(source)
             continue
         if fmt is Format.YAML and (source.name in helm.CHART_FILES or helm.is_template(source)):
             helm_files.append(source)  # decided once every Chart.yaml is known
             continue
         _run_parser(PARSERS[fmt], source, collected)
+        if observe is not None and fmt is not Format.MAYBE_BINARY:
+            observe(source)
         parsed_paths.add(walked.path)
         if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
             requirement_files.append(source)
