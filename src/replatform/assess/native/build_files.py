@@ -16,6 +16,7 @@ aarch64 never takes is a file the build selects only for x86.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -540,13 +541,44 @@ def _shell_case(statement: str, branches: _Branches, in_case: int, body: str | N
         pattern = _SHELL_PATTERN.match(statement)
         if pattern and not stripped.startswith(("#", "if ", "for ", "while ")) and "=" not in pattern.group(1):
             words = pattern.group(1).strip()
-            taken: Tri = None if words in ("*", '"*"') else branch_taken(words.replace("|", " || "))
+            taken: Tri = None if words in ("*", '"*"') else _case_taken(words)
             frame = branches.frames[-1]
             frame.current = _and(frame.parent, taken if words not in ("*", '"*"') else _not(frame.taken))
             frame.taken = _or(frame.taken, taken if taken is not None else None)
             rest = pattern.group(2)
             return in_case, (rest.replace(";;", "") or None)
     return in_case, body
+
+
+# What `uname -m`, $host_cpu or $host say on aarch64 Linux, and on machines that are not aarch64.
+_ARM_MACHINE = ("aarch64", "arm64", "aarch64-unknown-linux-gnu", "aarch64-linux-gnu")
+_OTHER_MACHINES = (
+    "x86_64",
+    "amd64",
+    "i386",
+    "i686",
+    "x86",
+    "x86_64-pc-linux-gnu",
+    "i686-pc-linux-gnu",
+    "ppc64le",
+    "powerpc64le",
+    "s390x",
+    "riscv64",
+    "armv7l",
+    "arm",
+    "mips64",
+    "loongarch64",
+)
+
+
+def _case_taken(patterns: str) -> Tri:
+    """A shell ``case`` pattern list (globs) matched against the machine name aarch64 reports."""
+    globs = [p.strip().strip("\"'") for p in patterns.split("|") if p.strip()]
+    if any(fnmatch.fnmatchcase(machine, glob) for glob in globs for machine in _ARM_MACHINE):
+        return True
+    if any(fnmatch.fnmatchcase(machine, glob) for glob in globs for machine in _OTHER_MACHINES):
+        return False
+    return None
 
 
 def _make_condition(keyword: str, arguments: str, names: Names) -> Tri:

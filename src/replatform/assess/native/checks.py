@@ -161,7 +161,7 @@ def _port(tree: TreeIndex, path: str, analysis: FileAnalysis) -> Why | None:
                 port = tree.twin(path, (stem.replace(token, "arm64"), stem.replace(token, "aarch64")))
                 if port:
                     break
-    return None if port is None else Why(f"{port} provides the arm64 path", port, 0)
+    return None if port is None else Why(f"{port} provides the arm64 or portable path", port, 0)
 
 
 def _report_unreached(ctx: Context, analysis: FileAnalysis) -> None:
@@ -251,11 +251,15 @@ def _report_reached(ctx: Context, analysis: FileAnalysis, tree: TreeIndex) -> No
             )
             continue
         if hits.dispatch:
+            how = (
+                f"in the x86 arm of a per-architecture chain (only under {hits.guard}); aarch64 takes another arm"
+                if hits.guard
+                else "in a per-architecture table: the same lines name the NEON intrinsic aarch64 uses"
+            )
             ctx.emit(
                 "c-x86-code-already-ported",
                 where,
-                f"{hits.family}: {_occurrences(hits)} in the x86 arm of a per-architecture chain "
-                f"(only under {hits.guard}); aarch64 takes another arm",
+                f"{hits.family}: {_occurrences(hits)} {how}",
                 subject=hits.family,
                 count=len(hits.lines),
                 confidence=Confidence.MEDIUM,
@@ -328,7 +332,7 @@ def _report_build_file(
         why = selection.only_for_x86(analysis.path)
         port = why.reason if why is not None else tree.port_of(analysis.path)
         if why is None and port is not None:
-            port = f"{port} provides the arm64 path"
+            port = f"{port} provides the arm64 or portable path"
     severity, note = _outside_product(analysis.path)
     if analysis.flags:
         flags = sorted({use.text for use in analysis.flags})

@@ -69,7 +69,7 @@ _ERROR = re.compile(r"^[ \t]*#[ \t]*error\b")
 X86_ASM_TEXT: re.Pattern[str] = re.compile(
     r"%%?[re]?(?:ax|bx|cx|dx|si|di|sp|bp)\b|%%?r\d+[dwb]?\b|%%?[xyz]mm\d+|\b[xyz]mm\d+\b|\b(?:rdtscp?|cpuid|pause|mfence|"
     r"lfence|sfence|xchg|cmpxchg\w*|bswap|popcnt|lzcnt|tzcnt|bsf|bsr|pushf\w?|popf\w?|movdq[au]|vmovdq\w*|vmovap\w*|"
-    r"vmovup\w*|xgetbv|int\s+\$?3)\b|\b[re][abcd]x\b|\beax\b"
+    r"vmovup\w*|xgetbv|int\s+\$?3|shrx|shlx|sarx|rorx|pdep|pext|bzhi|blsr|blsi|andn|adcx|adox|mulx)\b|\b[re][abcd]x\b|\beax\b"
 )
 _X86_ASM_BYTES = re2.compile(X86_ASM_TEXT.pattern.encode())
 _ARM_ASM_TEXT = re.compile(
