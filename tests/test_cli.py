@@ -78,3 +78,18 @@ def test_console_script_runs_as_module() -> None:
     assert completed.returncode == 0, completed.stderr
     kinds = {c["kind"] for c in json.loads(completed.stdout)["components"]}
     assert "ecs_task_definition" in kinds
+
+
+def test_cli_imports_no_stage_until_a_command_needs_it() -> None:
+    # --version and --help must not pay for discovery, assessment or the registry clients.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, replatform.cli; print(sorted(m for m in sys.modules if 'replatform' in m))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert loaded.strip() == "['replatform', 'replatform.cli', 'replatform.errors']"
