@@ -203,3 +203,13 @@ def test_the_prescan_keeps_facts_not_file_contents(assess_files: ScanFiles, tmp_
     kept = [prescan.get(NATIVE_SOURCES, f"m{index}/k.c") for index in range(30)]
     assert all(analysis is not None and analysis.lines == 2002 for analysis in kept)
     assert not any(isinstance(value, (bytes, str, SourceFile)) for value in prescan._results.values())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(__import__("replatform.assess.native.paths", fromlist=["_X86_WORD"])._X86_WORD, fullmatch=True))
+def test_the_x86_folder_shortcut_is_a_superset_of_x86_names(word: str) -> None:
+    from replatform.assess.native.paths import x86_specific
+    from replatform.assess.native.selection import _MAYBE_X86
+
+    if x86_specific(f"src/{word}/a.c"):
+        assert _MAYBE_X86.search(f"src/{word}/a.c")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from replatform.assess.catalog import Rule, catalog
 from replatform.assess.prescan import MAX_SOURCE_BYTES, Prescan
@@ -48,6 +49,8 @@ class Context:
     workers: list[WorkerSummary] = field(default_factory=list)
     prescan: Prescan | None = None
     _recent: OrderedDict[str, SourceFile | None] = field(default_factory=OrderedDict)
+    #: Results several checks derive from the same facts (built once per run, small).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.prescan is None:

@@ -28,6 +28,8 @@ T = TypeVar("T")
 
 #: Files passing the C prefilter before a worker pool is started (below this, one process is faster).
 POOL_AFTER = 200
+#: Worker processes: the parent keeps walking and parsing meanwhile, so one core is left to it.
+WORKERS = max(1, (os.cpu_count() or 1) - 1)
 #: Files larger than this are not read by checks (generated code, amalgamations).
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -73,7 +75,7 @@ class Prescan:
             return extractor.extract(source)
         self._heavy += 1
         if self._pool is None and self.parallel and self._heavy >= POOL_AFTER:
-            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1)
+            self._pool = ProcessPoolExecutor(max_workers=WORKERS)
         if self._pool is not None:
             return self._pool.submit(extractor.worker, source.path, source.data)
         return extractor.worker(source.path, source.data)

@@ -592,8 +592,21 @@ def _make_condition(keyword: str, arguments: str, names: Names) -> Tri:
     return equal
 
 
+_CMAKE_OPTION = re.compile(r"^\s*option\s*\(\s*([A-Za-z_]\w*)\s+(?:\"[^\"]*\"\s*)?(ON|OFF|TRUE|FALSE)?", re.IGNORECASE)
+_CMAKE_LITERAL_SET = re.compile(r"^\s*set\s*\(\s*([A-Za-z_]\w*)\s+(ON|OFF|TRUE|FALSE|YES|NO|1|0)\s*\)", re.IGNORECASE)
+
+
 def _track_assignment(body: str, state: Tri, names: Names) -> None:
-    """Names set by an arch test, or to true only inside x86 branches, have a known value on aarch64."""
+    """Names set by an arch test, or to true only inside x86 branches, have a known value on aarch64.
+
+    CMake ``option(X "..." OFF)`` and ``set(X OFF)`` give the default configuration's value.
+    """
+    literal = _CMAKE_OPTION.match(body) or _CMAKE_LITERAL_SET.match(body)
+    if literal and state is True:
+        value = (literal.group(2) or "OFF").upper()
+        (names.true if value in ("ON", "TRUE", "YES", "1") else names.false).add(literal.group(1))
+        (names.false if value in ("ON", "TRUE", "YES", "1") else names.true).discard(literal.group(1))
+        return
     match = _ASSIGNMENT.match(body)
     if not match:
         return

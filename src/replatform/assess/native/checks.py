@@ -12,10 +12,11 @@ the product's build.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from replatform.assess.context import Context
 from replatform.assess.native import build_files, scripts
-from replatform.assess.native.paths import TreeIndex, auxiliary, other_target, x86_specific
+from replatform.assess.native.paths import TreeIndex, arm_specific, auxiliary, other_target, x86_specific
 from replatform.assess.native.selection import BuildSelection, IncludeSites, Why
 from replatform.assess.native.sources import FamilyHits, FileAnalysis, analyze, might_match
 from replatform.assess.prescan import MAX_SOURCE_BYTES, Extractor
@@ -32,7 +33,8 @@ def _language(path: str) -> str | None:
 
 
 def _wants_source(path: str) -> bool:
-    return _language(path) is not None and not other_target(path)
+    """C/C++/CUDA/assembly that is not written for another target or for arm64 itself (``xsimd_neon64.hpp``)."""
+    return _language(path) is not None and not other_target(path) and not arm_specific(path.rpartition("/")[2])
 
 
 def _analyze_bytes(path: str, data: bytes) -> FileAnalysis | None:
@@ -87,7 +89,7 @@ def _occurrences(hits: FamilyHits) -> str:
 
 
 def check_sources(ctx: Context) -> None:
-    tree = TreeIndex(ctx.report.walked)
+    tree = _tree(ctx)
     analyses: dict[str, FileAnalysis] = {}
     for component in ctx.components(ComponentKind.SOURCE_FILE):
         path = component.location.path
@@ -95,6 +97,9 @@ def check_sources(ctx: Context) -> None:
             analysis = ctx.facts.get(NATIVE_SOURCES, path)
             if analysis is not None:
                 analyses[path] = analysis
+    shims = frozenset(name for analysis in analyses.values() for name in analysis.shims)
+    if shims:
+        analyses = {path: _without_shims(analysis, shims) for path, analysis in analyses.items()}
     reached = sorted(path for path, analysis in analyses.items() if analysis.reached)
     excluded = _not_compiled(ctx, tree, analyses, reached)
     by_x86_folder: dict[str, list[FileAnalysis]] = defaultdict(list)
@@ -127,11 +132,32 @@ def _build_analyses(ctx: Context) -> list[build_files.BuildAnalysis]:
     return [analysis for path in _build_paths(ctx) if (analysis := ctx.facts.get(BUILD_FILES, path)) is not None]
 
 
+def _tree(ctx: Context) -> TreeIndex:
+    if "native-tree" not in ctx.shared:
+        ctx.shared["native-tree"] = TreeIndex(ctx.report.walked)
+    tree: TreeIndex = ctx.shared["native-tree"]
+    return tree
+
+
+def _selection(ctx: Context) -> BuildSelection:
+    """The tree's build-file references, indexed once for both checks that ask."""
+    if "native-build-selection" not in ctx.shared:
+        ctx.shared["native-build-selection"] = BuildSelection(_build_analyses(ctx))
+    selection: BuildSelection = ctx.shared["native-build-selection"]
+    return selection
+
+
+def _without_shims(analysis: FileAnalysis, shims: frozenset[str]) -> FileAnalysis:
+    """Drop occurrences that are only the project's own macros named like intrinsics (``_mm_malloc``)."""
+    kept = tuple(hits for hits in analysis.hits if not hits.names or not hits.names <= shims)
+    return analysis if len(kept) == len(analysis.hits) else replace(analysis, hits=kept)
+
+
 def _not_compiled(
     ctx: Context, tree: TreeIndex, analyses: dict[str, FileAnalysis], reached: list[str]
 ) -> dict[str, Why | None]:
     """For each file with x86 code aarch64 may compile: why the build does not compile it at all, if it does not."""
-    selection = BuildSelection(_build_analyses(ctx))
+    selection = _selection(ctx)
     excluded: dict[str, Why | None] = {}
     for path in reached:
         excluded[path] = selection.only_for_x86(path) or _port(tree, path, analyses[path])
@@ -154,6 +180,10 @@ def _port(tree: TreeIndex, path: str, analysis: FileAnalysis) -> Why | None:
     if not (x86_specific(path) or analysis.language == "asm"):
         return None
     port = tree.port_of(path)
+    if port is None and x86_specific(path.rpartition("/")[2]):
+        neighbour = tree.arm_neighbour(path)
+        if neighbour is not None:
+            return Why(f"{neighbour} is the arm64 variant in the same folder", neighbour, 0, weak=True)
     if port is None and analysis.language == "asm":
         stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         for token in ("x86_64", "amd64", "x86", "x64"):
@@ -181,13 +211,14 @@ def _report_unreached(ctx: Context, analysis: FileAnalysis) -> None:
 
 def _report_excluded(ctx: Context, analysis: FileAnalysis, why: Why) -> None:
     """x86 code in a file the aarch64 build does not compile: already ported, with the evidence."""
+    confidence = Confidence.LOW if why.weak else Confidence.MEDIUM
     if analysis.x86_asm_line:
         ctx.emit(
             "c-x86-code-already-ported",
             analysis.location(analysis.x86_asm_line),
             f"x86 assembly from line {analysis.x86_asm_line}; {why.reason}",
             subject="x86 assembly",
-            confidence=Confidence.MEDIUM,
+            confidence=confidence,
         )
         return
     for hits in analysis.hits:
@@ -198,7 +229,7 @@ def _report_excluded(ctx: Context, analysis: FileAnalysis, why: Why) -> None:
                 f"{hits.family}: {_occurrences(hits)} in a file aarch64 does not compile: {why.reason}",
                 subject=hits.family,
                 count=len(hits.lines),
-                confidence=Confidence.MEDIUM,
+                confidence=confidence,
             )
 
 
@@ -315,10 +346,9 @@ def check_build_files(ctx: Context) -> None:
                 f"{component.name} predates aarch64 support: ./configure cannot identify an arm64 build machine",
                 subject=component.name,
             )
-    tree = TreeIndex(ctx.report.walked)
-    analyses = _build_analyses(ctx)
-    selection = BuildSelection(analyses)
-    for analysis in analyses:
+    tree = _tree(ctx)
+    selection = _selection(ctx)
+    for analysis in _build_analyses(ctx):
         _report_build_file(ctx, analysis, tree, selection)
 
 

@@ -218,8 +218,9 @@ _UNDEFINED_PATTERN = re.compile(
 _X86_WORD = re.compile(
     r"X86\w*|X64|AMD64|I[3-6]86|IA32|SSE\w*|SSSE3|AVX\w*|BMI\d?|F16C|FMA[34]|AESNI|V?PCLMUL\w*|XOP|SVML|MMX|"
     r"3DNOW\w*|RDRAND|RDRND|RDSEED|RDTSCP?|CPUID|LZCNT|TZCNT|POPCNT|MOVBE|ADX|GFNI|VAES|AMX\w*|KNL|KNM|"
-    r"HASWELL|BROADWELL|SKYLAKE\w*|CANNONLAKE|ICELAKE\w*|TIGERLAKE|ALDERLAKE|SAPPHIRERAPIDS|COOPERLAKE|CASCADELAKE|"
-    r"WESTMERE|NEHALEM|SANDYBRIDGE|IVYBRIDGE|GOLDMONT\w*|SILVERMONT|TREMONT|ZNVER\d*|BDVER\d*|BTVER\d*|K8|CORE2|"
+    r"SHANI|V?P?CLMUL\w*|HASWELL|BROADWELL|SKYLAKE\w*|CANNONLAKE|ICELAKE\w*|TIGERLAKE|ALDERLAKE|SAPPHIRERAPIDS|COOPERLAKE|CASCADELAKE|"
+    r"WESTMERE|NEHALEM|SANDYBRIDGE|IVYBRIDGE|GOLDMONT\w*|SILVERMONT|TREMONT|ZNVER\d*|BDVER\d*|BTVER\d*|K8|CORE2|PENRYN|"
+    r"BULLDOZER|PILEDRIVER|STEAMROLLER|EXCAVATOR|"
     r"PENTIUM\w*|INTEL|ICC|ICX|[A-Z]MMINTRIN|X86INTRIN|IMMINTRIN|IA32INTRIN"
 )
 _OTHER_ARCH_WORD = re.compile(
@@ -249,9 +250,15 @@ def _words(name: str) -> list[str]:
     return [word for word in name.upper().split("_") if word]
 
 
+# MM_PREFETCH, _MM_HINT_T0, MM256_...: names taken from x86 intrinsics (_mm_prefetch), set by x86 compile checks.
+_INTRINSIC_NAMED = re.compile(r"_*MM(?:256|512)?_[A-Z0-9]\w*")
+
+
 @functools.lru_cache(maxsize=8192)
 def named_off_target(name: str) -> bool:
     """A project macro whose name ties it to x86, another architecture or another system."""
+    if _INTRINSIC_NAMED.fullmatch(name):
+        return True
     words = _words(name)
     if any(_NEGATIVE_WORD.fullmatch(word) for word in words):
         return False
@@ -263,6 +270,8 @@ def named_off_target(name: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _named_x86(name: str) -> bool:
+    if _INTRINSIC_NAMED.fullmatch(name):
+        return True
     words = _words(name)
     return not any(_NEGATIVE_WORD.fullmatch(word) for word in words) and any(
         _X86_WORD.fullmatch(word) for word in words
@@ -279,14 +288,54 @@ def arm_condition(condition: str) -> bool:
     return any(_ARM_WORD.fullmatch(word) for name in _IDENTIFIER.findall(condition) for word in _words(name))
 
 
+_SYSTEM_MACROS = frozenset(
+    {
+        "_WIN32",
+        "_WIN64",
+        "__WIN32__",
+        "WIN32",
+        "__CYGWIN__",
+        "__MINGW32__",
+        "__MINGW64__",
+        "_MSC_VER",
+        "_MSC_FULL_VER",
+        "__APPLE__",
+        "__MACH__",
+        "__FreeBSD__",
+        "__NetBSD__",
+        "__OpenBSD__",
+        "__DragonFly__",
+        "__sun",
+        "_AIX",
+        "__ANDROID__",
+        "__INTEL_COMPILER",
+        "__ICC",
+        "__ICL",
+        "__INTEL_LLVM_COMPILER",
+        "__EMSCRIPTEN__",
+    }
+)
+
+
 def arch_condition(condition: str) -> bool:
-    """Whether a preprocessor condition is about the target architecture or its features."""
+    """Whether a preprocessor condition is about the target architecture or its features.
+
+    Conditions about the operating system or compiler (``_MSC_VER``, ``_WIN32``) are not:
+    an ``#error`` behind them stops x86 Linux builds just the same.
+    """
     if ARM_MACROS.search(condition) or X86_MACROS.search(condition):
         return True
-    return any(
-        name in UNDEFINED or _UNDEFINED_PATTERN.match(name) or named_off_target(name)
-        for name in _IDENTIFIER.findall(condition)
-    )
+    for name in _IDENTIFIER.findall(condition):
+        if name in _SYSTEM_MACROS:
+            continue
+        if name in UNDEFINED or _UNDEFINED_PATTERN.match(name):
+            return True
+        words = _words(name)
+        if not any(_NEGATIVE_WORD.fullmatch(w) for w in words) and any(
+            _X86_WORD.fullmatch(w) or _OTHER_ARCH_WORD.fullmatch(w) for w in words
+        ):
+            return True
+    return False
 
 
 def _platform_defined(name: str) -> Tri:

@@ -9,6 +9,7 @@ is in such a branch, or is in a file the build itself only uses on x86.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Why:
     reason: str
     path: str
     line: int
+    weak: bool = False  # circumstantial (a neighbour's name), not the build's or the includer's own words
 
 
 class BuildSelection:
@@ -46,8 +48,9 @@ class BuildSelection:
                 folder, _, name = resolved.rpartition("/")
                 self._by_name[name].append(entry)
                 self._by_folder[folder].append(entry)
-                for x86_folder in _x86_folders(resolved + "/x"):
-                    self._in_x86_folder[x86_folder].append(entry)
+                if _MAYBE_X86.search(resolved):
+                    for x86_folder in _x86_folders(resolved + "/x"):
+                        self._in_x86_folder[x86_folder].append(entry)
 
     def only_for_x86(self, path: str) -> Why | None:
         """The build-file line that selects ``path`` (or its x86-specific folder) only for x86, if that is so."""
@@ -74,6 +77,15 @@ class BuildSelection:
         return None
 
 
+# Every x86 folder name holds one of these (a cheap test before splitting a path into words).
+_MAYBE_X86 = re.compile(
+    r"x86|x64|amd64|86|ia32|sse|avx|aes|clmul|shani|adx|f16c|fma|popcnt|bmi|xop|mmx|intel|svml|sandy|mm|well|lake|"
+    r"mere|lem|bridge|mont|znver|zen|knl|nasm|yasm|masm|skx|icl|spr|rapids|dozer|driver|roller|vator|penryn|"
+    r"dunnington|conroe|wolfdale|merom|yonah|core2",
+    re.IGNORECASE,
+)
+
+
 def _x86_folders(path: str) -> list[str]:
     parts = path.split("/")[:-1]
     return ["/".join(parts[: index + 1]) for index, part in enumerate(parts) if x86_specific(part)]
@@ -96,18 +108,26 @@ def _match(path: str, resolved: str, text: str) -> int:
 
 
 class IncludeSites:
-    """Who includes which file, from the analyses of every native file."""
+    """Who includes which file, from the analyses of every native file (resolved only for files asked about)."""
 
     def __init__(self, analyses: dict[str, FileAnalysis], tree: TreeIndex) -> None:
-        self.sites: dict[str, list[tuple[str, Include]]] = {}
+        self.tree = tree
+        self._by_name: dict[str, list[tuple[str, Include]]] = defaultdict(list)
         for path, analysis in analyses.items():
             for include in analysis.includes:
-                for target in tree.resolve_include(path, include.target):
-                    self.sites.setdefault(target, []).append((path, include))
+                self._by_name[include.target.rpartition("/")[2]].append((path, include))
+
+    def sites(self, path: str) -> list[tuple[str, Include]]:
+        """The ``#include`` lines that name ``path``."""
+        return [
+            (includer, include)
+            for includer, include in self._by_name.get(path.rpartition("/")[2], ())
+            if path in self.tree.resolve_include(includer, include.target)
+        ]
 
     def only_for_x86(self, path: str, excluded: dict[str, Why | None], depth: int = 0) -> Why | None:
         """An include site showing ``path`` is only compiled where aarch64 never goes (all sites agree)."""
-        sites = self.sites.get(path)
+        sites = self.sites(path)
         if not sites or depth > 8:
             return None
         first: Why | None = None

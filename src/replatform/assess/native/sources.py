@@ -9,12 +9,15 @@ bytes that is a superset of every rule pattern below (see `PREFILTER`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import re2
 
+from replatform.assess.native.paths import arm_specific
 from replatform.assess.native.preprocessor import CommentMap, GuardMap, Include, arch_condition
 from replatform.model import Location
 
@@ -103,6 +106,19 @@ _PREFILTER_BYTES = re2.compile(PREFILTER_PATTERN.encode())
 _CANDIDATE = re.compile(PREFILTER_PATTERN)
 # Python's engine skips to each "#" at memchr speed here; re2's wrapper pays per match.
 _INCLUDES_BYTES = re.compile(rb"#[ \t]*include[ \t]*[<\"]([^>\"\n]+)[>\"]")
+# A project's own macro named like an intrinsic (#define _mm_malloc(a, b) memalign(b, a)) is no intrinsic.
+_SHIM_DEFINES = re.compile(
+    rb"#[ \t]*define[ \t]+(_mm\w*|__m(?:64|128|256|512)\w*|_?_rdtscp?|__cpuid\w*|__get_cpuid\w*|__builtin_ia32\w*|"
+    rb"_(?:pdep|pext|bzhi|blsr|tzcnt|lzcnt|popcnt)_u(?:32|64))\b"
+)
+_INTRINSIC_NAMES = re.compile(
+    r"\b(?:_mm(?:256|512)?_\w+|__m(?:64|128|256|512)[dhi]?|_?_rdtscp?|__cpuid\w*|__get_cpuid\w*|__builtin_ia32_\w+|"
+    r"__builtin_cpu_\w+|_(?:pdep|pext|bzhi|blsr|tzcnt|lzcnt|popcnt)_u(?:32|64))\b"
+)
+
+
+def _shims(data: bytes) -> tuple[str, ...]:
+    return tuple(sorted({name.decode() for name in _SHIM_DEFINES.findall(data)})) if b"define" in data else ()
 
 
 def might_match(data: bytes) -> bool:
@@ -122,6 +138,7 @@ class FamilyHits:
     arm_path: bool
     dispatch: bool = False  # behind one arm of a per-architecture #if chain
     macro: str = ""  # inside this macro's definition, which this file never expands (judged where it is)
+    names: frozenset[str] = frozenset()  # the intrinsic names seen (a few), to tell a project's own shims
 
 
 @dataclass(frozen=True)
@@ -138,13 +155,14 @@ class FileAnalysis:
 
     path: str
     language: str
-    lines: int
+    lines: int  # the file's line count when something is reported (0 otherwise)
     hits: tuple[FamilyHits, ...] = ()
     errors: tuple[ErrorHit, ...] = ()
     arm_in_file: bool = False
     x86_asm_line: int = 0  # first x86 instruction line aarch64 would assemble (0: none)
     includes: tuple[Include, ...] = ()
     locations: tuple[tuple[int, Location], ...] = ()
+    shims: tuple[str, ...] = ()  # intrinsic-like names this file #defines itself
 
     def location(self, line: int) -> Location:
         """Where a reported line is (the file's first line if it was not recorded)."""
@@ -161,6 +179,7 @@ class FileAnalysis:
 
 @dataclass
 class _Group:
+    names: set[str] = field(default_factory=set)
     lines: list[int] = field(default_factory=list)
     compiled: set[bool | None] = field(default_factory=set)
     guard: str = ""
@@ -233,10 +252,11 @@ def analyze(path: str, data: bytes, language: str) -> FileAnalysis | None:
 def _includes_only(path: str, data: bytes, language: str) -> FileAnalysis | None:
     """A file with nothing to report still tells which headers it includes (compiled state unknown)."""
     names = _INCLUDES_BYTES.findall(data)
-    if not names:
+    shims = _shims(data)
+    if not names and not shims:
         return None
     includes = tuple(Include(0, name.decode("utf-8", errors="replace"), None, "") for name in names)
-    return FileAnalysis(path, language, data.count(b"\n") + 1, includes=includes)
+    return FileAnalysis(path, language, 0, includes=includes, shims=shims)  # nothing to report: no line count
 
 
 def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
@@ -289,6 +309,8 @@ def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
             if not group.lines:
                 locations[number] = text.location(number, start, end)
             group.lines.append(number)
+            if len(group.names) < 64:
+                group.names.update(_INTRINSIC_NAMES.findall(line))
             group.compiled.add(state.compiled)
             group.guard = group.guard or (state.off if state.compiled is False else state.guard)
             group.arm_path = group.arm_path or state.chain_has_arm_path
@@ -297,8 +319,9 @@ def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
             group.dispatch = group.dispatch and (neon_here or (state.compiled is None and state.dispatch))
     if guards is None:
         return _includes_only(path, data, language)
+    expansions = _expansions({macro for _, _, macro in groups if macro}, text, comments, guards)
     hits = tuple(
-        _family_hits(family, reached, macro, group, raw, comments, guards)
+        _family_hits(family, reached, macro, group, expansions)
         for (family, reached, macro), group in sorted(groups.items())
     )
     return FileAnalysis(
@@ -310,43 +333,60 @@ def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
         bool(_ARM_HEADER.search(raw)),
         includes=tuple(guards.includes),
         locations=tuple(sorted(locations.items())),
+        shims=_shims(data),
     )
 
 
 def _family_hits(
-    family: str, reached: bool, macro: str, group: _Group, raw: str, comments: CommentMap, guards: GuardMap
+    family: str, reached: bool, macro: str, group: _Group, expansions: dict[str, bool | str | None]
 ) -> FamilyHits:
     """One family's occurrences; inside a ``#define`` they count where the macro is expanded."""
     certain = all(c is True for c in group.compiled if c is not False)
     dispatch = group.dispatch and reached
-    hits = FamilyHits(family, reached, tuple(group.lines), certain, group.guard, group.arm_path, dispatch)
+    hits = FamilyHits(
+        family, reached, tuple(group.lines), certain, group.guard, group.arm_path, dispatch, "", frozenset(group.names)
+    )
     if not macro or not reached:
         return hits
-    expanded = _expansions(macro, raw, comments, guards)
+    expanded = expansions.get(macro)
     if expanded is None:  # never expanded in this file: judged where it is
-        return FamilyHits(family, True, hits.lines, False, f"the expansion of {macro}", hits.arm_path, False, macro)
+        return FamilyHits(
+            family, True, hits.lines, False, f"the expansion of {macro}", hits.arm_path, False, macro, hits.names
+        )
     if expanded is False:
-        return FamilyHits(family, False, hits.lines, False, f"{macro}, only expanded where aarch64 does not go", True)
+        guard = f"{macro}, only expanded where aarch64 does not go"
+        return FamilyHits(family, False, hits.lines, False, guard, True, names=hits.names)
     guard = hits.guard or (f"the expansions of {macro}" if expanded == "maybe" else "")
-    return FamilyHits(family, True, hits.lines, certain and expanded is True, guard, hits.arm_path, dispatch)
+    return FamilyHits(
+        family, True, hits.lines, certain and expanded is True, guard, hits.arm_path, dispatch, names=hits.names
+    )
 
 
-def _expansions(macro: str, raw: str, comments: CommentMap, guards: GuardMap) -> bool | str | None:
-    """Whether aarch64 compiles a use of ``macro`` in this file: True, "maybe", False, or None (no use)."""
-    found: bool | str | None = None
-    for match in re.finditer(rf"\b{re.escape(macro)}\b", raw):
-        if comments.in_comment(match.start()):
-            continue
-        number = raw.count("\n", 0, match.start()) + 1
-        if number in guards.macro_lines:
-            continue  # the definition itself, or another macro's body
-        compiled = guards.state(number).compiled
-        if compiled is True:
-            return True
-        if compiled is None:
-            found = "maybe"
-        elif found is None:
-            found = False
+def _expansions(macros: set[str], text: _Text, comments: CommentMap, guards: GuardMap) -> dict[str, bool | str | None]:
+    """Per macro: whether aarch64 compiles a use of it in this file (True, "maybe", False; absent: no use)."""
+    found: dict[str, bool | str | None] = {}
+    raw = text.text
+    starts: list[int] = []
+    for name in sorted(macros):
+        position = raw.find(name)
+        while position != -1 and found.get(name) is not True:
+            end = position + len(name)
+            whole = (position == 0 or not (raw[position - 1].isalnum() or raw[position - 1] == "_")) and (
+                end == len(raw) or not (raw[end].isalnum() or raw[end] == "_")
+            )
+            if whole and not comments.in_comment(position):
+                if not starts:
+                    starts = [0, *itertools.accumulate(len(line) + 1 for line in raw.split("\n"))]
+                number = bisect.bisect_right(starts, position)
+                if number not in guards.macro_lines:  # not the definition itself, nor another macro's body
+                    compiled = guards.state(number).compiled
+                    if compiled is True:
+                        found[name] = True
+                    elif compiled is None:
+                        found[name] = "maybe"
+                    elif name not in found:
+                        found[name] = False
+            position = raw.find(name, end)
     return found
 
 
@@ -368,6 +408,7 @@ def _merge(hits: tuple[FamilyHits, ...]) -> tuple[FamilyHits, ...]:
             previous.arm_path or hit.arm_path,
             previous.dispatch and hit.dispatch,
             hit.macro,
+            previous.names | hit.names,
         )
     return tuple(sorted(merged.values(), key=lambda h: (h.family, not h.reached, h.lines)))
 
@@ -414,9 +455,19 @@ def _x86_asm_statement(raw: str, start: int, compiled: bool | None, language: st
     return x86_text or compiled is True
 
 
+_NASM_INCLUDE = re.compile(r"^[ \t]*%include[ \t]+[\"<]([^\">\n]+)[\">]", re.MULTILINE)
+
+
 def _analyze_asm(path: str, data: bytes) -> FileAnalysis | None:
     """The first x86 instruction an aarch64 build would assemble: enough to judge the file, so stop there."""
+    if arm_specific(path.rpartition("/")[2]):
+        return None  # vpaes-armv8-linux.S: Arm assembly, whatever registers its comments name
     raw = data.decode("utf-8", errors="replace")
+    # %include is NASM/YASM syntax: assemblers for x86 only, so what they include is x86-only too.
+    nasm = tuple(
+        Include(raw.count("\n", 0, m.start()) + 1, m.group(1), False, "an x86 assembler's %include")
+        for m in _NASM_INCLUDE.finditer(raw)
+    )
     comments = CommentMap(raw)
     preprocessed = path.endswith(".S")  # .s and .asm are not run through the C preprocessor
     guards = GuardMap(raw, comments) if preprocessed and "#" in raw else None
@@ -426,9 +477,8 @@ def _analyze_asm(path: str, data: bytes) -> FileAnalysis | None:
         # ASCII: byte offsets are character offsets, and re2 searches the bytes in linear time.
         match = _X86_ASM_BYTES.search(data, position) if text.ascii else X86_ASM_TEXT.search(raw, position)
         if match is None:  # no x86 instruction aarch64 would assemble; what it includes still matters
-            if guards is None or not guards.includes:
-                return None
-            return FileAnalysis(path, "asm", data.count(b"\n") + 1, includes=tuple(guards.includes))
+            includes = (*(guards.includes if guards is not None else ()), *nasm)
+            return FileAnalysis(path, "asm", 0, includes=includes) if includes else None
         if comments.in_comment(match.start()):
             position = match.end()
             continue
@@ -448,6 +498,6 @@ def _analyze_asm(path: str, data: bytes) -> FileAnalysis | None:
             "asm",
             data.count(b"\n") + 1,
             x86_asm_line=number,
-            includes=tuple(guards.includes) if guards is not None else (),
+            includes=(*(guards.includes if guards is not None else ()), *nasm),
             locations=((number, text.location(number, start, end)),),
         )
