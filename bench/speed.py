@@ -6,7 +6,8 @@
 For each tree the two commands run in turn (A B A B ...), each as its own
 process, so start-up, imports and output are included and machine drift hits
 both alike. ripgrep searches the same files (it honours the same .gitignore:
-``--no-require-git``; ``--hidden`` for dot-folders such as .github) for the
+``--no-require-git``; ``--hidden`` for dot-folders such as .github; ``--no-unicode``
+for ASCII word boundaries, as replatform's engine has, and rg's fast path) for the
 x86 markers the native rules look for: `PREFILTER_PATTERN`, the same regex
 replatform's C/C++ prefilter runs, plus the build-flag and Dockerfile markers.
 Reported: median wall seconds of each, the median of the per-pair ratios, and
@@ -75,7 +76,7 @@ def measure(label: str, root: Path, repeat: int) -> None:
     if rg is None:
         sys.exit("ripgrep (rg) is needed: apt-get install ripgrep")
     replatform = [sys.executable, "-m", "replatform", "scan", "--offline", str(root), "-o", os.devnull]
-    ripgrep = [rg, "-j1", "--hidden", "--no-require-git", "-c", "-e", RG_PATTERN, str(root)]
+    ripgrep = [rg, "-j1", "--hidden", "--no-require-git", "--no-unicode", "-c", "-e", RG_PATTERN, str(root)]
     run(replatform)  # warm the page cache and Python's bytecode cache
     run(ripgrep)
     ours: list[tuple[float, float]] = []

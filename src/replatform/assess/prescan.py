@@ -27,7 +27,7 @@ from replatform.fsio import read_in_root
 T = TypeVar("T")
 
 #: Files passing the C prefilter before a worker pool is started (below this, one process is faster).
-POOL_AFTER = 200
+POOL_AFTER = 1000
 #: Worker processes: the parent keeps walking and parsing meanwhile, so one core is left to it.
 WORKERS = max(1, (os.cpu_count() or 1) - 1)
 #: Files larger than this are not read by checks (generated code, amalgamations).

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 Tri = bool | None
@@ -1012,33 +1012,54 @@ _COMMENT_OR_STRING = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*
 
 
 class CommentMap:
-    """Where a C file's comments and string literals are, found in one pass without rewriting the text.
+    """Where a C file's comments and string literals are, found without rewriting the text.
 
-    Character literals are left alone (``#if X == 'a'`` needs them).
+    ``lazy`` lexes from the top only as far as a question needs (the first x86
+    instruction of an assembly file is usually near it). Character literals
+    are left alone (``#if X == 'a'`` needs them).
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lazy: bool = False) -> None:
         self.text = text
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._comment: list[bool] = []
+        self._tokens: Iterator[re.Match[str]] | None = None
+        self._lexed = len(text) + 1  # everything before this offset is lexed
         if "/" not in text and '"' not in text:
             return
-        for match in _COMMENT_OR_STRING.finditer(text):
-            first = text[match.start()]
-            if first == "'":
+        if lazy:
+            self._tokens = _COMMENT_OR_STRING.finditer(text)
+            self._lexed = 0
+            return
+        spans = [(m.start(), m.end()) for m in _COMMENT_OR_STRING.finditer(text) if text[m.start()] != "'"]
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+        self._comment = [text[start] == "/" for start in self._starts]
+
+    def _lex(self, position: int) -> None:
+        while self._tokens is not None and self._lexed <= position:
+            match = next(self._tokens, None)
+            if match is None:
+                self._tokens = None
+                self._lexed = len(self.text) + 1
+                return
+            self._lexed = match.end()
+            if self.text[match.start()] == "'":
                 continue
             self._starts.append(match.start())
             self._ends.append(match.end())
-            self._comment.append(first == "/")
+            self._comment.append(self.text[match.start()] == "/")
 
     def in_comment(self, position: int) -> bool:
         """Whether ``position`` is inside a comment."""
+        self._lex(position)
         index = bisect.bisect_right(self._starts, position) - 1
         return index >= 0 and self._comment[index] and position < self._ends[index]
 
     def clean(self, start: int, end: int, strings: bool = True) -> str:
         """``text[start:end]`` with comments (and, with ``strings``, string contents) blanked, offsets kept."""
+        self._lex(end)
         index = max(0, bisect.bisect_right(self._starts, start) - 1)
         pieces: list[str] = []
         position = start

@@ -468,8 +468,8 @@ def _analyze_asm(path: str, data: bytes) -> FileAnalysis | None:
         Include(raw.count("\n", 0, m.start()) + 1, m.group(1), False, "an x86 assembler's %include")
         for m in _NASM_INCLUDE.finditer(raw)
     )
-    comments = CommentMap(raw)
     preprocessed = path.endswith(".S")  # .s and .asm are not run through the C preprocessor
+    comments = CommentMap(raw, lazy=not preprocessed)
     guards = GuardMap(raw, comments) if preprocessed and "#" in raw else None
     text = _Text(path, data, raw)
     position = 0
