@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,7 +169,14 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
         counts[str(file)] += 1
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def counting_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        counts[str(path)] += 1  # fsio reads the tree through os.open
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(os, "open", counting_os_open)
     yield counts
 
 

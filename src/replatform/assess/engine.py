@@ -30,7 +30,6 @@ CHECKS: tuple[Check, ...] = (
     containers.check_kubernetes_and_compose,
     native.check_sources,
     native.check_build_files,
-    native.check_build_scripts,
     languages.check_go,
     languages.check_rust,
     languages.check_java,
@@ -46,7 +45,6 @@ CHECKS: tuple[Check, ...] = (
 EXTRACTORS: tuple[Extractor[Any], ...] = (
     native.NATIVE_SOURCES,
     native.BUILD_FILES,
-    native.DOCKER_BUILDS,
     languages.CTYPES,
     languages.JAVA_NATIVE,
     languages.DOTNET_IMPORTS,

@@ -246,12 +246,12 @@ def discover(
         raise DiscoveryError(f"{root} is not a directory")
     token = cloudformation.PARAMETERS.set(options.parameters)
     try:
-        return _discover(root, options)
+        return _discover(root, options, observe)
     finally:
         cloudformation.PARAMETERS.reset(token)
 
 
-def _discover(root: str, options: DiscoverOptions) -> Report:
+def _discover(root: str, options: DiscoverOptions, observe: Callable[[SourceFile], None] | None) -> Report:
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
     helm_files: list[SourceFile] = []
@@ -290,6 +290,8 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
             continue
         if fmt is Format.YAML and (source.name in helm.CHART_FILES or helm.is_template(source)):
             helm_files.append(source)  # decided once every Chart.yaml is known
+            if observe is not None:
+                observe(source)
             continue
         _run_parser(PARSERS[fmt], source, collected)
         if observe is not None and fmt is not Format.MAYBE_BINARY:

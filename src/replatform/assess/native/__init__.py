@@ -1,4 +1,4 @@
-"""C/C++/CUDA/assembly sources, native build files and image-build scripts, judged for an aarch64 build.
+"""C/C++/CUDA/assembly sources, and native build files, judged for an aarch64 build.
 
 ``preprocessor`` decides which lines aarch64 compiles; ``sources`` analyses
 one file's bytes; ``build_files`` reads build scripts branch by branch;
@@ -11,19 +11,15 @@ from __future__ import annotations
 from replatform.assess.native.build_files import x86_flags
 from replatform.assess.native.checks import (
     BUILD_FILES,
-    DOCKER_BUILDS,
     NATIVE_SOURCES,
     check_build_files,
-    check_build_scripts,
     check_sources,
 )
 
 __all__ = [
     "BUILD_FILES",
-    "DOCKER_BUILDS",
     "NATIVE_SOURCES",
     "check_build_files",
-    "check_build_scripts",
     "check_sources",
     "x86_flags",
 ]

@@ -1,4 +1,4 @@
-"""Findings for C/C++/CUDA/assembly sources, native build files and image-build scripts.
+"""Findings for C/C++/CUDA/assembly sources and native build files.
 
 Guard-aware: code an aarch64 build never compiles (``#ifdef __AVX2__``, a file
 the build only selects for x86, a header only included under such a guard)
@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from replatform.assess.context import Context
-from replatform.assess.native import build_files, scripts
+from replatform.assess.native import build_files
 from replatform.assess.native.paths import TreeIndex, arm_specific, auxiliary, other_target, x86_specific
 from replatform.assess.native.selection import BuildSelection, IncludeSites, Why
 from replatform.assess.native.sources import FamilyHits, FileAnalysis, analyze, might_match
@@ -75,7 +75,6 @@ def _analyze_build_file(source: SourceFile) -> build_files.BuildAnalysis | None:
 
 
 BUILD_FILES: Extractor[build_files.BuildAnalysis] = Extractor("native-build-files", _build_file, _analyze_build_file)
-DOCKER_BUILDS: Extractor[scripts.ScriptBuilds] = Extractor("docker-builds", scripts.wants, scripts.analyze)
 
 
 def _first_lines(lines: tuple[int, ...] | list[int]) -> str:
@@ -416,31 +415,9 @@ def _report_build_file(
         )
 
 
-def check_build_scripts(ctx: Context) -> None:
-    """``docker build --platform linux/amd64`` in shell scripts and Makefiles: the image is x86-only."""
-    for path in ctx.report.walked:
-        if not scripts.wants(path):
-            continue
-        found = ctx.facts.get(DOCKER_BUILDS, path)
-        if found is None:
-            continue
-        for build in found.builds:
-            platforms = ", ".join(build.platforms)
-            ctx.emit(
-                "dockerfile-platform-amd64",
-                build.location,
-                f"{path.rsplit('/', 1)[-1]} builds the image for {platforms} only ({build.tool} --platform {platforms})",
-                subject=f"{path}:{build.location.line}",
-                fix="Build for both: docker buildx build --platform linux/amd64,linux/arm64 (or linux/arm64 alone "
-                "for Graviton).",
-            )
-
-
 __all__ = [
     "BUILD_FILES",
-    "DOCKER_BUILDS",
     "NATIVE_SOURCES",
     "check_build_files",
-    "check_build_scripts",
     "check_sources",
 ]
