@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from replatform import __version__
+from replatform import __version__, cli
 from replatform.cli import main
 
 from .conftest import EXAMPLES
@@ -93,3 +93,9 @@ def test_cli_imports_no_stage_until_a_command_needs_it() -> None:
         check=True,
     ).stdout
     assert loaded.strip() == "['replatform', 'replatform.cli', 'replatform.errors']"
+
+
+def test_the_cli_lists_every_builtin_format_without_importing_them() -> None:
+    from replatform import report
+
+    assert report.builtin_names() == cli.BUILTIN_FORMATS
