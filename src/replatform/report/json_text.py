@@ -19,20 +19,23 @@ _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
 def _orjson_writes_the_same(data: Any) -> bool:
-    stack = [data]
+    """No float that orjson prints differently, and no type but the plain JSON ones (subclasses included).
+
+    Only floats need looking at: what else orjson cannot write the same
+    (non-string keys, integers past 64 bits, lone surrogates) it refuses, and
+    `pretty` falls back then. One pass over the containers, leaves by exact type.
+    """
+    stack: list[Any] = [(data,)]
     while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
+        container = stack.pop()
+        for item in container.values() if type(container) is dict else container:
+            kind = type(item)
+            if kind is str or kind is int or kind is bool or item is None:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append(item)
+            elif kind is not float or not math.isfinite(item) or (item != 0 and not 1e-4 <= abs(item) < 1e16):
                 return False
-            stack.extend(value.values())
-        elif isinstance(value, (list, tuple)):
-            stack.extend(value)
-        elif isinstance(value, float):
-            if not math.isfinite(value) or (value != 0 and not 1e-4 <= abs(value) < 1e16):
-                return False
-        elif value is not None and not isinstance(value, (str, int)):
-            return False  # json.dumps would raise; let it
     return True
 
 
