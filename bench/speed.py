@@ -75,7 +75,7 @@ def measure(label: str, root: Path, repeat: int) -> None:
     rg = shutil.which("rg")
     if rg is None:
         sys.exit("ripgrep (rg) is needed: apt-get install ripgrep")
-    replatform = [sys.executable, "-m", "replatform", "scan", "--offline", str(root), "-o", os.devnull]
+    replatform = [sys.executable, "-m", "replatform", "scan", "--offline", str(root)]  # stdout is discarded
     ripgrep = [rg, "-j1", "--hidden", "--no-require-git", "--no-unicode", "-c", "-e", RG_PATTERN, str(root)]
     run(replatform)  # warm the page cache and Python's bytecode cache
     run(ripgrep)

@@ -233,9 +233,33 @@ def write_file(path: str, data: str | bytes) -> None:
         raise UnsafeFile(0, "not a file name", path)
     fd = open_folder(folder or ".")
     try:
-        write_at(fd, name, data)
+        if not _write_device(fd, name, data):
+            write_at(fd, name, data)
     finally:
         os.close(fd)
+
+
+def _write_device(dir_fd: int, name: str, data: str | bytes) -> bool:
+    """Write into ``name`` when it is a character device (``-o /dev/null``, a terminal); False when it is not.
+
+    Renaming a file over it would replace the device itself (for root, /dev/null
+    becomes a regular file for every process on the machine).
+    """
+    try:
+        if not stat.S_ISCHR(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+            return False
+        fd = os.open(name, os.O_WRONLY | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return False
+    try:
+        if not stat.S_ISCHR(os.fstat(fd).st_mode):
+            return False  # replaced since: write it the usual way
+        view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return True
 
 
 def write_report_folder(folder: str, files: dict[str, str]) -> list[str]:

@@ -1,8 +1,9 @@
-"""`fsio.realpath` (the kernel's answer through O_PATH) equals ``os.path.realpath`` on every kind of path."""
+"""fsio: `realpath` (the kernel's answer through O_PATH) equals ``os.path.realpath``; outputs never replace a device."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,19 @@ def test_links_out_are_still_refused(tree: Path) -> None:
             fsio.read_in_root(str(tree), relative, 100)
     with pytest.raises(fsio.UnsafeFile):
         fsio.read_in_root(str(tree), "fifo", 100)
+
+
+def test_an_output_that_is_a_character_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # A terminal stands in for /dev/null: renaming over /dev/null (as root) would replace it for the whole machine.
+    # Should this regress, devpts refuses the temporary file, so the test fails without harming anything.
+    leader, follower = os.openpty()
+    try:
+        device = os.ttyname(follower)
+        fsio.write_file(device, "report\n")
+        assert os.read(leader, 100).replace(b"\r\n", b"\n") == b"report\n"
+        assert stat.S_ISCHR(os.stat(device).st_mode)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    fsio.write_file(str(tmp_path / "plain.txt"), "x")  # a regular target is still written atomically
+    assert (tmp_path / "plain.txt").read_text() == "x"
