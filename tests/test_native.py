@@ -171,9 +171,10 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 
     real_os_open = os.open
 
-    def counting_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
-        counts[str(path)] += 1  # fsio reads the tree through os.open
-        return real_os_open(path, *args, **kwargs)
+    def counting_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if not flags & getattr(os, "O_PATH", 0):  # an O_PATH open (fsio.realpath) reads nothing
+            counts[str(path)] += 1  # fsio reads the tree through os.open
+        return real_os_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", counting_open)
     monkeypatch.setattr(os, "open", counting_os_open)

@@ -41,7 +41,8 @@ class Extractor(Generic[T]):
     name: str
     wants: Callable[[str], bool]
     extract: Callable[[SourceFile], T | None]
-    #: For heavy extractors: whether this file needs the full work (only those may go to the pool).
+    #: For heavy extractors: whether this file needs the full work (``worker``, maybe in the pool); ``extract``
+    #: then only ever sees the files this turned down.
     heavy: Callable[[SourceFile], bool] | None = None
     #: A module-level function (path, bytes) -> result that a worker process can run.
     worker: Callable[[str, bytes], T | None] | None = None

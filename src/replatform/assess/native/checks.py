@@ -18,7 +18,7 @@ from replatform.assess.context import Context
 from replatform.assess.native import build_files
 from replatform.assess.native.paths import TreeIndex, arm_specific, auxiliary, other_target, x86_specific
 from replatform.assess.native.selection import BuildSelection, IncludeSites, Why
-from replatform.assess.native.sources import FamilyHits, FileAnalysis, analyze, might_match
+from replatform.assess.native.sources import FamilyHits, FileAnalysis, analyze, includes_only, might_match
 from replatform.assess.prescan import MAX_SOURCE_BYTES, Extractor
 from replatform.discover.formats import native_language
 from replatform.discover.source import SourceFile
@@ -49,10 +49,18 @@ def _heavy(source: SourceFile) -> bool:
     return _language(source.path) == "asm" or might_match(source.data)
 
 
+def _analyze_light(source: SourceFile) -> FileAnalysis | None:
+    """A C/C++ file `_heavy` turned down (no rule can match): only its includes, no second prefilter pass."""
+    language = _language(source.path)
+    if language is None or len(source.data) > MAX_SOURCE_BYTES:
+        return None
+    return includes_only(source.path, source.data, language)
+
+
 NATIVE_SOURCES: Extractor[FileAnalysis] = Extractor(
     "native-sources",
     _wants_source,
-    lambda source: _analyze_bytes(source.path, source.data),
+    _analyze_light,
     heavy=_heavy,
     worker=_analyze_bytes,
 )

@@ -85,10 +85,15 @@ def _without_words(stem: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     return "".join(kept).strip("_.-")
 
 
-@functools.lru_cache(maxsize=65536)
 def other_target(path: str) -> bool:
     """A file or folder for another architecture (PowerPC, RISC-V...) or system (Windows, Apple)."""
-    return _has(_OTHER_ARCH_WORD, path) or _has(_OTHER_SYSTEM_WORD, path)
+    folder, _, name = path.rpartition("/")  # words never span a "/": each folder is judged once
+    return _other_target_words(folder) or _other_target_words(name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _other_target_words(text: str) -> bool:
+    return _has(_OTHER_ARCH_WORD, text) or _has(_OTHER_SYSTEM_WORD, text)
 
 
 _AUXILIARY_WORD = re.compile(r"tests?|unittests?|bench|benchmarks?|examples?|demos?|fuzz|fuzzer|fuzzing")

@@ -245,11 +245,11 @@ def analyze(path: str, data: bytes, language: str) -> FileAnalysis | None:
     if language == "asm":
         return _analyze_asm(path, data)
     if not might_match(data):
-        return _includes_only(path, data, language)
+        return includes_only(path, data, language)
     return _analyze_c(path, data, language)
 
 
-def _includes_only(path: str, data: bytes, language: str) -> FileAnalysis | None:
+def includes_only(path: str, data: bytes, language: str) -> FileAnalysis | None:
     """A file with nothing to report still tells which headers it includes (compiled state unknown)."""
     names = _INCLUDES_BYTES.findall(data)
     shims = _shims(data)
@@ -318,7 +318,7 @@ def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
             neon_here = _NEON_INTRINSIC.search(line) is not None
             group.dispatch = group.dispatch and (neon_here or (state.compiled is None and state.dispatch))
     if guards is None:
-        return _includes_only(path, data, language)
+        return includes_only(path, data, language)
     expansions = _expansions({macro for _, _, macro in groups if macro}, text, comments, guards)
     hits = tuple(
         _family_hits(family, reached, macro, group, expansions)
