@@ -99,3 +99,16 @@ def test_the_cli_lists_every_builtin_format_without_importing_them() -> None:
     from replatform import report
 
     assert report.builtin_names() == cli.BUILTIN_FORMATS
+
+
+def test_a_scan_imports_only_the_reporter_it_writes_with() -> None:
+    code = (
+        "import sys; from replatform.cli import main; "
+        f"main(['scan', {str(EXAMPLES / 'porting-samples')!r}, '--offline', '--format', 'json', '--fail-on', 'never']); "
+        "print(sorted(m for m in sys.modules if m.startswith('replatform.report.') or m == 'importlib.metadata'), "
+        "file=sys.stderr)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert "replatform.report.json_report" in loaded
+    for unused in ("replatform.report.html", "replatform.report.sarif", "replatform.report.csv_report"):
+        assert unused not in loaded
