@@ -8,8 +8,8 @@ from typing import Any
 
 from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
-from replatform.assess.worker.check import check_workers
 from replatform.assess.prescan import Extractor, Prescan
+from replatform.assess.worker.check import check_workers
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
 
