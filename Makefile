@@ -81,6 +81,8 @@ bench: setup
 	$(BIN)/python bench/discovery.py
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/migrate_corpus.py
+	cd bench && ../$(BIN)/python speed.py
+	cd bench && ../$(BIN)/python precision.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

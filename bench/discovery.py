@@ -11,63 +11,28 @@ the same run: a plain os.walk that reads every file (the cost of I/O alone).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
-import urllib.request
 from pathlib import Path
+
+import sdists
+from speed import RG_PATTERN
 
 from replatform import api
 from replatform.assess.engine import assess
 from replatform.config import Config
 
-# What a grep-based tool would search for to cover the same native/build/Dockerfile rules.
-RG_PATTERN = (
-    r"_mm|__m\d|intrin|asm|__builtin_|cpuid|#[ \t]*error|rdtsc|_pdep_|_pext_|_bzhi_|_blsr_|cnt_u"
-    r"|-mavx|-msse|-march=|-mtune=|-lmkl|-liomp5|amd64|x86_64|System\.loadLibrary|ctypes|DllImport"
-)
-
-CACHE = Path(__file__).resolve().parent / ".cache"
 DEFAULT = ["numpy==2.1.3", "grpcio==1.68.1"]
 
 
-def index_url() -> str:
-    """The index pip is configured with (PIP_INDEX_URL), else pip's default."""
-    configured = os.environ.get("PIP_INDEX_URL")
-    if configured:
-        return configured
-    from pip._internal.models.index import PyPI
-
-    return str(PyPI.simple_url)
-
-
 def fetch(requirement: str) -> Path:
-    """Download and unpack one sdist (cached)."""
-    name = requirement.replace("==", "-")
-    target = CACHE / name
-    if target.exists():
-        return target
-    CACHE.mkdir(parents=True, exist_ok=True)
-    package, version = requirement.split("==")
-    # PEP 691 JSON from the index pip uses: a plain download, nothing is built or run.
-    request = urllib.request.Request(
-        f"{index_url().rstrip('/')}/{package}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        files = json.load(response)["files"]
-    # sdist names are normalised differently across releases (cfn-lint-0.87.7 vs cfn_lint-1.58.0).
-    names = {f"{package}-{version}.tar.gz", f"{package.replace('-', '_')}-{version}.tar.gz"}
-    wanted, url = next((f["filename"], f["url"]) for f in files if f["filename"] in names)
-    archive = CACHE / wanted
-    urllib.request.urlretrieve(url, archive)
-    with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
-    return target
+    """The folder holding one unpacked sdist (downloaded once, see sdists.py)."""
+    sdists.fetch(requirement)
+    return sdists.CACHE / requirement.replace("==", "-")
 
 
 def baseline(root: Path) -> tuple[int, int, float]:
@@ -118,7 +83,9 @@ def ripgrep(root: Path, repeat: int) -> float | None:
     for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run(
-            [rg, "-j1", "--no-ignore", "--hidden", "-c", "-e", RG_PATTERN, str(root)], capture_output=True, check=False
+            [rg, "-j1", "--no-ignore", "--hidden", "--no-unicode", "-c", "-e", RG_PATTERN, str(root)],
+            capture_output=True,
+            check=False,
         )
         best = min(best, time.perf_counter() - start)
     return best

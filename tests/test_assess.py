@@ -127,7 +127,8 @@ def test_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
     # offline (the test environment): two registry-not-consulted notes and one image-not-checked note
     assert main(["scan", str(EXAMPLES / "porting-samples")]) == 1
     out = capsys.readouterr().out
-    assert out.rstrip().endswith("summary: 12 blocker(s), 1 warning(s), 7 info")
+    # go 1.15 is below the arm64 minimum for performance only: a warning, not a blocker
+    assert out.rstrip().endswith("summary: 11 blocker(s), 2 warning(s), 7 info")
     assert "[dependency-below-arm64-minimum] numpy 1.18.5 is older than 1.19.0" in out
 
 

@@ -146,7 +146,10 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
     ],
     "parse-error": ["Fix the syntax error; until then this file is not assessed."],
     "python-ctypes-native": ["Build the library for aarch64 too and load the one for platform.machine()."],
-    "runtime-below-arm64-minimum": ["Upgrade go to >= 1.16 (1.18 or later recommended)."],
+    "runtime-below-arm64-minimum": [
+        "Upgrade go to >= 1.16 (1.18 or later recommended).",
+        "Upgrade python to >= 3.7.5.",
+    ],
     "runtime-below-recommended": ["Plan an upgrade to go 1.18 or later.", "Plan an upgrade to java 11 or later."],
     "rust-x86-arch-code": ['Add a #[cfg(target_arch = "aarch64")] implementation or a portable fallback.'],
     "sagemaker-x86-instance": ["Try ml.m7g.large with an arm64 inference container."],

@@ -23,6 +23,7 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
     [
         "packages",
         "runtimes",
+        "runtime_releases",
         "images",
         "instances",
         "services",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any
 
 import pytest
@@ -25,7 +26,8 @@ class _Entry:
 
 
 def test_plugin_reporter_is_found_and_cannot_shadow_builtins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reporters, "entry_points", lambda group: [_Entry("upper"), _Entry("json")])
+    # replatform.report imports importlib.metadata only when a plug-in may be asked for
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [_Entry("upper"), _Entry("json")])
     assert reporters.get("upper").render(Report(root="repo")) == "REPO"
     assert type(reporters.get("json")).__name__ == "JsonReporter"
     with pytest.raises(ReportError, match="choose one of codeclimate, csv, html, json, markdown, sarif, text, upper"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from replatform import api
@@ -41,3 +42,16 @@ def test_include_and_exclude_globs(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x\n")
     assert _deps(tmp_path, exclude=["b/c/"]) == ["a/requirements.txt", "b/requirements.txt"]
     assert _deps(tmp_path, include=["b/**"]) == ["b/c/requirements.txt", "b/requirements.txt"]
+
+
+def test_non_utf8_names_match_gitignore_include_and_exclude(tmp_path: Path) -> None:
+    """re2 (the fast matcher) takes UTF-8 only; a name with a stray byte still matches (pure-Python fallback)."""
+    root = bytes(tmp_path)
+    for folder in (b"caf\xe9", b"keep", b"skip\xff"):
+        os.makedirs(os.path.join(root, folder))
+        with open(os.path.join(root, folder, b"requirements.txt"), "wb") as handle:
+            handle.write(b"x\n")
+    (tmp_path / ".gitignore").write_text("caf?/\n")
+    assert _deps(tmp_path) == ["keep/requirements.txt", "skip\\xff/requirements.txt"]
+    assert _deps(tmp_path, exclude=["skip*/"]) == ["keep/requirements.txt"]
+    assert _deps(tmp_path, include=["skip*/**"]) == ["skip\\xff/requirements.txt"]

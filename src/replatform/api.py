@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from replatform.assess.engine import assess
+from replatform.assess.engine import assess, new_prescan
 from replatform.config import Config, load_config
 from replatform.discover.run import DiscoverOptions, discover
+from replatform.discover.source import SourceFile
 from replatform.model import Report
 from replatform.registry import stage as registry_stage
 from replatform.registry.stage import RegistryOptions
@@ -25,14 +26,16 @@ def inventory(
     use_gitignore: bool = True,
     parameters: Sequence[tuple[str, str]] = (),
     var_files: Sequence[str] = (),
+    observe: Callable[[SourceFile], None] | None = None,
 ) -> Report:
     """Discover the compute and software under ``root`` (no network, no code run).
 
     ``parameters`` are CloudFormation parameter values (they win over defaults);
-    ``var_files`` are Terraform variable files applied after the auto-loaded ones.
+    ``var_files`` are Terraform variable files applied after the auto-loaded ones;
+    ``observe`` sees the bytes of every file discovery reads (see `discover`).
     """
     options = DiscoverOptions(tuple(exclude), tuple(include), use_gitignore, tuple(parameters), tuple(var_files))
-    return discover(root, options)
+    return discover(root, options, observe)
 
 
 def scan(
@@ -52,6 +55,7 @@ def scan(
     the registries by default and ``--offline`` turns that off.
     """
     config = config if config is not None else load_config(root)
+    prescan = new_prescan(root)  # the assessment reads what it needs from discovery's bytes
     report = inventory(
         root,
         exclude=(*config.exclude, *exclude),
@@ -59,8 +63,9 @@ def scan(
         use_gitignore=use_gitignore,
         parameters=parameters,
         var_files=var_files,
+        observe=prescan.observe,
     )
-    report = assess(root, report, config)
+    report = assess(root, report, config, prescan)
     if registry is not None:
         registry = with_config_target(registry, config)
         report = registry_stage.apply(root, report, registry, config)

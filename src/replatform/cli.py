@@ -13,25 +13,23 @@ import re
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from replatform import __version__, api
-from replatform import report as reporters
-from replatform.config import Config, load_config
+from replatform import __version__
 from replatform.errors import ReplatformError, UsageError
-from replatform.fsio import write_file
-from replatform.model import Report, Severity
-from replatform.registry.stage import RegistryOptions
-from replatform.registry.target import parse_python
-from replatform.report.baseline import gated
-from replatform.report.escape import terminal
-from replatform.report.markdown import MarkdownReporter
-from replatform.report.sarif import SarifReporter
+
+if TYPE_CHECKING:  # the stages are imported by the commands that use them: --version and --help stay instant
+    from replatform.config import Config
+    from replatform.model import Report
+    from replatform.registry.stage import RegistryOptions
+    from replatform.report import Reporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("blocker", "warning", "info", "never")
 INTERNAL_ERROR = "internal-error"
 #: Formats a scan can also write in the same run (``--<name>-output FILE``).
-BUILTIN_FORMATS = reporters.builtin_names()
+#: Written out so the parser needs no reporter imported; a test holds it equal to ``report.builtin_names()``.
+BUILTIN_FORMATS = ("codeclimate", "csv", "html", "json", "markdown", "sarif", "text")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -260,6 +258,8 @@ def _repo_config_argument(command: argparse.ArgumentParser) -> None:
 
 def _config(args: argparse.Namespace, root: str | None = None) -> Config:
     """The repository's settings, unless the command line says to ignore them."""
+    from replatform.config import Config, load_config
+
     return Config() if args.no_repo_config else load_config(root if root is not None else args.path)
 
 
@@ -321,6 +321,9 @@ def _registry_arguments(command: argparse.ArgumentParser) -> None:
 
 def _registry_options(args: argparse.Namespace) -> RegistryOptions:
     """The registry options of a command, with --python and --glibc checked (a one-line error otherwise)."""
+    from replatform.registry.stage import RegistryOptions
+    from replatform.registry.target import parse_python
+
     if args.python is not None:
         parse_python(args.python)
     if args.glibc is not None and not re.fullmatch(r"2\.\d+", args.glibc):
@@ -346,15 +349,24 @@ def exit_code(report: Report, fail_on: str) -> int:
         return EXIT_ERROR
     if fail_on == "never":
         return EXIT_OK
+    from replatform.model import Severity
+    from replatform.report.baseline import gated
+
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in gated(report)) else EXIT_OK
 
 
-def _reporter(name: str, args: argparse.Namespace) -> reporters.Reporter:
+def _reporter(name: str, args: argparse.Namespace) -> Reporter:
     """The reporter called ``name``, given the options of this run where it takes any."""
+    from replatform import report as reporters
+
     if name == "markdown":
+        from replatform.report.markdown import MarkdownReporter
+
         return MarkdownReporter(link_base=args.link_base, path=args.path)
     if name == "sarif":
+        from replatform.report.sarif import SarifReporter
+
         return SarifReporter(include_ready=args.sarif_include_ready)
     return reporters.get(name)
 
@@ -388,6 +400,9 @@ def _parameters(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
 
 
 def _scan(args: argparse.Namespace) -> int:
+    from replatform import api
+    from replatform.fsio import write_file
+
     reporter = _reporter(args.format, args)
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
@@ -432,6 +447,8 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
+    from replatform import api
+    from replatform.fsio import write_file
     from replatform.report.baseline import render as render_baseline
 
     if args.baseline_command != "write":
@@ -454,6 +471,8 @@ def _baseline(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from replatform import api
+    from replatform.registry.stage import RegistryOptions
     from replatform.report.text import TextReporter
 
     if not os.path.isdir(args.root):
@@ -476,7 +495,9 @@ def _check(args: argparse.Namespace) -> int:
 def _assess(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from replatform import api
     from replatform.plan.run import assess_project, summary, write_folder
+    from replatform.report.markdown import MarkdownReporter
 
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
@@ -522,6 +543,8 @@ def _prices(args: argparse.Namespace) -> int:
 
 
 def _usage(args: argparse.Namespace) -> int:
+    from replatform import api
+    from replatform.fsio import write_file
     from replatform.price.usage import skeleton
 
     if args.usage_command != "init":
@@ -547,6 +570,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from replatform import api
     from replatform.migrate.apply import Outcome
     from replatform.migrate.render import patch, render_json, render_text
 
@@ -579,6 +603,13 @@ def _migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _terminal(text: str) -> str:
+    """``text`` safe to print on a terminal (escape imported only when there is an error to show)."""
+    from replatform.report.escape import terminal
+
+    return terminal(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -602,15 +633,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _migrate(args)
         return _scan(args)
     except ReplatformError as exc:
-        sys.stderr.write(f"replatform: {terminal(str(exc))}\n")
+        sys.stderr.write(f"replatform: {_terminal(str(exc))}\n")
         return EXIT_ERROR
     except OSError as exc:
-        sys.stderr.write(f"replatform: {terminal(str(exc.strerror or exc))}: {terminal(str(exc.filename or ''))}\n")
+        sys.stderr.write(f"replatform: {_terminal(str(exc.strerror or exc))}: {_terminal(str(exc.filename or ''))}\n")
         return EXIT_ERROR
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        message = terminal(f"{type(exc).__name__}: {exc}")
+        message = _terminal(f"{type(exc).__name__}: {exc}")
         sys.stderr.write(f"replatform: internal error: {message} (rerun with --debug)\n")
         return EXIT_ERROR
 

@@ -97,13 +97,39 @@ def read_regular(path: str, limit: int, *, follow: bool = True) -> bytes:
         os.close(fd)
 
 
+_O_PATH = getattr(os, "O_PATH", 0)
+
+
+def realpath(path: str) -> str:
+    """``os.path.realpath(path)``, asked of the kernel where it can be.
+
+    One ``O_PATH`` open (which never opens the file itself: no device driver,
+    no FIFO) and a readlink of ``/proc/self/fd``, instead of an lstat per path
+    component in Python. A symlink at the end, a missing file, or no ``O_PATH``
+    or ``/proc`` take ``os.path.realpath``.
+    """
+    if _O_PATH:
+        try:
+            fd = os.open(path, _O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return os.path.realpath(path)
+        try:
+            if not stat.S_ISLNK(os.fstat(fd).st_mode):
+                return os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return os.path.realpath(path)
+
+
 def resolve_in_root(root: str, relative: str) -> str:
     """The resolved absolute path of ``relative`` under ``root``; refuses what resolves outside."""
-    real_root = os.path.realpath(root)
+    real_root = realpath(root)
     candidate = os.path.join(root, relative)
     if not os.path.lexists(candidate) and "\\x" in relative:
         candidate = os.path.join(root, fs_path(relative))
-    real = os.path.realpath(candidate)
+    real = realpath(candidate)
     if not is_inside(real_root, real):
         raise UnsafeFile(0, "resolves outside the repository; not read", relative)
     return real
@@ -207,9 +233,33 @@ def write_file(path: str, data: str | bytes) -> None:
         raise UnsafeFile(0, "not a file name", path)
     fd = open_folder(folder or ".")
     try:
-        write_at(fd, name, data)
+        if not _write_device(fd, name, data):
+            write_at(fd, name, data)
     finally:
         os.close(fd)
+
+
+def _write_device(dir_fd: int, name: str, data: str | bytes) -> bool:
+    """Write into ``name`` when it is a character device (``-o /dev/null``, a terminal); False when it is not.
+
+    Renaming a file over it would replace the device itself (for root, /dev/null
+    becomes a regular file for every process on the machine).
+    """
+    try:
+        if not stat.S_ISCHR(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+            return False
+        fd = os.open(name, os.O_WRONLY | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return False
+    try:
+        if not stat.S_ISCHR(os.fstat(fd).st_mode):
+            return False  # replaced since: write it the usual way
+        view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return True
 
 
 def write_report_folder(folder: str, files: dict[str, str]) -> list[str]:

@@ -42,15 +42,16 @@ SPECIAL_NAMES = (
     "pom.xml",
     "app.jar",
 )
-#: One alias bomb per YAML-reading format: (path, the lines that make the format recognise the file).
+#: One alias bomb per YAML-reading format: (path, the lines that make the format recognise the file; a CI file
+#: is parsed only when it mentions an image build, see `yaml_documents.worth_parsing`).
 BOMB_FORMATS = {
     "bombs/cloudformation/template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: *i\n",
     "bombs/k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec: *i\n",
     "bombs/serverless/serverless.yml": "service: bomb\nfunctions: *i\n",
-    "bombs/.github/workflows/ci.yml": "on: push\njobs: *i\n",
-    "bombs/gitlab/.gitlab-ci.yml": "build: *i\n",
+    "bombs/.github/workflows/ci.yml": "on: push\nenv:\n  BUILD: docker build .\njobs: *i\n",
+    "bombs/gitlab/.gitlab-ci.yml": "variables:\n  BUILD: docker build .\nbuild: *i\n",
     "bombs/compose/docker-compose.yml": "services: *i\n",
-    "bombs/codebuild/buildspec.yml": "version: 0.2\nphases: *i\n",
+    "bombs/codebuild/buildspec.yml": "version: 0.2\nenv:\n  variables:\n    BUILD: docker build .\nphases: *i\n",
     "bombs/pnpm/pnpm-lock.yaml": "lockfileVersion: '9.0'\npackages: *i\n",
 }
 #: Names that try to break out of every output format.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from replatform.assess.catalog import Rule, catalog
+from replatform.assess.prescan import MAX_SOURCE_BYTES, Prescan
 from replatform.discover.source import SourceFile
-from replatform.fsio import read_in_root
 from replatform.model import (
     Component,
     ComponentKind,
@@ -19,8 +21,10 @@ from replatform.model import (
     WorkerSummary,
 )
 
-#: Source files larger than this are not read by checks (generated code, amalgamations).
-MAX_SOURCE_BYTES = 4 * 1024 * 1024
+__all__ = ["MAX_SOURCE_BYTES", "RULE_FIX", "Context"]
+
+#: Files `Context.read` keeps for checks that look at the same file twice in a row; never the whole run's.
+RECENT_FILES = 16
 
 
 #: ``emit(fix=RULE_FIX)`` (the default): the rule's own fix text, which then must not depend on the finding.
@@ -43,21 +47,41 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     #: One per ECS container (and the service running it): SIGTERM handling and SQS use (assess/worker).
     workers: list[WorkerSummary] = field(default_factory=list)
-    _files: dict[str, SourceFile | None] = field(default_factory=dict)
+    prescan: Prescan | None = None
+    _recent: OrderedDict[str, SourceFile | None] = field(default_factory=OrderedDict)
+    #: Results several checks derive from the same facts (built once per run, small).
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.prescan is None:
+            self.prescan = Prescan(self.root, ())
+
+    @property
+    def facts(self) -> Prescan:
+        """What discovery's bytes already told (see `Prescan`)."""
+        assert self.prescan is not None
+        return self.prescan
 
     def components(self, *kinds: ComponentKind) -> list[Component]:
         """Inventory components of the given kinds, in report order."""
         return [c for c in self.report.components if c.kind in kinds]
 
     def read(self, path: str) -> SourceFile | None:
-        """A scanned file by relative path (cached; None when unreadable or too large)."""
-        if path not in self._files:
-            try:
-                data = read_in_root(self.root, path, MAX_SOURCE_BYTES + 1)
-            except OSError:
-                data = None
-            self._files[path] = None if data is None or len(data) > MAX_SOURCE_BYTES else SourceFile(path, data)
-        return self._files[path]
+        """A scanned file by relative path (None when unreadable or too large).
+
+        Only the last few files are kept, so memory does not grow with the
+        tree; contents needed across the run are facts in `facts` instead.
+        """
+        if path in self._recent:
+            self._recent.move_to_end(path)
+            return self._recent[path]
+        source = self.facts.read(path)
+        if source is not None:
+            self.facts.observe(source)
+        self._recent[path] = source
+        if len(self._recent) > RECENT_FILES:
+            self._recent.popitem(last=False)
+        return source
 
     def rule(self, rule_id: str) -> Rule:
         return catalog()[rule_id]
@@ -73,9 +97,12 @@ class Context:
         confidence: Confidence | None = None,
         count: int = 1,
         references: tuple[str, ...] = (),
+        severity: Severity | None = None,
     ) -> None:
-        """Record a finding for a catalogued rule (severity from the catalog or the config).
+        """Record a finding for a catalogued rule.
 
+        Severity comes from the configuration, else ``severity`` (a check that
+        knows better, e.g. code outside the product build), else the catalog.
         ``fix`` is the finding's own fix text; None means there is no fix that can
         name what to do (it is omitted, never replaced by the rule's generic text).
         """
@@ -85,7 +112,7 @@ class Context:
         self.findings.append(
             Finding(
                 rule_id=rule_id,
-                severity=self.severity_overrides.get(rule_id, rule.severity),
+                severity=self.severity_overrides.get(rule_id, severity or rule.severity),
                 message=message,
                 location=location,
                 subject=subject,

@@ -13,7 +13,7 @@ from replatform import knowledge
 from replatform.assess import build_tools
 from replatform.assess.context import Context
 from replatform.assess.versions import is_older, lower_bound
-from replatform.model import Component, ComponentKind, Confidence
+from replatform.model import Component, ComponentKind, Confidence, Severity
 from replatform.paths import directory_of
 from replatform.registry import workload
 
@@ -197,33 +197,64 @@ def _ready(
     )
 
 
+# Sources that state which versions a project supports (a library's range, an MSRV), not what will run it.
+_SUPPORT_DECLARATIONS = frozenset(
+    {"requires-python", "python_requires", "package.json engines", "Cargo.toml rust-version"}
+)
+
+
+def running_version(language: str, version: str, source: str | None) -> tuple[str, str] | None:
+    """The version that will run, and how it was read; None when the source only states a supported range.
+
+    A line (``python:3.7-alpine``, ``python:3``, Lambda ``python3.7``, ``.python-version`` 3.7) runs the
+    newest release of that line, taken from a sourced table; a full version is taken as written.
+    """
+    if source in _SUPPORT_DECLARATIONS:
+        return None
+    if version.count(".") < 2:
+        release = knowledge.runtime_release(language, version)
+        if release is not None:
+            return release.version, f"{language} {version} runs the newest {version}.x release, {release.version}"
+    return version, ""
+
+
 def check_runtimes(ctx: Context) -> None:
     facts = knowledge.runtimes()
     for runtime in ctx.components(ComponentKind.RUNTIME):
         if _text(runtime, "source") == "lambda runtime":
             continue  # Lambda runtimes are judged by their arm64 support (assess.iac), not a language minimum
-        language, version = _text(runtime, "language"), _text(runtime, "version")
-        if language is None or version is None or language not in facts:
+        language, written = _text(runtime, "language"), _text(runtime, "version")
+        if language is None or written is None or language not in facts:
             continue
+        origin = _text(runtime, "source")
+        running = running_version(language, written, origin)
+        if running is None:
+            continue  # requires-python >= 3.6 says what the project supports, not what runs it
+        version, resolved = running
         fact = facts[language]
         references = tuple(r for r in (fact.details, fact.source) if r)
+        from_where = f"from {origin or runtime.location.path}" + (f"; {resolved}" if resolved else "")
         if fact.min_version and is_older(language, version, fact.min_version):
+            works = fact.min_reason != "compatibility"
             ctx.emit(
                 "runtime-below-arm64-minimum",
                 runtime.location,
-                f"{language} {version} (from {_text(runtime, 'source') or runtime.location.path}) is older than "
-                f"{fact.min_version}, the minimum for arm64: {fact.reason}",
-                subject=f"{language} {version}",
+                f"{language} {version} ({from_where}) is older than {fact.min_version}, the minimum for arm64"
+                + (f" ({fact.min_reason}: it runs, but)" if works else "")
+                + f": {fact.reason}",
+                subject=f"{language} {written}",
                 fix=f"Upgrade {language} to >= {fact.min_version}"
                 + (f" ({fact.recommended_version} or later recommended)." if fact.recommended_version else "."),
                 references=references,
+                severity=Severity.WARNING if works else None,
             )
         elif fact.recommended_version and is_older(language, version, fact.recommended_version):
             ctx.emit(
                 "runtime-below-recommended",
                 runtime.location,
-                f"{language} {version} works on arm64; {fact.recommended_version} or later is recommended: {fact.reason}",
-                subject=f"{language} {version}",
+                f"{language} {version} ({from_where}) works on arm64; {fact.recommended_version} or later is "
+                f"recommended: {fact.reason}",
+                subject=f"{language} {written}",
                 fix=f"Plan an upgrade to {language} {fact.recommended_version} or later.",
                 references=references,
             )

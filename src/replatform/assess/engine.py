@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
+from replatform.assess.prescan import Extractor, Prescan
 from replatform.assess.worker.check import check_workers
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
@@ -39,10 +41,42 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def assess(root: str, report: Report, config: Config | None = None) -> Report:
-    """The report with every rule's findings, suppressions applied, worst first."""
+#: What the checks take from file contents; discovery feeds them the bytes it reads (see `Prescan`).
+EXTRACTORS: tuple[Extractor[Any], ...] = (
+    native.NATIVE_SOURCES,
+    native.BUILD_FILES,
+    languages.CTYPES,
+    languages.JAVA_NATIVE,
+    languages.DOTNET_IMPORTS,
+    suppressions.SUPPRESSIONS,
+)
+
+
+def new_prescan(root: str) -> Prescan:
+    """A prescan to hand to discovery (``observe``) and then to `assess`."""
+    return Prescan(root, EXTRACTORS)
+
+
+def assess(root: str, report: Report, config: Config | None = None, prescan: Prescan | None = None) -> Report:
+    """The report with every rule's findings, suppressions applied, worst first.
+
+    ``prescan`` carries what discovery's bytes already told; without one, the
+    checks read the files they need themselves (once each).
+    """
     config = config or Config()
-    ctx = Context(root, report, dict(config.severity), frozenset(config.disabled))
+    prescan = prescan if prescan is not None else new_prescan(root)
+    ctx = Context(root, report, dict(config.severity), frozenset(config.disabled), prescan=prescan)
+    try:
+        _run_checks(ctx)
+    finally:
+        prescan.close()
+    findings = suppressions.apply(ctx, list(ctx.findings))
+    merged = sorted([*report.findings, *findings], key=Finding.sort_key)
+    workers = tuple(sorted(ctx.workers, key=lambda w: (w.component, w.container)))
+    return replace(report, findings=tuple(merged), workers=workers)
+
+
+def _run_checks(ctx: Context) -> None:
     for check in CHECKS:
         before, summaries = len(ctx.findings), len(ctx.workers)
         try:
@@ -56,7 +90,3 @@ def assess(root: str, report: Report, config: Config | None = None) -> Report:
                 f"check {check.__module__.rsplit('.', 1)[-1]}.{check.__name__} failed: {type(exc).__name__}: {exc}",
                 subject=check.__name__,
             )
-    findings = suppressions.apply(ctx, list(ctx.findings))
-    merged = sorted([*report.findings, *findings], key=Finding.sort_key)
-    workers = tuple(sorted(ctx.workers, key=lambda w: (w.component, w.container)))
-    return replace(report, findings=tuple(merged), workers=workers)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from replatform.assess.context import Context
-from replatform.model import ComponentKind, Confidence
+from replatform.assess.prescan import Extractor
+from replatform.discover.source import SourceFile
+from replatform.model import ComponentKind, Confidence, Location
 
 _GO_BUILD = re.compile(r"^//\s*go:build\s+(.+)$|^//\s*\+build\s+(.+)$", re.MULTILINE)
 _RUST_X86 = re.compile(
@@ -89,47 +92,68 @@ def check_rust(ctx: Context) -> None:
         )
 
 
-def _line_hits(ctx: Context, suffix: str, pattern: re.Pattern[str], markers: tuple[str, ...]) -> dict[str, list[int]]:
-    hits: dict[str, list[int]] = {}
-    for path in (p for p in ctx.report.walked if p.endswith(suffix)):
-        source = ctx.read(path)
-        if source is None or not any(marker.encode() in source.data for marker in markers):
-            continue
-        lines = [
-            n
+@dataclass(frozen=True)
+class LineHits:
+    """Lines of one file that match a check's pattern (taken while discovery holds the bytes)."""
+
+    lines: tuple[int, ...]
+    texts: tuple[str, ...]
+    first: Location
+
+
+def _line_extractor(name: str, suffix: str, pattern: re.Pattern[str], markers: tuple[str, ...]) -> Extractor[LineHits]:
+    encoded = tuple(marker.encode() for marker in markers)
+
+    def extract(source: SourceFile) -> LineHits | None:
+        if not any(marker in source.data for marker in encoded):
+            return None
+        hits = [
+            (n, line)
             for n, line in enumerate(source.lines, start=1)
             if pattern.search(line) and not line.lstrip().startswith(("//", "#", "*"))
         ]
-        if lines:
-            hits[path] = lines
+        if not hits:
+            return None
+        return LineHits(tuple(n for n, _ in hits), tuple(t for _, t in hits), source.location_of_line(hits[0][0]))
+
+    return Extractor(name, lambda path: path.endswith(suffix), extract)
+
+
+CTYPES = _line_extractor("python-ctypes", ".py", _PY_CTYPES, ("CDLL", "cdll", "PyDLL"))
+JAVA_NATIVE = _line_extractor("java-native", ".java", _JAVA_NATIVE, ("native", "System.load"))
+DOTNET_IMPORTS = _line_extractor("dotnet-imports", ".cs", _CS_IMPORT, ("Import",))
+
+
+def _line_hits(ctx: Context, extractor: Extractor[LineHits]) -> dict[str, LineHits]:
+    hits: dict[str, LineHits] = {}
+    for path in ctx.report.walked:
+        if extractor.wants(path):
+            found = ctx.facts.get(extractor, path)
+            if found is not None:
+                hits[path] = found
     return hits
 
 
-def _one_finding_per_file(
-    ctx: Context, suffix: str, pattern: re.Pattern[str], markers: tuple[str, ...], rule: str, what: str
-) -> None:
-    """One finding per source file that matches ``pattern``, at its first match, with the count."""
-    for path, lines in sorted(_line_hits(ctx, suffix, pattern, markers).items()):
-        source = ctx.read(path)
-        if source is None:
-            continue
+def _one_finding_per_file(ctx: Context, extractor: Extractor[LineHits], rule: str, what: str) -> None:
+    """One finding per source file that matches the extractor's pattern, at its first match, with the count."""
+    for path, found in sorted(_line_hits(ctx, extractor).items()):
         ctx.emit(
             rule,
-            source.location_of_line(lines[0]),
-            f"{source.name} {what} ({len(lines)} place(s))",
+            found.first,
+            f"{path.rsplit('/', 1)[-1]} {what} ({len(found.lines)} place(s))",
             subject=path,
-            count=len(lines),
+            count=len(found.lines),
         )
 
 
 def check_java(ctx: Context) -> None:
     what = "declares native methods or loads a native library"
-    _one_finding_per_file(ctx, ".java", _JAVA_NATIVE, ("native", "System.load"), "java-native-code", what)
+    _one_finding_per_file(ctx, JAVA_NATIVE, "java-native-code", what)
 
 
 def check_python(ctx: Context) -> None:
     what = "loads shared libraries with ctypes; each must exist for aarch64"
-    _one_finding_per_file(ctx, ".py", _PY_CTYPES, ("CDLL", "cdll", "PyDLL"), "python-ctypes-native", what)
+    _one_finding_per_file(ctx, CTYPES, "python-ctypes-native", what)
 
 
 def check_dotnet(ctx: Context) -> None:
@@ -147,15 +171,13 @@ def check_dotnet(ctx: Context) -> None:
                 subject=";".join(names),
                 fix=f"Add {', '.join(sorted({r.replace('x64', 'arm64') for r in names if 'x64' in r}))}.",
             )
-    for path, lines in sorted(_line_hits(ctx, ".cs", _CS_IMPORT, ("Import",)).items()):
-        source = ctx.read(path)
-        assert source is not None
-        libraries = sorted({m.group(1) for n in lines for m in _CS_IMPORT.finditer(source.lines[n - 1])})
+    for path, found in sorted(_line_hits(ctx, DOTNET_IMPORTS).items()):
+        libraries = sorted({m.group(1) for text in found.texts for m in _CS_IMPORT.finditer(text)})
         ctx.emit(
             "dotnet-dllimport",
-            source.location_of_line(lines[0]),
-            f"{source.name} calls native libraries {', '.join(libraries)}; each needs a linux-arm64 build",
+            found.first,
+            f"{path.rsplit('/', 1)[-1]} calls native libraries {', '.join(libraries)}; each needs a linux-arm64 build",
             subject=path,
-            count=len(lines),
+            count=len(found.lines),
             confidence=Confidence.LOW,
         )

@@ -7,12 +7,42 @@ is required: a bare suppression still suppresses, and is itself reported.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from replatform.assess.context import Context
-from replatform.model import Finding
+from replatform.assess.prescan import Extractor
+from replatform.discover.source import SourceFile
+from replatform.model import Finding, Location
 
 _SUPPRESSION = re.compile(r"replatform:\s*ignore\[([A-Za-z0-9,\s-]+)\]\s*(.*)")
 _CLOSERS = re.compile(r"\s*(?:\*/|-->|#\}|\*\)|\}\})\s*$")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``replatform: ignore[...]`` comment."""
+
+    line: int
+    rules: frozenset[str]
+    reason: str
+    location: Location
+
+
+def _suppressions(source: SourceFile) -> tuple[Suppression, ...] | None:
+    """The suppression comments of a file (taken while discovery holds its bytes)."""
+    if b"replatform" not in source.data:
+        return None
+    found = []
+    for number, line in enumerate(source.lines, start=1):
+        match = _SUPPRESSION.search(line)
+        if match:
+            rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
+            reason = _CLOSERS.sub("", match.group(2)).strip()
+            found.append(Suppression(number, rules, reason, source.location_of_line(number)))
+    return tuple(found) or None
+
+
+SUPPRESSIONS: Extractor[tuple[Suppression, ...]] = Extractor("suppressions", lambda path: True, _suppressions)
 
 
 def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
@@ -21,36 +51,26 @@ def apply(ctx: Context, findings: list[Finding]) -> list[Finding]:
     bare_reported: set[tuple[str, int]] = set()
     extra: list[Finding] = []
     for finding in findings:
-        source = ctx.read(finding.location.path) if b"replatform" in _peek(ctx, finding.location.path) else None
+        comments = ctx.facts.get(SUPPRESSIONS, finding.location.path) or ()
         suppressed = False
-        if source is not None:
-            for line in (finding.location.line, finding.location.line - 1):
-                if line < 1 or line > len(source.lines):
-                    continue
-                match = _SUPPRESSION.search(source.lines[line - 1])
-                if not match:
-                    continue
-                rules = {r.strip() for r in match.group(1).split(",") if r.strip()}
-                if finding.rule_id not in rules and "all" not in rules:
-                    continue
-                suppressed = True
-                reason = _CLOSERS.sub("", match.group(2)).strip()
-                if not reason and (finding.location.path, line) not in bare_reported:
-                    bare_reported.add((finding.location.path, line))
-                    before = len(ctx.findings)
-                    ctx.emit(
-                        "suppression-without-reason",
-                        source.location_of_line(line),
-                        f"suppression of {', '.join(sorted(rules))} gives no reason",
-                        subject=f"ignore[{','.join(sorted(rules))}]",  # not the line: fingerprints survive shifts
-                    )
-                    extra.extend(ctx.findings[before:])
-                break
+        for line in (finding.location.line, finding.location.line - 1):
+            comment = next((c for c in comments if c.line == line), None)
+            if comment is None or line < 1:
+                continue
+            if finding.rule_id not in comment.rules and "all" not in comment.rules:
+                continue
+            suppressed = True
+            if not comment.reason and (finding.location.path, line) not in bare_reported:
+                bare_reported.add((finding.location.path, line))
+                before = len(ctx.findings)
+                ctx.emit(
+                    "suppression-without-reason",
+                    comment.location,
+                    f"suppression of {', '.join(sorted(comment.rules))} gives no reason",
+                    subject=f"ignore[{','.join(sorted(comment.rules))}]",  # not the line: fingerprints survive shifts
+                )
+                extra.extend(ctx.findings[before:])
+            break
         if not suppressed:
             kept.append(finding)
     return kept + extra
-
-
-def _peek(ctx: Context, path: str) -> bytes:
-    source = ctx.read(path)
-    return source.data if source is not None else b""

@@ -167,8 +167,8 @@ def extract(source: SourceFile, document: Node, system: str, result: ParseResult
                     _add_build(result, f"phases.{phase_name}", location, *parsed, system, ())
 
 
-def parse_script(source: SourceFile) -> ParseResult:
-    """Image builds in a shell script: one per build command (continuation lines joined)."""
+def parse_script(source: SourceFile, system: str = "shell") -> ParseResult:
+    """Image builds in a shell script (or a Makefile's recipes): one per build command (continuation lines joined)."""
     result = ParseResult()
     if b"build" not in source.data:
         return result
@@ -187,5 +187,5 @@ def parse_script(source: SourceFile) -> ParseResult:
         if parsed:
             count += 1  # named by position among the builds, not by line, so fingerprints survive line shifts
             location = source.location_of_line(start + 1)
-            _add_build(result, f"{source.name}#{count}", location, *parsed, "shell", ())
+            _add_build(result, f"{source.name}#{count}", location, *parsed, system, ())
     return result

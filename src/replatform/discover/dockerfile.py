@@ -19,6 +19,18 @@ from replatform.model import Attribute, ComponentKind, Location, Unknown
 
 _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S+)\s*$", re.IGNORECASE)
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
+_BUILDKIT_PLATFORM_ARGS = frozenset(
+    {
+        "BUILDPLATFORM",
+        "BUILDOS",
+        "BUILDARCH",
+        "BUILDVARIANT",
+        "TARGETPLATFORM",
+        "TARGETOS",
+        "TARGETARCH",
+        "TARGETVARIANT",
+    }
+)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -162,7 +174,9 @@ def _stages(source: SourceFile, instructions: list[Instruction]) -> Dockerfile:
             platform = instruction.flag("platform")
             resolved = substitute(base, global_args)
             if platform is not None:
-                platform = substitute(platform, global_args) or platform
+                # BuildKit sets BUILDPLATFORM/TARGETPLATFORM itself, whatever default an ARG gives them.
+                explicit = {k: v for k, v in global_args.items() if k not in _BUILDKIT_PLATFORM_ARGS}
+                platform = substitute(platform, explicit) or platform
             base_location = source.locate_text(base, instruction.location.line) or instruction.location
             stages.append(Stage(len(stages), base, resolved, alias, platform, instruction.location, base_location))
         elif stages:

@@ -201,6 +201,9 @@ _NOT_BINARY = frozenset(
 )
 
 
+_DOTFILES = frozenset({".gitignore", ".gitattributes", ".gitmodules", ".dockerignore", ".editorconfig", ".npmignore"})
+
+
 def classify(path: str) -> Format | None:
     """The parser family for a relative path, or None when no parser wants it."""
     name = path.rsplit("/", 1)[-1]
@@ -237,6 +240,8 @@ def classify(path: str) -> Format | None:
         return Format.SHELL_SCRIPT
     if name in _NATIVE_BUILD_NAMES:
         return Format.NATIVE_BUILD
+    if name in _DOTFILES:
+        return None  # .gitignore and friends: text the walk already reads, never a committed binary
     dot = name.rfind(".")
     suffix = name[dot:] if dot > 0 else ""
     if suffix in _NATIVE_BUILD_SUFFIXES:

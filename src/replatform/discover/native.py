@@ -1,4 +1,5 @@
-"""C/C++/Fortran/CUDA/assembly sources and native build files -> source_file components.
+"""C/C++/Fortran/CUDA/assembly sources and native build files -> source_file components (and a
+Makefile's image builds -> ci_build components, as for build scripts).
 
 Discovery only inventories them (language, build system); the assessment
 stage reads their contents for intrinsics, inline assembly and flags.
@@ -6,6 +7,7 @@ stage reads their contents for intrinsics, inline assembly and flags.
 
 from __future__ import annotations
 
+from replatform.discover import ci
 from replatform.discover.formats import native_build_system, native_language
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
@@ -19,7 +21,7 @@ def parse_source(source: SourceFile) -> ParseResult:
         ComponentKind.SOURCE_FILE,
         source.path,
         source.whole(),
-        [Attribute("language", language, None), Attribute("lines", len(source.lines), None)],
+        [Attribute("language", language, None), Attribute("lines", source.data.count(b"\n") + 1, None)],
     )
     return result
 
@@ -31,4 +33,6 @@ def parse_build(source: SourceFile) -> ParseResult:
     if system == "config.guess":
         attributes.append(Attribute("mentions_aarch64", b"aarch64" in source.data, None))
     result.add(ComponentKind.SOURCE_FILE, source.path, source.whole(), attributes)
+    if system == "make" and (b"docker" in source.data or b"podman" in source.data):
+        result.extend(ci.parse_script(source, "make"))  # image builds in recipes, read like a build script
     return result

@@ -233,19 +233,25 @@ def _invalid_utf8(source: SourceFile, result: ParseResult) -> None:
         )
 
 
-def discover(root: str, options: DiscoverOptions | None = None) -> Report:
-    """Inventory everything under ``root``."""
+def discover(
+    root: str, options: DiscoverOptions | None = None, observe: Callable[[SourceFile], None] | None = None
+) -> Report:
+    """Inventory everything under ``root``.
+
+    ``observe`` sees every file read whole, after its parser: the assessment
+    takes what it needs from those bytes then, so no file is read twice.
+    """
     options = options or DiscoverOptions()
     if not os.path.isdir(root):
         raise DiscoveryError(f"{root} is not a directory")
     token = cloudformation.PARAMETERS.set(options.parameters)
     try:
-        return _discover(root, options)
+        return _discover(root, options, observe)
     finally:
         cloudformation.PARAMETERS.reset(token)
 
 
-def _discover(root: str, options: DiscoverOptions) -> Report:
+def _discover(root: str, options: DiscoverOptions, observe: Callable[[SourceFile], None] | None) -> Report:
     collected = _Collected()
     terraform_dirs: dict[str, list[SourceFile]] = defaultdict(list)
     helm_files: list[SourceFile] = []
@@ -279,11 +285,17 @@ def _discover(root: str, options: DiscoverOptions) -> Report:
         if fmt is Format.TERRAFORM:
             directory = walked.path.rsplit("/", 1)[0] if "/" in walked.path else ""
             terraform_dirs[directory].append(source)
+            if observe is not None:
+                observe(source)
             continue
         if fmt is Format.YAML and (source.name in helm.CHART_FILES or helm.is_template(source)):
             helm_files.append(source)  # decided once every Chart.yaml is known
+            if observe is not None:
+                observe(source)
             continue
         _run_parser(PARSERS[fmt], source, collected)
+        if observe is not None and fmt is not Format.MAYBE_BINARY:
+            observe(source)
         parsed_paths.add(walked.path)
         if fmt is Format.PYTHON_MANIFEST and source.name.endswith((".txt", ".in")):
             requirement_files.append(source)

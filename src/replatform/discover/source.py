@@ -8,6 +8,7 @@ kind of location: 1-based line/column in characters plus byte offsets.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -41,11 +42,7 @@ class SourceFile:
     def line_starts(self) -> list[int]:
         """Byte offset where each line starts."""
         starts = [0]
-        find = self.data.find
-        pos = find(b"\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
+        starts.extend(itertools.accumulate(len(line) + 1 for line in self.data.split(b"\n")[:-1]))
         return starts
 
     @cached_property
@@ -88,6 +85,8 @@ class SourceFile:
 
     def location_of_line(self, line: int) -> Location:
         """A location covering a whole (1-based) line, without its newline."""
+        if line <= 1 and "line_starts" not in self.__dict__:
+            return self._first_line()
         row = max(0, min(line - 1, len(self.line_starts) - 1))
         start = self.line_starts[row]
         end = self.data.find(b"\n", start)
@@ -95,6 +94,15 @@ class SourceFile:
         if end > start and self.data[end - 1 : end] == b"\r":
             end -= 1
         return self.location_from_bytes(start, end)
+
+    def _first_line(self) -> Location:
+        """Line 1 without indexing every line (most components point at the top of their file)."""
+        end = self.data.find(b"\n")
+        end = len(self.data) if end == -1 else end
+        if end > 0 and self.data[end - 1 : end] == b"\r":
+            end -= 1
+        column = len(self.data[:end].decode("utf-8", errors="replace")) + 1
+        return Location(self.path, 1, 1, 1, column, 0, end)
 
     def whole(self) -> Location:
         """A location for the whole file, pointing at its first line."""

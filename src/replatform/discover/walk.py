@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pathspec
+from pathspec.util import CheckResult
 
 from replatform.fsio import REPORT_MARKER, UnsafeFile, display_path, file_kind, is_inside, read_in_root
 from replatform.model import ScanError
@@ -167,7 +168,7 @@ class _Walk:
     def skip(self, rel: str, is_dir: bool, ignores: Ignores, only_tracked: bool) -> tuple[bool, bool]:
         """(skip it, descend into it in tracked-only mode)."""
         candidate = rel + "/" if is_dir else rel
-        if self.exclude is not None and self.exclude.match_file(candidate):
+        if self.exclude is not None and _check(self.exclude, candidate).include:
             return True, False
         hidden = only_tracked or (self.options.use_gitignore and _gitignored(candidate, ignores))
         if not hidden:
@@ -237,7 +238,7 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
                 seen_dirs.add(real)
                 subdirs.append((entry.path, child_rel, tracked_only))
             elif stat.S_ISREG(st.st_mode):
-                if state.include is not None and not state.include.match_file(child_rel):
+                if state.include is not None and not _check(state.include, child_rel).include:
                     continue
                 yield WalkedFile(display_path(child_rel), entry.path, st.st_size)
             else:
@@ -247,11 +248,22 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
             stack.append((path, child_rel, ignores, tracked_only))
 
 
+def _check(spec: pathspec.PathSpec[Any], path: str) -> CheckResult[str]:
+    """``spec.check_file``, also for a non-UTF-8 name (surrogates), which re2 refuses.
+
+    re2 is pathspec's fast matcher; such a name uses the pure-Python matcher of the same patterns.
+    """
+    try:
+        return spec.check_file(path)
+    except UnicodeEncodeError:
+        return pathspec.GitIgnoreSpec(spec.patterns, backend="simple").check_file(path)
+
+
 def _gitignored(candidate: str, ignores: Ignores) -> bool:
     ignored = False
     for base, spec in ignores:
         sub = candidate[len(base) + 1 :] if base else candidate
-        result = spec.check_file(sub)
+        result = _check(spec, sub)
         if result.include is not None:
             ignored = result.include
     return ignored

@@ -5,6 +5,8 @@ Serverless). Files that are none of these yield nothing.
 
 from __future__ import annotations
 
+import re
+
 from replatform.discover import ci, cloudformation, compose, kubernetes, serverless
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
@@ -22,13 +24,19 @@ _WORKLOAD_KINDS = (
 )
 
 
+# What ci.py extracts, loosened to hold across YAML line folding and shell continuations.
+_IMAGE_BUILD = re.compile(
+    rb"build-push-action|(?:docker|podman)[\s\\]+(?:buildx[\s\\]+build|build|image[\s\\]+build)\b"
+)
+
+
 def worth_parsing(source: SourceFile) -> bool:
     """Cheap checks on name and bytes, so unrelated YAML (docs, configs) is never fully parsed."""
     path, name, data = f"/{source.path}", source.name, source.data
-    if "/.github/workflows/" in path or name.startswith(
-        (".gitlab-ci", "buildspec", "serverless.", "docker-compose", "compose.")
-    ):
+    if name.startswith(("serverless.", "docker-compose", "compose.")):
         return True
+    if ("/.github/workflows/" in path or name.startswith((".gitlab-ci", "buildspec"))) and _IMAGE_BUILD.search(data):
+        return True  # CI: only image builds are read (see ci.py), so only files that mention one are parsed
     if b"AWSTemplateFormatVersion" in data or b"AWS::" in data:
         return True
     return b"apiVersion" in data and b"kind" in data and any(kind in data for kind in _WORKLOAD_KINDS)

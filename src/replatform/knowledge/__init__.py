@@ -67,6 +67,8 @@ class RuntimeFact:
     min_version: str | None = None
     recommended_version: str | None = None
     details: str | None = None
+    #: compatibility: older releases do not run on arm64; performance/support: they run, slower or less supported.
+    min_reason: str = "compatibility"
 
 
 @cache
@@ -98,6 +100,28 @@ class LambdaRuntime:
 def lambda_runtimes() -> dict[str, LambdaRuntime]:
     """Lambda runtimes by identifier (``python3.12``, ``provided.al2023``)."""
     return {e["runtime"]: LambdaRuntime(**e) for e in load("lambda_runtimes")["entries"]}
+
+
+@dataclass(frozen=True)
+class RuntimeRelease:
+    """The release a runtime line (``3``, ``3.7``) resolves to, and where that is written."""
+
+    language: str
+    line: str
+    version: str
+    source: str
+    verified: str
+    note: str | None = None
+
+
+@cache
+def _runtime_releases() -> dict[tuple[str, str], RuntimeRelease]:
+    return {(e["language"], e["line"]): RuntimeRelease(**e) for e in load("runtime_releases")["entries"]}
+
+
+def runtime_release(language: str, line: str) -> RuntimeRelease | None:
+    """The newest release of a line (``python``, ``3.7`` -> 3.7.17) when the table knows it."""
+    return _runtime_releases().get((language, line))
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """Reporters: one small module per output format behind the `Reporter` protocol.
 
-The built-in reporters are listed in `_builtin`; a plug-in package adds one
+The built-in reporters are listed in `_BUILTIN`; a plug-in package adds one
 through the ``replatform.reporters`` entry-point group, e.g. in its pyproject:
 ``[project.entry-points."replatform.reporters"] sarif = "pkg.mod:SarifReporter"``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+from importlib import import_module
 from typing import Protocol
 
 from replatform.errors import ReportError
@@ -21,33 +21,37 @@ class Reporter(Protocol):
         """The whole output as one string."""
 
 
-def _builtin() -> dict[str, Reporter]:
-    from replatform.report.codeclimate import CodeClimateReporter
-    from replatform.report.csv_report import CsvReporter
-    from replatform.report.html import HtmlReporter
-    from replatform.report.json_report import JsonReporter
-    from replatform.report.markdown import MarkdownReporter
-    from replatform.report.sarif import SarifReporter
-    from replatform.report.text import TextReporter
+#: Built-in formats: (module, class). A module is imported only when its format is asked for.
+_BUILTIN = {
+    "codeclimate": ("replatform.report.codeclimate", "CodeClimateReporter"),
+    "csv": ("replatform.report.csv_report", "CsvReporter"),
+    "html": ("replatform.report.html", "HtmlReporter"),
+    "json": ("replatform.report.json_report", "JsonReporter"),
+    "markdown": ("replatform.report.markdown", "MarkdownReporter"),
+    "sarif": ("replatform.report.sarif", "SarifReporter"),
+    "text": ("replatform.report.text", "TextReporter"),
+}
 
-    return {
-        "codeclimate": CodeClimateReporter(),
-        "csv": CsvReporter(),
-        "html": HtmlReporter(),
-        "json": JsonReporter(),
-        "markdown": MarkdownReporter(),
-        "sarif": SarifReporter(),
-        "text": TextReporter(),
-    }
+
+def _load(name: str) -> Reporter:
+    module, cls = _BUILTIN[name]
+    reporter: Reporter = getattr(import_module(module), cls)()
+    return reporter
+
+
+def _builtin() -> dict[str, Reporter]:
+    return {name: _load(name) for name in _BUILTIN}
 
 
 def builtin_names() -> tuple[str, ...]:
     """The formats that ship with replatform (each can also be written with ``--<name>-output``)."""
-    return tuple(sorted(_builtin()))
+    return tuple(sorted(_BUILTIN))
 
 
 def available() -> dict[str, Reporter]:
     """Every reporter by name: built-ins, then plug-ins (which may not shadow them)."""
+    from importlib.metadata import entry_points
+
     reporters = _builtin()
     for entry in entry_points(group="replatform.reporters"):
         if entry.name not in reporters:
@@ -56,7 +60,9 @@ def available() -> dict[str, Reporter]:
 
 
 def get(name: str) -> Reporter:
-    """The reporter called ``name``."""
+    """The reporter called ``name`` (a built-in loads only its own module: plug-ins may not shadow them)."""
+    if name in _BUILTIN:
+        return _load(name)
     reporters = available()
     if name not in reporters:
         raise ReportError(f"unknown format {name!r}; choose one of {', '.join(sorted(reporters))}")

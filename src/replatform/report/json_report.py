@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from replatform import __version__
@@ -17,6 +16,7 @@ from replatform.model import (
     Unknown,
     WorkerSummary,
 )
+from replatform.report.json_text import pretty
 
 SCHEMA_VERSION = "1.0"
 
@@ -173,4 +173,4 @@ class JsonReporter:
     """Pretty, key-sorted JSON so reports diff cleanly."""
 
     def render(self, report: Report, *, color: bool = False) -> str:
-        return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return pretty(report_to_dict(report)) + "\n"

@@ -7,7 +7,6 @@ stay in the JSON report.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from replatform import __version__
@@ -15,6 +14,7 @@ from replatform.assess.catalog import Rule, catalog
 from replatform.assess.verdicts import is_ready
 from replatform.model import Edit, Finding, Fix, Report, Severity
 from replatform.report.escape import sarif_uri
+from replatform.report.json_text import pretty
 
 _LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -129,4 +129,4 @@ class SarifReporter:
 
     def render(self, report: Report, *, color: bool = False) -> str:
         log = report_to_sarif(report, include_ready=self.include_ready)
-        return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return pretty(log) + "\n"

@@ -1,0 +1,4 @@
+    .global crc64_pmull
+crc64_pmull:
+    pmull v0.1q, v1.1d, v2.1d
+    ret

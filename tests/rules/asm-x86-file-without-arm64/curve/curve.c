@@ -1,0 +1,1 @@
+int curve(void) { return 0; }

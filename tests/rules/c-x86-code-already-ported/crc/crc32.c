@@ -1,0 +1,1 @@
+unsigned crc32(unsigned c, unsigned char b) { return c ^ b; }

@@ -1,0 +1,1 @@
+int scan(const char *p) { return p[0]; }

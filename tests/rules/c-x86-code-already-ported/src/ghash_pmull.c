@@ -1,0 +1,1 @@
+int pmull(void) { return 0; }

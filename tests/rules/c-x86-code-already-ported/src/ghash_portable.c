@@ -1,0 +1,1 @@
+int portable(void) { return 0; }
