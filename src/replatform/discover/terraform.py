@@ -855,10 +855,14 @@ class _Links:
                 value = variable.get("value")
                 if not isinstance(value, Unknown):
                     continue
-                spanned = Spanned(value, container.location, value.expression)
+                source = self.body.source
+                where = (source.locate_text(value.expression, container.location.line) if source else None) or (
+                    container.location
+                )  # the variable's own line, where a reviewer looks
+                spanned = Spanned(value, where, value.expression)
                 for queue in self.targets(spanned, ("aws_sqs_queue",)):
                     self.result.link(
-                        LinkKind.USES_QUEUE, container, queue, container.location, value.expression,
+                        LinkKind.USES_QUEUE, container, queue, where, value.expression,
                         TargetKind.COMPONENT, (Attribute("env", variable["name"], None),),
                     )  # fmt: skip
 
@@ -900,18 +904,20 @@ class _Links:
             LinkKind.DEAD_LETTERS, source, linked, policy.location, expression, TargetKind.NAME, attributes
         )
 
-    def targets(self, spanned: Spanned, types: tuple[str, ...]) -> list[str]:
-        """Component ids of the resources of ``types`` the expression names (the taken branch only)."""
-        addresses: list[str] = []
+    def addresses(self, spanned: Spanned) -> list[str]:
+        """Every ``type.name`` address the expression names (the taken branch only)."""
         evaluator = self.resource.evaluator
         if spanned.node is not None and evaluator is not None:
-            addresses = [address for address, _node in evaluator.references(spanned.node)]
-        elif isinstance(spanned.value, Unknown):
-            addresses = [
-                f"{m.group(1)}.{m.group(2)}" for m in re.finditer(r"\b(aws_\w+)\.([\w-]+)", spanned.value.expression)
-            ]
+            return list(dict.fromkeys(address for address, _node in evaluator.references(spanned.node)))
+        if not isinstance(spanned.value, Unknown):
+            return []
+        found = re.finditer(r"\b(aws_\w+)\.([\w-]+)", spanned.value.expression)
+        return list(dict.fromkeys(f"{m.group(1)}.{m.group(2)}" for m in found))
+
+    def targets(self, spanned: Spanned, types: tuple[str, ...]) -> list[str]:
+        """Component ids of the resources of ``types`` the expression names (the taken branch only)."""
         found = []
-        for address in dict.fromkeys(addresses):
+        for address in self.addresses(spanned):
             rtype = address.split(".", 1)[0]
             if (not types or rtype in types) and address in self.instance.resources:
                 found.append(self.instance.resources[address].component.id)
@@ -1151,6 +1157,9 @@ def _containers(
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)
         found.append((component, container))
     return found
+
+
+_QUEUE_REFERENCE = re.compile(r"\baws_sqs_queue\.([\w-]+)")  # a queue a scaling policy's metric names
 
 
 def parse_tree(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile] | None = None) -> ParseResult:

@@ -18,8 +18,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from replatform.errors import ReplatformError
 
 FEED_URL = "https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"
@@ -47,7 +45,7 @@ class SpotFacts:
 
 @dataclass(frozen=True)
 class Specs:
-    """vCPUs and memory of an instance type."""
+    """The vCPUs and memory of an instance type."""
 
     vcpu: int
     memory_gib: float
@@ -92,14 +90,41 @@ class Advisor:
         return sorted(self.data["instance_types"])
 
     def describe(self) -> str:
-        where = self.region if not self.estimated else f"{self.region} (estimated from {DEFAULT_REGION}: not in the snapshot)"
+        where = (
+            self.region
+            if not self.estimated
+            else f"{self.region} (estimated from {DEFAULT_REGION}: not in the snapshot)"
+        )
         return f"Spot Instance Advisor data of {self.data['as_of']} for {where}"
 
 
-def _schema() -> dict[str, Any]:
-    path = resources.files("replatform.knowledge").joinpath("schemas", "spot_advisor.schema.json")
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return schema
+def check(data: Any, origin: str) -> None:
+    """The shape ``knowledge/schemas/spot_advisor.schema.json`` describes, checked without a schema library."""
+
+    def fail(what: str) -> SpotRefreshError:
+        return SpotRefreshError(f"{origin}: not a Spot Instance Advisor snapshot ({what})")
+
+    if not isinstance(data, dict) or data.get("kind") != "estimate" or not isinstance(data.get("as_of"), str):
+        raise fail("kind, as_of")
+    regions, specs, ranges = data.get("regions"), data.get("instance_types"), data.get("ranges")
+    if not isinstance(regions, dict) or not regions or not isinstance(specs, dict) or not isinstance(ranges, list):
+        raise fail("regions, instance_types, ranges")
+    for region, table in regions.items():
+        if not isinstance(table, dict):
+            raise fail(f"region {region}")
+        for name, entry in table.items():
+            ok = isinstance(entry, dict) and all(isinstance(entry.get(k), int) for k in ("s", "r"))
+            if not ok or not 0 <= entry["s"] <= 100 or not 0 <= entry["r"] <= 4:
+                raise fail(f"{region} {name}")
+    for name, entry in specs.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("vcpu"), int) or entry["vcpu"] < 1:
+            raise fail(f"specs of {name}")
+        if not isinstance(entry.get("memory_gib"), (int, float)) or entry["memory_gib"] <= 0:
+            raise fail(f"memory of {name}")
+    if not all(
+        isinstance(r, dict) and isinstance(r.get("index"), int) and isinstance(r.get("label"), str) for r in ranges
+    ):
+        raise fail("ranges")
 
 
 @cache
@@ -113,8 +138,12 @@ def load_advisor(region: str = DEFAULT_REGION, directory: Path | None = None) ->
     """The advisor for ``region``: a refreshed copy in ``directory`` first, then the bundled snapshot."""
     data = _bundled()
     if directory is not None and (directory / REFRESHED_NAME).is_file():
-        refreshed = json.loads((directory / REFRESHED_NAME).read_text(encoding="utf-8"))
-        jsonschema.validate(refreshed, _schema())  # a folder we did not write is untrusted
+        path = directory / REFRESHED_NAME
+        try:
+            refreshed = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SpotRefreshError(f"{path}: {exc}") from exc
+        check(refreshed, str(path))  # a folder we did not write is untrusted
         data = refreshed
     return Advisor(region, data, estimated=region not in data["regions"])
 
@@ -147,10 +176,7 @@ def convert_feed(feed: Any, url: str, today: datetime.date) -> dict[str, Any]:
         "regions": regions,
         "instance_types": specs,
     }
-    try:
-        jsonschema.validate(data, _schema())
-    except jsonschema.ValidationError as exc:
-        raise SpotRefreshError(f"{url}: unexpected values in the feed ({exc.message})") from exc
+    check(data, url)
     return data
 
 
