@@ -100,17 +100,17 @@ def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
     usage = str(EXAMPLES / "rem-transcription" / "usage.yaml")
     assessment = assess_project(str(EXAMPLES / "rem-transcription"), usage_file=usage)
     worker = next(i for i in assessment.plan.items if i.name == "aws_ecs_service.worker")
-    # The IaC signals say suitable; the worker's code (issue 13) adds what to change first: worker.py installs
-    # no SIGTERM handler, and the queue has no dead-letter queue (tests/test_worker_code.py has the details).
-    assert worker.spot == "suitable with changes"
-    assert [r for r in worker.spot_reasons if r.startswith("change: ")] == [
-        "change: SIGTERM not handled in cloud/gpu-worker/worker.py: add a handler that stops taking work "
-        "(cloud/gpu-worker/worker.py:33) and finishes or releases the current job within the 2-minute Spot notice",
-        "change: no dead-letter queue: add one with maxReceiveCount >= 5",
-    ]
-    assert worker.phase == 2
-    assert any("consumes a queue" in r for r in worker.spot_reasons)
-    assert any("stopTimeout 120 s fits" in r for r in worker.spot_reasons)
+    assert worker.spot == "suitable"
+    assert worker.phase == 1  # the only stage with components is phase 1: phases are numbered from 1, no gaps
+    assert assessment.plan.title(worker.phase) == "Batch, async and queue workers"
+    # every reason points at the worker's own code: its task definition's env and container
+    assert worker.spot_reasons == (
+        "consumes queue aws_sqs_queue.transcription_jobs: its environment variable QUEUE_URL names it "
+        "(cloud/infra/ecs.tf:30); an interrupted job's message reappears and is retried",
+        "no load balancer sends it traffic (none is linked to it in the IaC) (cloud/infra/ecs.tf:47): "
+        "no connections to drain",
+        "stopTimeout 120 s fits the 2-minute Spot notice (cloud/infra/ecs.tf:28)",
+    )
     by_target = {line.target: line for line in assessment.plan.costs if line.name == "aws_ecs_service.worker"}
     assert (
         by_target["spot"].resource == "Fargate X86_64 Spot"
@@ -205,7 +205,9 @@ def test_price_refresh_with_stubbed_price_list(tmp_path: Path, report_schema: di
     data = json.loads(path.read_text())
     schema = json.loads((ROOT / "src/replatform/knowledge/schemas/prices.schema.json").read_text())
     jsonschema.validate(data, schema)
-    assert data["ec2"]["prices"] == {"m5.large": 0.107, "m7g.large": 0.091}  # p3 is not a mapped family
+    # p3 has no Graviton mapping but is priced too: today's cost of a GPU fleet is still a cost
+    assert data["ec2"]["prices"] == {"m5.large": 0.107, "m7g.large": 0.091, "p3.2xlarge": 3.3}
+    assert data["ec2"]["families"] == dict.fromkeys(("m5", "m7g", "p3"), "price-list-api-2026-11-22")
     assert data["snapshot_date"] == "2026-11-22" and data["region"] == "eu-west-1"
     snapshot = load("eu-west-1", tmp_path)
     assert not snapshot.estimated and snapshot.ec2("m7g.large") == 0.091

@@ -1124,6 +1124,7 @@ def _containers(
     found: list[tuple[Component, dict[str, Any]]] = []
     if not isinstance(value, (list, tuple)):
         return found
+    start = spanned.location.line  # where the next container's text begins (to place its keys)
     for container in value:
         if not isinstance(container, dict):
             continue
@@ -1142,7 +1143,8 @@ def _containers(
         attrs = [Attribute(v.IMAGE, image_value, location)]
         for key, canonical in (("cpu", v.CPU), ("memory", v.MEMORY_MB), ("stopTimeout", v.STOP_TIMEOUT)):
             if isinstance(container.get(key), (int, str)):
-                attrs.append(Attribute(canonical, container[key], None))
+                where = source.locate_text(key, start) if source is not None else None
+                attrs.append(Attribute(canonical, container[key], where))
         for key, canonical in (("command", v.COMMAND), ("entryPoint", v.ENTRY_POINT)):
             argv = _command(container.get(key))
             if argv is not None:
@@ -1152,6 +1154,8 @@ def _containers(
             attrs.append(Attribute(v.INIT_PROCESS, linux["initProcessEnabled"], None))
         if isinstance(container.get("essential"), bool):
             attrs.append(Attribute(v.ESSENTIAL, container["essential"], None))
+        if location.line > start:
+            start = location.line + 1
         component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), location, attrs, parent.id)
         expression = image_value if isinstance(image_value, str) else image_value.expression
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)

@@ -184,7 +184,13 @@ def instances() -> InstanceKnowledge:
     data = load("instances")
     families = {
         f["family"]: FamilyMapping(
-            f["family"], f["vendor"], f["generation"], dict(f["graviton"]), f["source"], f["verified"], f.get("note", "")
+            f["family"],
+            f["vendor"],
+            f["generation"],
+            dict(f["graviton"]),
+            f["source"],
+            f["verified"],
+            f.get("note", ""),
         )
         for f in data["families"]
     }

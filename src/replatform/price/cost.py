@@ -284,6 +284,9 @@ class Pricer:
                 )
                 steady = other if isinstance(other, Ec2Choice) else None
             details = ec2_details(choice, needs, tasks, hours, fargate_task_hour, source, self.advisor, steady)
+            details += self.managed_instances(choice, copies, hours)
+            if source:
+                details += self.as_declared(shape, tasks, hours, architecture, spot, copies)
             resource = f"ECS on EC2 {choice.instance_type}{' Spot' if spot else ''}"
             if tasks is None or hours is None:
                 lines.append(
@@ -302,6 +305,36 @@ class Pricer:
                 )
             )  # fmt: skip
         return lines
+
+    def as_declared(
+        self, shape: _Fargate, tasks: float | None, hours: float | None, architecture: str, spot: bool, copies: float
+    ) -> tuple[str, ...]:
+        """What the task definition's own size would need, when the usage file says the task needs less."""
+        declared = TaskShape(shape.vcpu, round(shape.gb * 1024))
+        other = ec2_capacity.choose(declared, tasks or 1.0, architecture, spot, self.snapshot, self.advisor)
+        if isinstance(other, NoFit):
+            return (f"with the task definition's own size: {other.reason}",)
+        cost = f" at ${copies * other.monthly(hours):,.2f} a month" if hours is not None and tasks is not None else ""
+        return (
+            f"with the task definition's own size ({declared.vcpu:g} vCPU, {declared.memory_mib} MiB) the choice "
+            f"would be {other.instance_type}{cost}",
+        )
+
+    def managed_instances(self, choice: Ec2Choice, copies: float, hours: float | None) -> tuple[str, ...]:
+        """An ECS Managed Instances line, labelled, only where the snapshot has its management fee for the type."""
+        fee = ec2_capacity.managed_instances_fee(self.snapshot, choice.instance_type)
+        if fee is None or choice.spot:
+            return ()
+        per_hour = choice.on_demand_hourly + fee
+        text = (
+            f"ECS Managed Instances (AWS provisions, patches and replaces the instances; EC2 price plus a management "
+            f"fee): {_times(copies)}{choice.instances} instance(s) x {{hours}} h x (${choice.on_demand_hourly:g} + "
+            f"${fee:g} fee) ({choice.instance_type})"
+        )
+        if hours is None:
+            return (text.replace("{hours}", "the hours the tasks run") + ": depends on usage",)
+        monthly = copies * choice.instances * hours * per_hour
+        return (text.replace("{hours}", f"{hours:g}") + f" = ${monthly:,.2f}",)
 
     # ------------------------------------------------------------ EC2 capacity
 

@@ -3,8 +3,9 @@
 The family table (``knowledge/instances.json``) says which Graviton family an
 x86 family maps to and, for previous generations, why the mapping crosses
 generations. The size is kept; the target must exist and have at least the
-source's vCPUs and memory (from the Spot Instance Advisor's instance specs),
-else there is no mapping and the reason says so.
+source's vCPUs (from the Spot Instance Advisor's instance specs), else there is
+no mapping and the reason says so; a target with less memory is mapped with
+that caveat in the reason.
 """
 
 from __future__ import annotations
@@ -43,26 +44,32 @@ def graviton_type(instance_type: str, strategy: str = "performance_parity") -> M
     entry = known.families[family]
     target_family = entry.targets[strategy]
     target = f"{target_family}.{size}"
-    unfit = _smaller(f"{family}.{size}", target)
+    unfit, caveat = _compare(f"{family}.{size}", target)
     if unfit:
         return Mapping(instance_type, None, unfit)
-    reason = f"{strategy.replace('_', ' ')} mapping" + (f"; {entry.note}" if entry.note else "")
+    reason = f"{strategy.replace('_', ' ')} mapping" + (f"; {entry.note}" if entry.note else "") + caveat
     return Mapping(instance_type, f"{prefix}{target}", reason)
 
 
-def _smaller(source: str, target: str) -> str:
-    """Why ``target`` cannot stand in for ``source`` (no such size, fewer vCPUs, less memory), or ""."""
+def _compare(source: str, target: str) -> tuple[str, str]:
+    """(why ``target`` cannot stand in for ``source``: no such size or fewer vCPUs, a memory caveat), "" when none."""
     advisor = load_advisor()
     wanted, offered = advisor.specs(source), advisor.specs(target)
     family = target.split(".", 1)[0]
     family_known = any(t.startswith(f"{family}.") for t in advisor.types())
     if offered is None:
-        return f"{family} has no {target.split('.', 1)[1]} size: choose the target size by hand" if family_known else ""
+        missing = f"{family} has no {target.split('.', 1)[1]} size: choose the target size by hand"
+        return (missing if family_known else ""), ""
     if wanted is None:
-        return ""
-    if offered.vcpu < wanted.vcpu or offered.memory_gib < wanted.memory_gib * MEMORY_TOLERANCE:
+        return "", ""
+    if offered.vcpu < wanted.vcpu:
         return (
-            f"{target} ({offered.vcpu} vCPU, {offered.memory_gib:g} GiB) is smaller than {source} "
+            f"{target} ({offered.vcpu} vCPU, {offered.memory_gib:g} GiB) has fewer vCPUs than {source} "
             f"({wanted.vcpu} vCPU, {wanted.memory_gib:g} GiB): choose a larger Graviton size by hand"
+        ), ""
+    if offered.memory_gib < wanted.memory_gib * MEMORY_TOLERANCE:
+        return "", (
+            f"; {target} has less memory ({offered.memory_gib:g} GiB against {wanted.memory_gib:g} GiB): "
+            "check the workload's memory use first"
         )
-    return ""
+    return "", ""
