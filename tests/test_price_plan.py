@@ -295,3 +295,60 @@ def test_govcloud_snapshot_prices_graviton2_with_price_first(tmp_path: Path) -> 
     )
     parity = {line.target: line for line in cost_lines(report, gov, Usage())}
     assert parity["graviton"].monthly is None and "no price for m7g.large" in parity["graviton"].note
+
+
+def _table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table after ``heading`` (cells stripped, header and rule dropped)."""
+    after = text.split(heading, 1)[1]
+    block: list[list[str]] = []
+    for line in after.splitlines()[1:]:
+        if line.startswith("|"):
+            block.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif block:
+            break
+    return block[2:]
+
+
+def _dollars(cell: str) -> float | None:
+    return float(cell.replace("$", "").replace(",", "")) if cell.startswith("$") else None
+
+
+@pytest.mark.parametrize("name", ["aftersales-graph", "ai-studio", "ec2-mnist", "porting-samples", "rem-transcription"])
+def test_golden_plan_totals_are_the_sums_of_their_lines(name: str) -> None:
+    # Read from the reviewed golden file: each target's total equals the sum of that target's rows below it.
+    text = (ROOT / "tests" / "golden" / f"{name}.MIGRATION-PLAN.md").read_text()
+    if "## Costs by component" not in text:
+        assert "| target | priced components" not in text
+        return
+    rows = _table(text, "## Costs by component")
+    sums: dict[str, float] = {}
+    for _component, targets, monthly, *_rest in rows:
+        for target in targets.split(", "):
+            value = _dollars(monthly)
+            sums[target] = round(sums.get(target, 0.0) + (value or 0.0), 2)
+    if "| target | priced components" not in text:
+        assert not any(sums.values())
+        return
+    for target, _count, monthly, _today, _saving, _na in _table(text, "## Summary"):
+        assert (_dollars(monthly) or 0.0) == sums.get(target, 0.0), target
+
+
+def test_golden_plans_recomputed_by_hand() -> None:
+    golden = ROOT / "tests" / "golden"
+    aftersales = (golden / "aftersales-graph.MIGRATION-PLAN.md").read_text()
+    api_today = round(730 * (2 * 0.04048 + 4 * 0.004445), 2)  # seed 000: "API Service $72/mo"
+    assert f"| ApiService | current | ${api_today} |" in aftersales and api_today == 72.08
+    # the five Fargate lines on graviton+spot, the two Lambdas n/a: 23.07 + 41.56 + 8.95 + 0.24 + 0.95
+    assert "| graviton+spot | 5 | $74.77 | $233.58 | $158.81 | NotifierFunction, SplitterFunction |" in aftersales
+    processor_spot = round(142 * 0.8064 * (1 - 0.52), 2)  # m7i.4xlarge, 52 % advertised Spot savings
+    assert f"**ProcessorTask**, ec2-spot: ${processor_spot}" in aftersales and processor_spot == 54.96
+    mnist = (golden / "ec2-mnist.MIGRATION-PLAN.md").read_text()
+    assert f"| TrainingInstance | spot | ${round(730 * 0.096 * (1 - 0.66), 2)} |" in mnist  # $23.83
+    rem = (golden / "rem-transcription.MIGRATION-PLAN.md").read_text()
+    assert f"| aws_ecs_service.worker | current | ${round(486 * (1 * 0.04048 + 2 * 0.004445), 2)} |" in rem  # $23.99
+    assert f"| aws_ecs_service.worker | ec2-spot | ${round(486 * 0.0208 * (1 - 0.65), 2)} |" in rem  # $3.54
+    porting = (golden / "porting-samples.MIGRATION-PLAN.md").read_text()
+    blockers = porting.split("## Blockers to fix first", 1)[1].split("## Assumptions", 1)[0]
+    assert porting.count("- Blockers found: 12;") == 1 and blockers.count("\n- `") == 12
+    studio = (golden / "ai-studio.MIGRATION-PLAN.md").read_text()
+    assert "- Effort: 0 h x $100/h = $0.00; payback and ROI not computable" in studio

@@ -487,15 +487,15 @@ def ec2_details(
         f"bin-packing: {concurrent} on {choice.instances} instance(s); the capacity provider runs instances only "
         "while tasks run (managed scaling, target capacity 100 %)"
     )
-    share = choice.break_even(fargate_task_hour)
+    share = choice.break_even(fargate_task_hour, tasks)
     verdict = (
         "never cheaper than Fargate today"
         if share >= 1
-        else f"cheaper than Fargate today while busy more than {share:.0%} of its hours"
+        else f"cheaper than Fargate today while busy more than {share:.0%} of the hours it runs"
     )
     out.append(
-        f"break-even: ${choice.hourly:.5f}/h / ({choice.tasks_per_instance} x ${fargate_task_hour:.5f} per Fargate "
-        f"task-hour today) = {share:.0%}: an instance is {verdict}"
+        f"break-even: ${choice.hourly:.5f}/h / ({choice.placed(tasks):g} task(s) x ${fargate_task_hour:.5f} per "
+        f"Fargate task-hour today) = {share:.0%}: an instance is {verdict}"
     )
     if choice.spot and choice.spot_facts is not None:
         out.append(

@@ -165,15 +165,14 @@ class _Signals:
             )
 
     def already_spot(self) -> None:
-        market = self.component.attribute(v.MARKET)
-        if market is not None and market.value in ("spot", "mixed"):
-            self.reasons.append(f"already bought as Spot ({market.value}) {_attribute_at(self.component, market)}")
-            return
         if self.component.kind is ComponentKind.ECS_SERVICE:
             for link in self.graph.out(self.component, LinkKind.BUYS_CAPACITY):
                 if link.target == "FARGATE_SPOT":
                     self.reasons.append(f"already bought as FARGATE_SPOT {_at(link.location, self.component)}")
                     return
+        market = self.component.attribute(v.MARKET)
+        if market is not None and market.value in ("spot", "mixed"):
+            self.reasons.append(f"already bought as Spot ({market.value}) {_attribute_at(self.component, market)}")
 
     def volumes(self) -> None:
         owner = self.task or self.component

@@ -122,7 +122,7 @@ def load_usage(path: str | None) -> Usage:
             raise UsageError(f"usage file {path}: {where} must be a mapping of keys to numbers")
         for key in table:
             if key not in KEYS:
-                close = difflib.get_close_matches(str(key), sorted(KEYS), n=1)
+                close = difflib.get_close_matches(str(key), sorted(KEYS), n=1, cutoff=0.4)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 raise UsageError(
                     f"usage file {path}: unknown key(s) {key} in {where}{hint}; known: {', '.join(sorted(KEYS))}"
