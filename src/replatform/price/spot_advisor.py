@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from replatform.errors import ReplatformError
+from replatform.fsio import write_file
 
 FEED_URL = "https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json"
 REFRESHED_NAME = "spot-advisor.json"
@@ -191,9 +192,6 @@ def refresh_advisor(
     except Unreachable as exc:
         raise SpotRefreshError(f"could not fetch the Spot Instance Advisor feed: {exc}") from exc
     data = convert_feed(feed, url, today or datetime.date.today())
-    output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / REFRESHED_NAME
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_file(str(path), json.dumps(data, indent=1, sort_keys=True) + "\n")  # atomic, never through a symlink
     return path
