@@ -241,3 +241,48 @@ def test_payback_counts_only_priced_components(tmp_path: Path) -> None:
     assert priced == ["ApiService"]
     assert plan.monthly_saving == round(72.08 - 57.67, 2) == 14.41
     assert plan.payback_months == round(6 * 100 / 14.41, 1) == 41.6  # 6 h of the service, not the 20 h of all
+
+
+CFN_WEB = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  Tg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 80
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Cpu: "1024"
+      Memory: "2048"
+      ContainerDefinitions:
+        - Name: app
+          Image: acme/app:1
+          Environment:
+            - Name: JOBS_URL
+              Value: !Ref Jobs
+            - Name: MODE
+              Value: fast
+  Web:
+    Type: AWS::ECS::Service
+    Properties:
+      LaunchType: FARGATE
+      TaskDefinition: !Ref Task
+      DesiredCount: 2
+      LoadBalancers:
+        - ContainerName: app
+          ContainerPort: 80
+          TargetGroupArn: !Ref Tg
+"""
+
+
+def test_cloudformation_load_balancers_and_queue_env_are_evidence(scan_files: ScanFiles) -> None:
+    report = scan_files({"stack.yaml": CFN_WEB})
+    graph = Graph(report)
+    web = next(c for c in report.components if c.name == "Web")
+    (balanced,) = graph.load_balancers(web)
+    assert (balanced.target, balanced.location.short()) == ("Tg", "stack.yaml:31")
+    (queue,) = graph.queues(web)  # through the task definition it runs
+    assert (queue.target, queue.get("via"), queue.get("name"), queue.location.line) == ("Jobs", "env", "JOBS_URL", 19)

@@ -105,6 +105,9 @@ def test_rem_transcription_worker_is_suitable_for_spot(tmp_path: Path) -> None:
     assert assessment.plan.title(worker.phase) == "Batch, async and queue workers"
     # every reason points at the worker's own code: its task definition's env and container
     assert worker.spot_reasons == (
+        "consumes queue aws_sqs_queue.transcription_jobs: it scales on the queue's depth "
+        "(aws_appautoscaling_policy.queue_depth) (cloud/infra/ecs.tf:94); an interrupted job's message reappears "
+        "and is retried",
         "consumes queue aws_sqs_queue.transcription_jobs: its environment variable QUEUE_URL names it "
         "(cloud/infra/ecs.tf:30); an interrupted job's message reappears and is retried",
         "no load balancer sends it traffic (none is linked to it in the IaC) (cloud/infra/ecs.tf:47): "

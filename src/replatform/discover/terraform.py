@@ -518,6 +518,7 @@ class _Instance:
             _Links(self, resource).run()
         self._cluster_associations()
         self._service_scaling()
+        self._queue_scaling()
         for parsed, kind, labels, body, block in self.module.blocks():
             if kind == "module" and labels:
                 self._call(parsed.source, labels[0], body, block)
@@ -576,6 +577,52 @@ class _Instance:
                 if key in body.attrs and isinstance(_to_attribute_value(body.attrs[key].value), (int, Unknown))
             ]
             self._amend(address, extra)
+
+    def _queue_scaling(self) -> None:
+        """An ``aws_appautoscaling_policy`` on a queue's metric whose target is a service -> it uses that queue.
+
+        The policy names its scalable target (or the service) in ``resource_id``; the service is found the way
+        `_service_named` finds it for the target's scaling bounds.
+        """
+        targets: dict[str, Spanned] = {}
+        policies: list[tuple[SourceFile, str, _Body, tree_sitter.Node]] = []
+        for parsed, kind, labels, body, block in self.module.blocks():
+            if kind != "resource" or len(labels) < 2:
+                continue
+            if labels[0] not in ("aws_appautoscaling_target", "aws_appautoscaling_policy"):
+                continue
+            evaluator = Evaluator(parsed.source, self.scope)
+            count = _instances(evaluator, body)
+            if count.known == 0:
+                continue
+            if count.known == 1:
+                evaluator = Evaluator(parsed.source, self.scope, count.first)
+            read = _read_body(evaluator, body, evaluator.location(block))
+            resource_id = read.attrs.get("resource_id")
+            if labels[0] == "aws_appautoscaling_target" and resource_id is not None:
+                targets[labels[1]] = resource_id
+            elif labels[0] == "aws_appautoscaling_policy":
+                policies.append((parsed.source, labels[1], read, block))
+        for source, name, read, block in policies:
+            queue = _QUEUE_REFERENCE.search(text_of(block))
+            resource_id = read.attrs.get("resource_id")
+            if queue is None or resource_id is None:
+                continue
+            via_target = re.search(r"\baws_appautoscaling_target\.([\w-]+)", resource_id.text)
+            spanned = targets.get(via_target.group(1)) if via_target is not None else resource_id
+            address = self._service_named(spanned) if spanned is not None else None
+            if address is None:
+                continue
+            location = source.locate_text(queue.group(0), read.location.line) or read.location
+            queue_address = f"aws_sqs_queue.{queue.group(1)}"
+            declared = self.resources.get(queue_address)  # the queue component when this module declares it
+            target, kind = (
+                (declared.component.id, TargetKind.COMPONENT) if declared else (queue_address, TargetKind.NAME)
+            )
+            self.result.link(
+                LinkKind.USES_QUEUE, self.resources[address].component, target, location, queue.group(0), kind,
+                (Attribute("via", "scaling", None), Attribute("name", f"aws_appautoscaling_policy.{name}", None)),
+            )  # fmt: skip
 
     def _service_named(self, resource_id: Spanned) -> str | None:
         direct = re.search(r"\baws_ecs_service\.([\w-]+)", resource_id.text)
