@@ -167,3 +167,46 @@ def test_an_unedited_skeleton_prices_nothing(tmp_path: Path) -> None:
     assert all(line.note.startswith("depends on usage") for line in listed_lines)
     api_service = [line for line in lines if line.name == "ApiService" and line.target == "current"]
     assert [line.monthly for line in api_service] == [72.08]  # not listed: its desired count is in the code
+
+
+def test_the_repository_may_name_its_usage_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `replatform assess examples/rem-transcription` reads the usage numbers its .replatform.toml names.
+    out = tmp_path / "out"
+    assert main(["assess", str(EXAMPLES / "rem-transcription"), "--offline", "--output-dir", str(out)]) == 0
+    summary = capsys.readouterr().out
+    assert "  current            $     23.99" in summary and "  ec2-spot           $      3.54" in summary
+    assert (
+        "- Run-on-demand tasks, Lambda traffic and scaled-to-zero capacity are priced only from the usage file (usage.yaml)."
+        in (out / "MIGRATION-PLAN.md").read_text()
+    )
+    ignored = tmp_path / "ignored"
+    args = [
+        "assess",
+        str(EXAMPLES / "rem-transcription"),
+        "--offline",
+        "--no-repo-config",
+        "--output-dir",
+        str(ignored),
+    ]
+    assert main(args) == 0
+    assert "nothing priced" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("named", ["../usage.yaml", "/etc/passwd", "sub/../../x.yaml"])
+def test_a_repository_usage_path_must_stay_inside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    (tmp_path / ".replatform.toml").write_text(f'usage = "{named}"\n')
+    assert main(["assess", str(tmp_path), "--offline", "--output-dir", str(tmp_path / "out")]) == 2
+    assert "usage must be a relative path inside the repository" in capsys.readouterr().err
+
+
+def test_a_repository_usage_file_is_read_inside_the_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("components: {}\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "usage.yaml").symlink_to(outside)  # a link out of the root is never read
+    (root / ".replatform.toml").write_text('usage = "usage.yaml"\n')
+    assert main(["assess", str(root), "--offline", "--output-dir", str(tmp_path / "out")]) == 2
+    assert "usage file usage.yaml (from the repository's configuration)" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from replatform import api
-from replatform.config import Config
+from replatform.config import Config, load_config
 from replatform.errors import UsageError
 from replatform.fsio import write_report_folder
 from replatform.migrate import summary as fix_summary
@@ -18,7 +18,7 @@ from replatform.plan.markdown import cost_to_dict, render
 from replatform.price.cost import TARGETS, cost_lines, target_totals, totals
 from replatform.price.snapshot import Snapshot, load
 from replatform.price.spot_advisor import Advisor, load_advisor
-from replatform.price.usage import Usage, load_usage, validate_against
+from replatform.price.usage import Usage, load_usage, load_usage_in_root, validate_against
 from replatform.registry.stage import RegistryOptions
 from replatform.report.escape import terminal
 from replatform.report.html import render as render_html
@@ -121,7 +121,11 @@ def assess_project(
         raise UsageError(f"--performance-factor must be more than 0 (got {performance_factor:g})")
     if target not in TARGETS:
         raise UsageError(f"--target must be one of {', '.join(TARGETS)}")
-    usage = load_usage(usage_file)
+    if usage_file is not None:
+        usage = load_usage(usage_file)
+    else:  # the repository may name its own usage file (.replatform.toml: usage = "..."), read inside the root
+        named = (config if config is not None else load_config(root)).usage
+        usage = load_usage_in_root(root, named) if named else load_usage(None)
     report = api.scan(root, registry=registry, parameters=parameters, var_files=var_files, config=config)
     validate_against(usage, report)
     snapshot = load(region, prices_dir)

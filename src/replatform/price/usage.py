@@ -99,13 +99,42 @@ def _check(value: Any, key: str, where: str, path: str) -> float | None:
     return number
 
 
+MAX_USAGE_BYTES = 1024 * 1024
+
+
 def load_usage(path: str | None) -> Usage:
-    """Parse a usage file (None: no usage known); every error is one line that says what to change."""
+    """Parse a usage file the user named (None: no usage known); every error is one line that says what to change."""
     if path is None:
         return Usage()
     try:
-        data: Any = YAML(typ="safe", pure=True).load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"usage file {path}: {exc}") from exc
+    return parse_usage(text, path)
+
+
+def load_usage_in_root(root: str, relative: str) -> Usage:
+    """The usage file a repository's configuration names: read inside the root, capped, then parsed and checked."""
+    from replatform.fsio import read_in_root
+
+    try:
+        data = read_in_root(root, relative, MAX_USAGE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"usage file {relative} (from the repository's configuration): {exc.strerror or exc}") from exc
+    if len(data) > MAX_USAGE_BYTES:
+        raise UsageError(f"usage file {relative}: larger than {MAX_USAGE_BYTES // 1024} KiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"usage file {relative}: not UTF-8") from exc
+    return parse_usage(text, relative)
+
+
+def parse_usage(text: str, path: str) -> Usage:
+    """The usage file's content, checked: known keys, numbers within physical bounds, ``null`` kept as unknown."""
+    try:
+        data: Any = YAML(typ="safe", pure=True).load(text)
+    except (YAMLError, RecursionError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"usage file {path}: {first}") from exc
     data = data or {}
