@@ -103,7 +103,7 @@ def test_change_lists_name_the_lines_to_change() -> None:
     (splitter,) = items["SplitterFunction"].changes
     assert (splitter.location.short(), splitter.rule_id) == ("src/infrastructure/pipeline/task.ts:27", "lambda-x86")
     (notifier,) = items["NotifierFunction"].changes
-    assert notifier.location.short() == "src/infrastructure/pipeline/task.ts:75"
+    assert notifier.location.short() == "src/infrastructure/pipeline/task.ts:78"
     (api_task,) = items["ApiService"].changes  # the service's own task definition, not the pipeline's
     assert api_task.location.short() == "infra/lib/api-stack.ts:15"
 
