@@ -138,6 +138,7 @@ def check_instances(ctx: Context) -> None:
             mapping = known.families[family]
             target_family = mapping.targets[known.default_strategy]
             references = (mapping.source,)
+            prefix = "ml." if instance_type.startswith("ml.") else ""
             mapped = graviton_type(instance_type, known.default_strategy)  # one mapping: the cost model's
             if mapped.target is None:
                 ctx.emit(
