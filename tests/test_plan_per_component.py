@@ -284,8 +284,10 @@ def test_cloudformation_load_balancers_and_queue_env_are_evidence(scan_files: Sc
     web = next(c for c in report.components if c.name == "Web")
     (balanced,) = graph.load_balancers(web)
     assert (balanced.target, balanced.location.short()) == ("Tg", "stack.yaml:31")
-    (queue,) = graph.queues(web)  # through the task definition it runs
-    assert (queue.target, queue.get("via"), queue.get("name"), queue.location.line) == ("Jobs", "env", "JOBS_URL", 19)
+    (queue,) = graph.queues(web)  # its task definition's container names the queue in its environment
+    assert (queue.target, queue.get("env"), queue.location.line) == ("sqs_queue:stack.yaml#Jobs", "JOBS_URL", 19)
+    reasons = suitability(graph, web, graph.task_of(web)).reasons
+    assert reasons[0].startswith("consumes queue Jobs: its environment variable JOBS_URL names it (stack.yaml:19)")
 
 
 class _CountingFindings(tuple):  # type: ignore[type-arg]

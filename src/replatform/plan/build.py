@@ -227,7 +227,8 @@ def _readiness(
     for finding in blockers:
         reasons.append(f"blocked: {finding.message} ({finding.location.short()})")
     if warnings:
-        reasons.append(f"{len(warnings)} warning(s): " + ", ".join(sorted({f.rule_id for f in warnings})))
+        scope = ", ".join(f"{folder}/" if folder not in ("", ".") else "./" for folder in folders) or "its IaC"
+        reasons.append(f"{len(warnings)} warning(s) in {scope}")
     assessed = bool(folders)
     if blockers:
         return "blocked", reasons, blockers, warnings
