@@ -126,7 +126,7 @@ def test_the_api_service_is_behind_its_load_balancer_and_only_the_processor_cons
     api = items["ApiService"]
     assert not [r for r in api.spot_reasons if "no load balancer" in r]
     assert (
-        "change: behind a load balancer (listener.addTargets(...) (infra/lib/api-stack.ts:33)): keep at least 2 tasks "
+        "change: behind a load balancer (target group Api, linked at infra/lib/api-stack.ts:33): keep at least 2 tasks "
         "and a short deregistration delay so draining fits in the 2-minute notice"
     ) in api.spot_reasons
     queued = {name for name, i in items.items() if any(r.startswith("consumes queue") for r in i.spot_reasons)}
@@ -174,7 +174,8 @@ def test_cdk_patterns_grants_and_queue_scaling_are_evidence(scan_files: ScanFile
     graph = Graph(report)
     by_name = {c.name: c for c in report.components}
     (balanced,) = graph.load_balancers(by_name["Web"])
-    assert balanced.expression == "ApplicationLoadBalancedFargateService" and balanced.location.line == 10
+    # the pattern's own target group (a component discovery adds), linked at the construct
+    assert balanced.target == "lb_target_group:lib/workers.ts#Web/TargetGroup" and balanced.location.line == 10
     queues = {(str(link.target), link.get("via"), link.location.line) for link in graph.queues(by_name["Worker"])}
     assert queues == {("Jobs", "role", 18), ("Jobs", "scaling", 25)}
     verdict = suitability(graph, by_name["Worker"], graph.task_of(by_name["Worker"]))
@@ -212,7 +213,7 @@ def test_terraform_load_balancer_blocks_are_evidence(scan_files: ScanFiles) -> N
     graph = Graph(report)
     service = next(c for c in report.components if c.name == "aws_ecs_service.web")
     (link,) = graph.load_balancers(service)
-    assert (link.target, link.location.line) == ("aws_lb_target_group.web", 16)
+    assert (link.target, link.location.line) == ("lb_target_group:web.tf#aws_lb_target_group.web", 16)
     verdict = suitability(graph, service, graph.task_of(service))
     assert verdict.verdict == "suitable with changes"
     assert "redundant: 3 copies (web.tf:13), so one interruption leaves capacity" in verdict.reasons
@@ -283,7 +284,7 @@ def test_cloudformation_load_balancers_and_queue_env_are_evidence(scan_files: Sc
     graph = Graph(report)
     web = next(c for c in report.components if c.name == "Web")
     (balanced,) = graph.load_balancers(web)
-    assert (balanced.target, balanced.location.short()) == ("Tg", "stack.yaml:31")
+    assert (balanced.target, balanced.location.short()) == ("lb_target_group:stack.yaml#Tg", "stack.yaml:31")
     (queue,) = graph.queues(web)  # its task definition's container names the queue in its environment
     assert (queue.target, queue.get("env"), queue.location.line) == ("sqs_queue:stack.yaml#Jobs", "JOBS_URL", 19)
     reasons = suitability(graph, web, graph.task_of(web)).reasons

@@ -153,7 +153,6 @@ class LinkKind(StrEnum):
     LAUNCHES = "launches"  # ASG / node group / Batch environment / EC2 -> launch template or configuration
     RUNS_IMAGE = "runs_image"  # container / k8s workload / Lambda image -> image reference or Dockerfile folder
     HAS_CODE = "has_code"  # Lambda -> code folder (and layers); container -> its entry-point file
-    LOAD_BALANCED = "load_balanced"  # service -> the listener, target group or load balancer that sends it traffic
     # container -> the SQS queue named in its environment (attribute ``env``); service / task definition -> a queue
     # its task role, scaling policy or ecs_patterns construct names (attributes ``via``, ``name``)
     USES_QUEUE = "uses_queue"

@@ -114,8 +114,12 @@ class _Signals:
         balancers = self.graph.load_balancers(self.component)
         if balancers:
             link = balancers[0]
+            group = self.graph.component(link.target) if isinstance(link.target, str) else None
+            what = (
+                group.name if group is not None else (link.target if isinstance(link.target, str) else link.expression)
+            )
             self.changes.append(
-                f"behind a load balancer ({link.expression} {_at(link.location, self.component)}): keep at least 2 "
+                f"behind a load balancer (target group {what}, linked at {link.location.short()}): keep at least 2 "
                 "tasks and a short deregistration delay so draining fits in the 2-minute notice"
             )
         else:
