@@ -34,6 +34,8 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "graviton_moves",
         "python_releases",
         "fargate_spot",
+        "spot_advisor",
+        "ecs_on_ec2",
     ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:

@@ -32,9 +32,10 @@ def test_assess_markdown_summary_has_costs_per_target(capsys: pytest.CaptureFixt
     assert main([*args, "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### replatform: aftersales-graph\n\n**0 blocker(s)** · 7 warning(s) · 9 info")
-    # savings are differences of the totals: 254.08 - 203.33 = 50.75; 254.08 - 95.27 = 158.81
+    # each total is the sum of its own lines; a saving compares the same components today: 254.08 - 203.33 = 50.75;
+    # on graviton+spot the two Lambdas are n/a, so 74.77 (the five Fargate lines) against 233.58 today = 158.81
     assert "| today | $254.08 |  |\n| graviton | $203.33 | $50.75 |\n" in out
-    assert "| graviton+spot (estimate) | $95.27 | $158.81 |" in out
+    assert "| graviton+spot (estimate) | $74.77 | $158.81 |" in out
     assert "effort 20 h, saving $609.00/year on graviton, payback 39.4 months" in out
     assert (tmp_path / "report.html").is_file()  # the folder is written either way
 

@@ -215,7 +215,9 @@ def test_cloudformation_service_and_groups_are_priced_through_their_links(scan_f
     assert ("TaskDef", "current") not in lines  # carried by its service, not priced again as a run-on-demand task
     assert lines["FromTemplate", "current"].monthly == round(2 * 730 * 0.085, 2)  # type: ignore[attr-defined]
     assert lines["FromConfig", "current"].resource == "m5.large"  # type: ignore[attr-defined]
-    assert lines["Dangling", "current"].note == "runs on EC2 capacity: priced through the cluster's instances"  # type: ignore[attr-defined]
+    dangling = lines["Dangling", "current"]  # priced through its capacity, which is not linked: n/a, never as Fargate
+    assert dangling.note == "n/a: runs on EC2 capacity (EC2): priced through the cluster's instances (not linked)"  # type: ignore[attr-defined]
+    assert dangling.applicable is False  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------- Terraform
@@ -351,8 +353,10 @@ def test_terraform_costs_follow_how_capacity_is_bought(scan_files: ScanFiles) ->
     assert ("aws_autoscaling_group.worker", "current") not in lines  # count = 0: never priced, usage or not
     on_ec2 = lines["aws_ecs_service.on_ec2", "current"]
     assert on_ec2.monthly is None and on_ec2.resource == "ECS on EC2 (EC2)"  # type: ignore[attr-defined]
-    spot = lines["aws_instance.spot", "current"]  # bought as Spot today: 730 h x $0.096 x (1 - 60 %)
-    assert (spot.monthly, spot.resource) == (round(730 * 0.096 * 0.4, 2), "m5.large")  # type: ignore[attr-defined]
+    # bought as Spot today: 730 h x $0.096 x (1 - 66 %), m5.large's own advertised savings in the Spot Instance Advisor
+    spot = lines["aws_instance.spot", "current"]
+    assert (spot.monthly, spot.resource) == (round(730 * 0.096 * 0.34, 2), "m5.large")  # type: ignore[attr-defined]
+    assert "66% advertised Spot savings, 15-20% interruptions" in spot.formula  # type: ignore[attr-defined]
     assert lines["aws_instance.spot", "spot"].monthly == spot.monthly  # type: ignore[attr-defined]  # nothing left to save
     assert "app" not in {name for name, _t in lines}  # the task definition is carried by its service
 

@@ -101,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--region", default="us-east-1", help="AWS region to price (default: us-east-1)")
     assess.add_argument("--usage", metavar="FILE", help="usage file (YAML): hours, tasks, Lambda traffic")
     assess.add_argument(
-        "--target", choices=("graviton", "spot", "graviton+spot"), default="graviton", help="the plan's target"
+        "--target",
+        choices=("graviton", "spot", "graviton+spot", "ec2", "ec2-spot", "ec2-graviton", "ec2-graviton+spot"),
+        default="graviton",
+        help="the plan's target (the ec2 targets move Fargate work onto ECS on EC2)",
     )
     assess.add_argument(
         "--strategy", choices=("price_first", "performance_parity", "newest"), default="performance_parity"
@@ -210,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--region", default="us-east-1")
     refresh.add_argument("--output-dir", default="replatform-prices", help="where to write <region>.json")
     refresh.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    spot = price_commands.add_parser(
+        "spot",
+        help="write a fresh copy of the Spot Instance Advisor feed (savings and interruption buckets, every region)",
+        description="Fetch the public Spot Instance Advisor data feed and write spot-advisor.json into the output "
+        "folder; assess --prices-dir FOLDER then uses it instead of the bundled, dated snapshot.",
+    )
+    spot.add_argument("--output-dir", default="replatform-prices", help="where to write spot-advisor.json")
+    spot.add_argument("--url", default=None, help="the feed's URL (default: AWS's public feed)")
+    spot.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     usage = commands.add_parser("usage", help="usage files for the cost model")
     usage_commands = usage.add_subparsers(dest="usage_command", metavar="ACTION", parser_class=_Parser)
@@ -532,9 +544,14 @@ def _prices(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from replatform.price.refresh import refresh
+    from replatform.price.spot_advisor import FEED_URL, refresh_advisor
 
+    if args.prices_command == "spot":
+        written = refresh_advisor(Path(args.output_dir), args.url or FEED_URL)
+        sys.stdout.write(f"wrote {written}; use it with: replatform assess PATH --prices-dir {args.output_dir}\n")
+        return EXIT_OK
     if args.prices_command != "refresh":
-        raise UsageError("usage: replatform prices refresh [--region R] [--output-dir DIR]")
+        raise UsageError("usage: replatform prices refresh|spot [--region R] [--output-dir DIR]")
     path = refresh(args.region, Path(args.output_dir))
     sys.stdout.write(
         f"wrote {path}; use it with: replatform assess PATH --prices-dir {args.output_dir} --region {args.region}\n"

@@ -3,6 +3,7 @@
 ```toml
 exclude = ["vendor/**"]            # gitignore-style globs, added to --exclude
 fail-on = "warning"                # default for --fail-on
+usage = "usage.yaml"               # the usage file assess reads when --usage is not given (inside the root)
 [severity]                         # per-rule override, or "off"
 lambda-x86 = "info"
 [target]
@@ -48,6 +49,8 @@ class Config:
     glibc: str | None = None
     python: str | None = None
     source: str | None = None
+    #: A usage file inside the root (relative path) that ``assess`` reads when ``--usage`` is not given.
+    usage: str | None = None
 
 
 #: A configuration file larger than this is refused (real ones are a few hundred bytes).
@@ -93,7 +96,7 @@ def load_config(root: str) -> Config:
     if found is None:
         return Config()
     data, origin = found
-    known = {"exclude", "include", "fail-on", "severity", "target"}
+    known = {"exclude", "include", "fail-on", "severity", "target", "usage"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{origin}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -134,6 +137,12 @@ def load_config(root: str) -> Config:
         known_os = ", ".join(sorted(knowledge.distributions()))
         raise ConfigError(f"{origin}: target.os must be one of {known_os}")
 
+    usage = data.get("usage")
+    if usage is not None and not (
+        isinstance(usage, str) and usage and not usage.startswith(("/", "\\")) and ".." not in usage.split("/")
+    ):
+        raise ConfigError(f"{origin}: usage must be a relative path inside the repository")
+
     def globs(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -151,4 +160,5 @@ def load_config(root: str) -> Config:
         glibc=glibc,
         python=str(python) if python is not None else None,
         source=origin,
+        usage=usage,
     )

@@ -135,6 +135,25 @@ class Graph:
             out.append(Purchase(name, base_n, weight_n, market, False, asg))
         return out
 
+    def _with_task(self, component: Component) -> list[Component]:
+        """A service and the task definition it runs (links may start at either)."""
+        task = self.task_of(component) if component.kind is ComponentKind.ECS_SERVICE else None
+        return [component, task] if task is not None else [component]
+
+    def load_balancers(self, component: Component) -> list[Link]:
+        """The load balancers, listeners or target groups that send traffic to a service (``load_balanced`` links)."""
+        return [link for owner in self._with_task(component) for link in self.out(owner, LinkKind.LOAD_BALANCED)]
+
+    def queues(self, component: Component) -> list[Link]:
+        """The queues a component's env, role or scaling policy names (``uses_queue`` links).
+
+        From the component, the task definition it runs and their containers (a container's environment names
+        the queue it reads).
+        """
+        owners = self._with_task(component)
+        owners += [child for owner in list(owners) for child in self.children(owner)]
+        return [link for owner in owners for link in self.out(owner, LinkKind.USES_QUEUE)]
+
     def code_folders(self, component: Component) -> list[str]:
         """Folders (relative to the root, "." for the root) holding a component's code or image build."""
         folders = []

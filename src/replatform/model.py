@@ -153,7 +153,9 @@ class LinkKind(StrEnum):
     LAUNCHES = "launches"  # ASG / node group / Batch environment / EC2 -> launch template or configuration
     RUNS_IMAGE = "runs_image"  # container / k8s workload / Lambda image -> image reference or Dockerfile folder
     HAS_CODE = "has_code"  # Lambda -> code folder (and layers); container -> its entry-point file
-    USES_QUEUE = "uses_queue"  # container -> the SQS queue named in its environment (attribute ``env``)
+    # container -> the SQS queue named in its environment (attribute ``env``); service / task definition -> a queue
+    # its task role, scaling policy or ecs_patterns construct names (attributes ``via``, ``name``)
+    USES_QUEUE = "uses_queue"
     DEAD_LETTERS = "dead_letters"  # SQS queue -> its dead-letter queue (attribute ``max_receive_count``)
     LOAD_BALANCED = "load_balanced"  # service -> the listener, target group or load balancer that sends it traffic
     RUNS_IN = "runs_in"  # ECS service -> its cluster
@@ -295,12 +297,16 @@ class CostLine:
 
     component: str  # Component.id
     name: str
-    target: str  # current | graviton | spot | graviton+spot
-    monthly: float | None  # None: depends on usage that is not known
+    target: str  # current | graviton | spot | graviton+spot | ec2 | ec2-spot | ec2-graviton | ec2-graviton+spot
+    monthly: float | None  # None: depends on usage that is not known (or the target is not applicable)
     formula: str  # the arithmetic, so a reviewer can redo it by hand
     resource: str = ""  # what is priced on this target (m7g.large, Fargate ARM64, Lambda arm64)
     estimate: bool = False  # True when a discount band (Spot) or a regional ratio is involved
     note: str = ""
+    #: False when the component cannot take this target at all ("n/a"; ``note`` says why): never in a total.
+    applicable: bool = True
+    #: How the number was made beyond the formula (fit, bin-packing, break-even, Spot types), one sentence each.
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,7 +317,7 @@ class PlanItem:
     name: str
     kind: str
     phase: int
-    readiness: str  # ready | needs work | blocked
+    readiness: str  # ready | needs work | blocked | not assessed
     risk: str  # low | medium | high
     reasons: tuple[str, ...]
     effort_hours: float
@@ -319,6 +325,8 @@ class PlanItem:
     target: str
     spot: str = ""  # suitable | suitable with changes | unsuitable | n/a
     spot_reasons: tuple[str, ...] = ()
+    #: What to change in this component, worst first: the findings linked to it (each with file:line and fix).
+    changes: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.discover import compute_vocabulary as v
 from replatform.model import AttributeValue, Component, ComponentKind, Location, Unknown
+from replatform.price.mapping import graviton_type
 
 
 def _where(component: Component, attribute: str) -> Location:
@@ -131,24 +132,25 @@ def check_instances(ctx: Context) -> None:
             parts = _split_type(instance_type)
             if parts is None:
                 continue
-            family, size = parts
+            family, _size = parts
             if family in known.graviton_families or family not in known.families:
                 continue
             mapping = known.families[family]
             target_family = mapping.targets[known.default_strategy]
-            prefix = "ml." if instance_type.startswith("ml.") else ""
             references = (mapping.source,)
-            if size in known.no_same_size:
+            prefix = "ml." if instance_type.startswith("ml.") else ""
+            mapped = graviton_type(instance_type, known.default_strategy)  # one mapping: the cost model's
+            if mapped.target is None:
                 ctx.emit(
                     "ec2-x86-no-same-size",
                     location,
-                    f"{component.name} uses {instance_type}; {target_family} has no {size} size: {known.no_same_size_reason}",
+                    f"{component.name} uses {instance_type}; no same-size Graviton type: {mapped.reason}",
                     subject=f"{component.name}:{instance_type}",
                     references=references,
                     fix=f"Choose a {prefix}{target_family} size by hand from the measured load of {instance_type}.",
                 )
                 continue
-            target = f"{prefix}{target_family}.{size}"
+            target = mapped.target
             if sagemaker:
                 if target_family not in ("c7g", "m7g", "r7g"):
                     continue

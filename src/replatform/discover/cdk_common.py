@@ -472,6 +472,8 @@ class _Emitter:
         self.evaluator = Evaluator(constants)
         self.by_variable: dict[str, Component] = {}
         self.directory = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
+        self.queues: dict[str, str] = {}  # variable -> the queue's construct id (``new sqs.Queue``)
+        self.scalers: dict[str, Component] = {}  # variable -> the service ``autoScaleTaskCount`` scales
 
     def variable(self, spanned: Spanned | None) -> Component | None:
         """The component a variable (``taskDef``, ``this.asg``, ``self.asg``, ``td.ref``) names."""
@@ -505,6 +507,8 @@ class _Emitter:
                 continue
             if self.cluster_or_traffic(call, location, camel(last), receiver):
                 continue
+            if self.queue_evidence(call, location, camel(last), receiver):
+                continue
             key = camel(last) if camel(last) in _METHOD_CONSTRUCTS else last
             if key not in CONSTRUCTS or (key in _METHOD_CONSTRUCTS) == call.is_new:
                 continue
@@ -536,7 +540,11 @@ class _Emitter:
             return True
         if method == "autoScaleTaskCount" and target is not None and target.kind is ComponentKind.ECS_SERVICE:
             _name, props = _props(call, True, location)
-            self.amend(target, self.attributes(props, {"minCapacity": v.SCALING_MIN, "maxCapacity": v.SCALING_MAX}))
+            scaled = self.amend(
+                target, self.attributes(props, {"minCapacity": v.SCALING_MIN, "maxCapacity": v.SCALING_MAX})
+            )
+            if call.assigned_to:  # scaleOnMetric on a queue's metric later names the queue this service consumes
+                self.scalers[self._bare(call.assigned_to)] = scaled
             return True
         return False
 
@@ -580,6 +588,81 @@ class _Emitter:
             if service is not None and service.kind is ComponentKind.ECS_SERVICE:
                 self.result.link(LinkKind.LOAD_BALANCED, service, group.id, target.location, target.text)
 
+    # ---------------------------------------------------------- traffic and queues (Spot evidence)
+
+    @staticmethod
+    def _bare(name: str) -> str:
+        return name.removeprefix("this.").removeprefix("self.")
+
+    def queue_evidence(self, call: Call, location: Location, method: str, receiver: str) -> bool:
+        """Queues, queue grants and queue-driven scaling (Spot evidence); True when the call was one."""
+        if call.is_new and method == "Queue" and "sqs" in call.callee.lower():
+            name, _ = _props(call, False, location)
+            if call.assigned_to:
+                self.queues[self._bare(call.assigned_to)] = name or call.assigned_to
+            return True
+        if method.startswith("grantConsumeMessages") and self._bare(receiver) in self.queues and call.args:
+            owner = self.variable(call.args[0])
+            if owner is not None:
+                self.uses_queue(owner, self.queues[self._bare(receiver)], call.args[0], "role", method)
+            return True
+        if method in ("scaleOnMetric", "scaleToTrackCustomMetric") and self._bare(receiver) in self.scalers:
+            _name, props = _props(call, True, location)
+            found = self._queue_in(props)
+            if found is not None:
+                self.uses_queue(self.scalers[self._bare(receiver)], found[0], found[1], "scaling", method)
+            return True
+        return False
+
+    def uses_queue(self, owner: Component, queue: str, where: Spanned, via: str, name: str) -> None:
+        """A ``uses_queue`` link: ``env`` (a container's environment variable ``name``) like the other formats,
+        else ``via`` role / scaling / pattern with the ``name`` of what says so.
+        """
+        attributes = (
+            (Attribute("env", name, None),)
+            if via == "env"
+            else (Attribute("via", via, None), Attribute("name", name, None))
+        )
+        self.result.link(LinkKind.USES_QUEUE, owner, queue, where.location, where.text, TargetKind.NAME, attributes)
+
+    def _queue_in(self, spanned: Spanned | None, depth: int = 0) -> tuple[str, Spanned] | None:
+        """The first ``queue.*`` reference inside a value (``queue.queueUrl``, ``queue.metric...()``)."""
+        if spanned is None or depth > 6:
+            return None
+        raw = spanned.value
+        heads: list[str] = []
+        if isinstance(raw, Ref):
+            heads = [raw.dotted]
+        elif isinstance(raw, Call):
+            heads = [raw.callee]
+        for head in heads:
+            parts = self._bare(head).split(".")
+            for n in range(len(parts), 0, -1):
+                if ".".join(parts[:n]) in self.queues:
+                    return self.queues[".".join(parts[:n])], spanned
+        children: list[Spanned] = []
+        if isinstance(raw, Call):
+            children = [*raw.args, *raw.kwargs.values()]
+        elif isinstance(raw, dict):
+            children = list(raw.values())
+        elif isinstance(raw, list):
+            children = list(raw)
+        for child in children:
+            found = self._queue_in(child, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def environment_queues(self, owner: Component, props: Spanned | None, path: str = "environment") -> None:
+        """Environment variables whose value is a queue's URL, ARN or name -> ``uses_queue`` (via env)."""
+        environment = _lookup_raw(props, path)
+        if environment is None or not isinstance(environment.value, dict):
+            return
+        for key, value in environment.value.items():
+            found = self._queue_in(value)
+            if found is not None:
+                self.uses_queue(owner, found[0], found[1], "env", str(key))
+
     def attributes(self, props: Spanned | None, table: dict[str, str]) -> list[Attribute]:
         out = []
         for path, canonical in table.items():
@@ -608,6 +691,7 @@ class _Emitter:
         add_lambda_runtime(self.result, component)
         if kind is ComponentKind.ECS_SERVICE:
             self.service_links(component, props, key, location)
+            self.pattern_links(component, props, key, location)
         elif kind is ComponentKind.LAMBDA_FUNCTION:
             self.lambda_links(component, props, key)
         elif kind in (ComponentKind.AUTOSCALING_GROUP, ComponentKind.EC2_INSTANCE, ComponentKind.EKS_NODE_GROUP):
@@ -729,6 +813,17 @@ class _Emitter:
                     LinkKind.BUYS_CAPACITY, service, launch, location, f"{key} (launch type {launch})", TargetKind.NAME
                 )
 
+    def pattern_links(self, service: Component, props: Spanned | None, key: str, location: Location) -> None:
+        """``ecs_patterns`` constructs bring their own load balancer or queue; their env may name queues too."""
+        if key.startswith("QueueProcessing"):
+            queue = _lookup(props, "queue")
+            found = self._queue_in(queue) if queue is not None else None
+            target = found[0] if found is not None else f"{service.name} (the queue {key} creates)"
+            where = queue if queue is not None else Spanned(None, location, key)
+            self.uses_queue(service, target, where, "pattern", key)
+        for path in ("taskImageOptions.environment", "environment"):
+            self.environment_queues(service, props, path)
+
     def implicit_task(self, service: Component, props: Spanned | None, location: Location) -> None:
         """An ecs_patterns construct creates its own task definition: X86_64 unless ``runtimePlatform`` says otherwise."""
         attributes = [Attribute("construct", f"{service.get('construct')} (implicit task definition)", None)]
@@ -847,12 +942,13 @@ class _Emitter:
                 "essential": v.ESSENTIAL,
             },
         )
-        if image is not None:
-            self.image(image, parent, name, extra)
+        container = self.image(image, parent, name, extra) if image is not None else None
+        if container is not None:
+            self.environment_queues(container, props)
 
     def image(
         self, spanned: Spanned, parent: Component | None, name: str | None = None, extra: list[Attribute] | None = None
-    ) -> None:
+    ) -> Component | None:
         value = self.evaluator.value(spanned)
         attributes = list(extra or [])
         folder: Any = None
@@ -874,7 +970,7 @@ class _Emitter:
             label = str(value["__image_registry__"])
             attributes.append(Attribute(v.IMAGE, label, spanned.location))
         else:
-            return
+            return None
         component = self.result.add(
             ComponentKind.CONTAINER_IMAGE, name or label, spanned.location, attributes, parent.id if parent else None
         )
@@ -885,6 +981,7 @@ class _Emitter:
             self.folder(LinkKind.RUNS_IMAGE, component, folder, spanned, extra_link, named)
         else:
             self.result.link(LinkKind.RUNS_IMAGE, component, label, spanned.location, spanned.text, TargetKind.IMAGE)
+        return component
 
 
 def _lookup_all(props: Spanned | None, path: str) -> list[Spanned]:

@@ -518,6 +518,7 @@ class _Instance:
             _Links(self, resource).run()
         self._cluster_associations()
         self._service_scaling()
+        self._queue_scaling()
         for parsed, kind, labels, body, block in self.module.blocks():
             if kind == "module" and labels:
                 self._call(parsed.source, labels[0], body, block)
@@ -576,6 +577,52 @@ class _Instance:
                 if key in body.attrs and isinstance(_to_attribute_value(body.attrs[key].value), (int, Unknown))
             ]
             self._amend(address, extra)
+
+    def _queue_scaling(self) -> None:
+        """An ``aws_appautoscaling_policy`` on a queue's metric whose target is a service -> it uses that queue.
+
+        The policy names its scalable target (or the service) in ``resource_id``; the service is found the way
+        `_service_named` finds it for the target's scaling bounds.
+        """
+        targets: dict[str, Spanned] = {}
+        policies: list[tuple[SourceFile, str, _Body, tree_sitter.Node]] = []
+        for parsed, kind, labels, body, block in self.module.blocks():
+            if kind != "resource" or len(labels) < 2:
+                continue
+            if labels[0] not in ("aws_appautoscaling_target", "aws_appautoscaling_policy"):
+                continue
+            evaluator = Evaluator(parsed.source, self.scope)
+            count = _instances(evaluator, body)
+            if count.known == 0:
+                continue
+            if count.known == 1:
+                evaluator = Evaluator(parsed.source, self.scope, count.first)
+            read = _read_body(evaluator, body, evaluator.location(block))
+            resource_id = read.attrs.get("resource_id")
+            if labels[0] == "aws_appautoscaling_target" and resource_id is not None:
+                targets[labels[1]] = resource_id
+            elif labels[0] == "aws_appautoscaling_policy":
+                policies.append((parsed.source, labels[1], read, block))
+        for source, name, read, block in policies:
+            queue = _QUEUE_REFERENCE.search(text_of(block))
+            resource_id = read.attrs.get("resource_id")
+            if queue is None or resource_id is None:
+                continue
+            via_target = re.search(r"\baws_appautoscaling_target\.([\w-]+)", resource_id.text)
+            spanned = targets.get(via_target.group(1)) if via_target is not None else resource_id
+            address = self._service_named(spanned) if spanned is not None else None
+            if address is None:
+                continue
+            location = source.locate_text(queue.group(0), read.location.line) or read.location
+            queue_address = f"aws_sqs_queue.{queue.group(1)}"
+            declared = self.resources.get(queue_address)  # the queue component when this module declares it
+            target, kind = (
+                (declared.component.id, TargetKind.COMPONENT) if declared else (queue_address, TargetKind.NAME)
+            )
+            self.result.link(
+                LinkKind.USES_QUEUE, self.resources[address].component, target, location, queue.group(0), kind,
+                (Attribute("via", "scaling", None), Attribute("name", f"aws_appautoscaling_policy.{name}", None)),
+            )  # fmt: skip
 
     def _service_named(self, resource_id: Spanned) -> str | None:
         direct = re.search(r"\baws_ecs_service\.([\w-]+)", resource_id.text)
@@ -855,10 +902,14 @@ class _Links:
                 value = variable.get("value")
                 if not isinstance(value, Unknown):
                     continue
-                spanned = Spanned(value, container.location, value.expression)
+                source = self.body.source
+                where = (source.locate_text(value.expression, container.location.line) if source else None) or (
+                    container.location
+                )  # the variable's own line, where a reviewer looks
+                spanned = Spanned(value, where, value.expression)
                 for queue in self.targets(spanned, ("aws_sqs_queue",)):
                     self.result.link(
-                        LinkKind.USES_QUEUE, container, queue, container.location, value.expression,
+                        LinkKind.USES_QUEUE, container, queue, where, value.expression,
                         TargetKind.COMPONENT, (Attribute("env", variable["name"], None),),
                     )  # fmt: skip
 
@@ -900,18 +951,20 @@ class _Links:
             LinkKind.DEAD_LETTERS, source, linked, policy.location, expression, TargetKind.NAME, attributes
         )
 
-    def targets(self, spanned: Spanned, types: tuple[str, ...]) -> list[str]:
-        """Component ids of the resources of ``types`` the expression names (the taken branch only)."""
-        addresses: list[str] = []
+    def addresses(self, spanned: Spanned) -> list[str]:
+        """Every ``type.name`` address the expression names (the taken branch only)."""
         evaluator = self.resource.evaluator
         if spanned.node is not None and evaluator is not None:
-            addresses = [address for address, _node in evaluator.references(spanned.node)]
-        elif isinstance(spanned.value, Unknown):
-            addresses = [
-                f"{m.group(1)}.{m.group(2)}" for m in re.finditer(r"\b(aws_\w+)\.([\w-]+)", spanned.value.expression)
-            ]
+            return list(dict.fromkeys(address for address, _node in evaluator.references(spanned.node)))
+        if not isinstance(spanned.value, Unknown):
+            return []
+        found = re.finditer(r"\b(aws_\w+)\.([\w-]+)", spanned.value.expression)
+        return list(dict.fromkeys(f"{m.group(1)}.{m.group(2)}" for m in found))
+
+    def targets(self, spanned: Spanned, types: tuple[str, ...]) -> list[str]:
+        """Component ids of the resources of ``types`` the expression names (the taken branch only)."""
         found = []
-        for address in dict.fromkeys(addresses):
+        for address in self.addresses(spanned):
             rtype = address.split(".", 1)[0]
             if (not types or rtype in types) and address in self.instance.resources:
                 found.append(self.instance.resources[address].component.id)
@@ -1118,6 +1171,7 @@ def _containers(
     found: list[tuple[Component, dict[str, Any]]] = []
     if not isinstance(value, (list, tuple)):
         return found
+    start = spanned.location.line  # where the next container's text begins (to place its keys)
     for container in value:
         if not isinstance(container, dict):
             continue
@@ -1136,7 +1190,8 @@ def _containers(
         attrs = [Attribute(v.IMAGE, image_value, location)]
         for key, canonical in (("cpu", v.CPU), ("memory", v.MEMORY_MB), ("stopTimeout", v.STOP_TIMEOUT)):
             if isinstance(container.get(key), (int, str)):
-                attrs.append(Attribute(canonical, container[key], None))
+                where = source.locate_text(key, start) if source is not None else None
+                attrs.append(Attribute(canonical, container[key], where))
         for key, canonical in (("command", v.COMMAND), ("entryPoint", v.ENTRY_POINT)):
             argv = _command(container.get(key))
             if argv is not None:
@@ -1146,11 +1201,16 @@ def _containers(
             attrs.append(Attribute(v.INIT_PROCESS, linux["initProcessEnabled"], None))
         if isinstance(container.get("essential"), bool):
             attrs.append(Attribute(v.ESSENTIAL, container["essential"], None))
+        if location.line > start:
+            start = location.line + 1
         component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), location, attrs, parent.id)
         expression = image_value if isinstance(image_value, str) else image_value.expression
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)
         found.append((component, container))
     return found
+
+
+_QUEUE_REFERENCE = re.compile(r"\baws_sqs_queue\.([\w-]+)")  # a queue a scaling policy's metric names
 
 
 def parse_tree(dirs: dict[str, list[SourceFile]], var_files: list[SourceFile] | None = None) -> ParseResult:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -184,6 +184,8 @@ class FamilyMapping:
     targets: dict[str, str]
     source: str
     verified: str
+    #: Why the mapping crosses generations or what to compare first (previous-generation families).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class InstanceKnowledge:
     families: dict[str, FamilyMapping]
     source: str
     verified: str
+    #: x86 families with no Graviton counterpart (accelerators, HDD storage, high memory): family -> why.
+    unmapped: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -204,7 +208,13 @@ def instances() -> InstanceKnowledge:
     data = load("instances")
     families = {
         f["family"]: FamilyMapping(
-            f["family"], f["vendor"], f["generation"], dict(f["graviton"]), f["source"], f["verified"]
+            f["family"],
+            f["vendor"],
+            f["generation"],
+            dict(f["graviton"]),
+            f["source"],
+            f["verified"],
+            f.get("note", ""),
         )
         for f in data["families"]
     }
@@ -216,6 +226,7 @@ def instances() -> InstanceKnowledge:
         families,
         data["graviton_families_source"],
         data["verified"],
+        {u["family"]: u["reason"] for u in data.get("unmapped", [])},
     )
 
 

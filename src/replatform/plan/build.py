@@ -1,32 +1,36 @@
-"""Turn components, findings and cost lines into a phased plan.
+"""Turn components, findings and cost lines into a phased plan, built per component.
 
-Phases (lowest risk first, as the case studies did it): 1. Lambda functions;
-2. batch, async and queue workers; 3. stateless services (with a canary);
-4. the rest (EC2 fleets, node groups, Kubernetes workloads).
+Stages (lowest risk first, as the case studies did it): Lambda functions;
+batch, async and queue workers; stateless services (with a canary); the rest
+(EC2 instances and fleets, node groups, Kubernetes workloads). Only the stages
+that have components become phases, numbered 1, 2, 3 in that order.
+
+Readiness comes from the findings linked to *that* component
+(`replatform.plan.linking`): its IaC, its runtime, the folders its code and
+images are built from. A component with no linked code is "not assessed"; it
+is never blocked by findings elsewhere in the repository. Each component has a
+change list: its findings, worst first, each with ``path:line`` and the fix.
 
 Effort heuristic (hours, documented so a team can adjust it): a base per kind
 (Lambda 1, task run on demand 3, service 6, EC2/ASG/node group 8, Kubernetes
-workload 4) plus 4 per blocker and 1 per warning found in the component's own
-code (the folders its code and image builds are linked to in the resource graph;
-the whole repository when nothing is linked).
-The finding that states the x86 placement itself (lambda-x86, ecs-task-x86,
-ec2-x86-instance...) is the work being planned and adds nothing.
+workload 4) plus 4 per blocker and 1 per warning linked to the component. The
+finding that states the x86 placement itself (lambda-x86, ecs-task-x86,
+ec2-x86-instance...) is the work being planned: it is on the change list and
+adds no effort. Payback and ROI count only components with a priced saving.
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 
+from replatform import knowledge
 from replatform.assess.catalog import catalog
-from replatform.assess.context import MAX_SOURCE_BYTES
-from replatform.discover.source import SourceFile
-from replatform.fsio import read_in_root
 from replatform.graph import Graph
 from replatform.model import Component, ComponentKind, CostLine, Finding, PlanItem, Report, Severity
+from replatform.plan.linking import FindingIndex, linked_findings
 from replatform.plan.spot_conditions import refine
 from replatform.price.cost import TARGETS
-from replatform.price.spot import QUEUE_HINT, SpotVerdict, suitability
+from replatform.price.spot import SpotVerdict, suitability
 
 BASE_EFFORT = {
     ComponentKind.LAMBDA_FUNCTION: 1.0,
@@ -46,38 +50,70 @@ PLACEMENT_RULES = {
 }  # fmt: skip
 #: Findings about taking a stop (SIGTERM, SQS) are conditions of a Spot move, not arm64 readiness.
 INTERRUPTION_RULES = {rule.id for rule in catalog().values() if rule.category == "interruption"}
-PHASES = {
-    1: "Lambda and other stateless functions",
-    2: "Batch, async and queue workers",
-    3: "Stateless services (canary)",
-    4: "Everything else",
+# Stages in the order they are done; a plan's phases are the stages that have components, numbered from 1.
+STAGES = {
+    "functions": "Lambda and other stateless functions",
+    "workers": "Batch, async and queue workers",
+    "services": "Stateless services (canary)",
+    "rest": "Everything else",
 }
-STEPS = {
-    1: (
+PHASES = STAGES  # the titles by stage (kept under the old name for readers of the plan module)
+STEPS: dict[str, tuple[str, ...]] = {
+    "functions": (
         "Rebuild any native dependencies and layers for arm64 (replatform verify tells which).",
         "Switch the architecture to arm64 in the IaC and deploy to dev.",
         "Invoke with production-like events; compare duration, errors and cost in CloudWatch.",
         "Shift traffic with a weighted alias (10 %), watch 24-48 h, then 100 %.",
         "Rollback: point the alias back at the x86_64 version.",
     ),
-    2: (
+    "workers": (
         "Build a multi-arch image (docker buildx --platform linux/amd64,linux/arm64) and push it.",
         "Run the test suite and an import smoke test on arm64 (replatform verify --emulate, then a Graviton host).",
         "Set the runtime platform to ARM64 in dev; run a representative batch and compare output and duration.",
         "Move a share of jobs (10 %), watch 24-48 h, then all; consider Spot for retryable jobs.",
         "Rollback: the x86 task definition revision stays registered; switch back and re-queue failed jobs.",
     ),
-    3: (
+    "services": (
         "Build a multi-arch image and run the integration tests against an arm64 deployment in dev.",
         "Canary: a second service (or capacity provider) on ARM64 behind the same load balancer at 10 % of traffic.",
         "Watch latency (p99), error rate and saturation for 24-48 h against the x86 tasks.",
         "Scale ARM64 to 100 %; keep the x86 task definition revision for a week.",
         "Rollback: shift the weights back to the x86 target group.",
     ),
-    4: (
-        "Pick the Graviton type shown (same size), with an arm64 AMI; rebuild host agents for arm64.",
-        "Replace one instance or one node group first (mixed-architecture fleet), move load gradually.",
+    "services-without-traffic": (
+        "Build a multi-arch image and run the integration tests against an arm64 deployment in dev.",
+        "Deploy an ARM64 revision of the task definition next to the x86 one (a second service or capacity provider).",
+        "Watch errors, duration and saturation for 24-48 h against the x86 tasks.",
+        "Move the rest to ARM64; keep the x86 task definition revision for a week.",
+        "Rollback: redeploy the x86 task definition revision.",
+    ),
+}
+# Steps of the last stage depend on the kind: an instance has no launch template version to roll back to.
+STEPS_BY_KIND: dict[ComponentKind, tuple[str, ...]] = {
+    ComponentKind.EC2_INSTANCE: (
+        "Build or pick the arm64 variant of the instance's AMI; rebuild host agents and packages for arm64.",
+        "Launch a Graviton instance of the type shown next to the x86 one and move its load over gradually.",
+        "Watch 24-48 h, then stop the x86 instance; keep its AMI or a snapshot for rollback.",
+    ),
+    ComponentKind.AUTOSCALING_GROUP: (
+        "Add a launch template version with an arm64 AMI and the Graviton type shown; rebuild host agents for arm64.",
+        "Roll a share of the group onto it (a mixed-instances policy or an instance refresh with a checkpoint).",
         "Watch 24-48 h, then roll the rest; keep the x86 launch template version for rollback.",
+    ),
+    ComponentKind.EKS_NODE_GROUP: (
+        "Create an arm64 node group (AL2023 ARM AMI type, the Graviton type shown) next to the x86 one.",
+        "Make sure every DaemonSet and workload image has linux/arm64; move workloads with node affinity.",
+        "Watch 24-48 h, then scale the x86 node group to zero; keep it for a week for rollback.",
+    ),
+    ComponentKind.K8S_WORKLOAD: (
+        "Publish a multi-arch image (linux/amd64 and linux/arm64) for every container of the workload.",
+        "Change the nodeSelector/affinity from amd64 to arm64 (or allow both) and roll out.",
+        "Watch 24-48 h; roll back by restoring the amd64 selector.",
+    ),
+    ComponentKind.BATCH_COMPUTE_ENVIRONMENT: (
+        "Create a compute environment with Graviton types and an arm64 AMI next to the x86 one.",
+        "Send a share of the job queue to it (compute environment order), compare results and duration.",
+        "Move the queue over; keep the x86 environment disabled for rollback.",
     ),
 }
 
@@ -95,14 +131,25 @@ class Plan:
     performance_factor: float | None = None
     hourly_rate: float = 100.0
     target: str = "graviton"
+    #: Phase number -> stage key (``functions``, ``workers``, ``services``, ``rest``), consecutive from 1.
+    stages: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def priced_items(self) -> list[PlanItem]:
+        """Items with a priced saving on the plan's target (the only ones payback and ROI may count)."""
+        return [i for i in self.items if i.monthly_saving is not None]
 
     @property
     def effort_hours(self) -> float:
         return round(sum(i.effort_hours for i in self.items), 1)
 
     @property
+    def priced_effort_hours(self) -> float:
+        return round(sum(i.effort_hours for i in self.priced_items), 1)
+
+    @property
     def monthly_saving(self) -> float:
-        return round(sum(i.monthly_saving or 0.0 for i in self.items), 2)
+        return round(sum(i.monthly_saving or 0.0 for i in self.priced_items), 2)
 
     @property
     def annual_saving(self) -> float:
@@ -113,62 +160,96 @@ class Plan:
         return round(self.effort_hours * self.hourly_rate, 2)
 
     @property
+    def priced_effort_cost(self) -> float:
+        return round(self.priced_effort_hours * self.hourly_rate, 2)
+
+    @property
     def payback_months(self) -> float | None:
-        return round(self.effort_cost / self.monthly_saving, 1) if self.monthly_saving > 0 else None
+        """Effort of the priced components over their saving; None ("not computable") without a positive saving."""
+        if not self.priced_items or self.monthly_saving <= 0 or self.priced_effort_cost <= 0:
+            return None
+        return round(self.priced_effort_cost / self.monthly_saving, 1)
 
     @property
     def roi_first_year(self) -> float | None:
-        return round((self.annual_saving - self.effort_cost) / self.effort_cost, 2) if self.effort_cost > 0 else None
+        if not self.priced_items or self.priced_effort_cost <= 0 or self.monthly_saving <= 0:
+            return None
+        return round((self.annual_saving - self.priced_effort_cost) / self.priced_effort_cost, 2)
+
+    def title(self, phase: int) -> str:
+        return STAGES[self.stages[phase]]
 
 
-def _linked_findings(graph: Graph, report: Report, component: Component) -> tuple[list[Finding], str]:
-    """Findings in the component's own code (the folders the graph links it to), else the repository's."""
-    folders = [f"{folder}/" if folder not in ("", ".") else "" for folder in graph.code_folders(component)]
-    relevant = [
-        f
-        for f in report.findings
-        if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO and f.rule_id not in INTERRUPTION_RULES
-    ]
-    if folders:
-        scope = ", ".join(folder or "./" for folder in folders)
-        return [f for f in relevant if any(f.location.path.startswith(folder) for folder in folders)], scope
-    if component.kind is ComponentKind.LAMBDA_FUNCTION:
-        return [], "its code (not linked)"
-    return relevant, "the repository"
-
-
-def _phase(component: Component, task: Component | None, spot: SpotVerdict, files: dict[str, SourceFile]) -> int:
+def _stage(graph: Graph, component: Component) -> str:
     kind = component.kind
     if kind is ComponentKind.LAMBDA_FUNCTION:
-        return 1
-    source = files.get(component.location.path)
-    queue = source is not None and QUEUE_HINT.search(source.text) is not None and kind is ComponentKind.ECS_SERVICE
-    if kind in (ComponentKind.ECS_TASK_DEFINITION, ComponentKind.BATCH_COMPUTE_ENVIRONMENT) or (
-        queue and component.get("load_balanced") is not True
-    ):
-        return 2
+        return "functions"
+    if kind in (ComponentKind.ECS_TASK_DEFINITION, ComponentKind.BATCH_COMPUTE_ENVIRONMENT):
+        return "workers"
     if kind is ComponentKind.ECS_SERVICE:
-        return 3
-    return 4
+        if graph.queues(component) and not graph.load_balancers(component):
+            return "workers"
+        return "services"
+    return "rest"
+
+
+def _savings(costs: list[CostLine], target: str) -> dict[str, float | None]:
+    """Per component: today's cost minus the target's, when both are priced (None otherwise)."""
+    by_component: dict[str, dict[str, CostLine]] = {}
+    for line in costs:
+        by_component.setdefault(line.component, {})[line.target] = line
+    out: dict[str, float | None] = {}
+    for component_id, lines in by_component.items():
+        now, then = lines.get("current"), lines.get(target)
+        if now is not None and then is not None and now.monthly is not None and then.monthly is not None:
+            out[component_id] = round(now.monthly - then.monthly, 2)
+        else:
+            out[component_id] = None
+    return out
+
+
+def _changes(findings: list[Finding]) -> tuple[Finding, ...]:
+    """The change list: every linked blocker and warning (the x86 placement included), worst first."""
+    return tuple(f for f in findings if f.severity is not Severity.INFO)
+
+
+def _readiness(
+    component: Component, findings: list[Finding], folders: list[str]
+) -> tuple[str, list[str], list[Finding], list[Finding]]:
+    relevant = [
+        f
+        for f in findings
+        if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO and f.rule_id not in INTERRUPTION_RULES
+    ]
+    blockers = [f for f in relevant if f.severity is Severity.BLOCKER]
+    warnings = [f for f in relevant if f.severity is Severity.WARNING]
+    reasons: list[str] = []
+    for finding in blockers:
+        reasons.append(f"blocked: {finding.message} ({finding.location.short()})")
+    if warnings:
+        scope = ", ".join(f"{folder}/" if folder not in ("", ".") else "./" for folder in folders) or "its IaC"
+        reasons.append(f"{len(warnings)} warning(s) in {scope}")
+    assessed = bool(folders)
+    if blockers:
+        return "blocked", reasons, blockers, warnings
+    if warnings:
+        return "needs work", reasons, blockers, warnings
+    if not assessed:
+        return "not assessed", ["not assessed: no code linked (no code folder or image build links to it)"], [], []
+    return "ready", reasons, blockers, warnings
 
 
 def build_plan(
     root: str, report: Report, costs: list[CostLine], *, hourly_rate: float = 100.0, target: str = "graviton"
 ) -> Plan:
     """The phased plan for every component that has compute to move."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target}")
     plan = Plan(costs=costs, hourly_rate=hourly_rate, target=target)
     graph = Graph(report)
-    files: dict[str, SourceFile] = {}
-    for component in report.components:
-        path = component.location.path
-        if path not in files:
-            with contextlib.suppress(OSError):
-                files[path] = SourceFile(path, read_in_root(root, path, MAX_SOURCE_BYTES))
-    saving: dict[str, float | None] = {}
-    for component_id in {line.component for line in costs}:
-        lines = {line.target: line.monthly for line in costs if line.component == component_id}
-        now, then = lines.get("current"), lines.get(target)
-        saving[component_id] = round(now - then, 2) if now is not None and then is not None else None
+    index = FindingIndex(report.findings, report.components)
+    saving = _savings(costs, target)
+    staged: list[tuple[str, PlanItem]] = []
     for component in report.components:
         if component.kind not in BASE_EFFORT:
             continue
@@ -187,47 +268,82 @@ def build_plan(
         if _on_arm64(graph, component) or (task is not None and _on_arm64(graph, task)):
             plan.already_arm64.append(component.name)
             continue
-        spot = refine(suitability(report, component, task, files), report, component)
-        linked, scope = _linked_findings(graph, report, component)
-        blockers = [f for f in linked if f.severity is Severity.BLOCKER]
-        warnings = [f for f in linked if f.severity is Severity.WARNING]
-        readiness = "blocked" if blockers else ("needs work" if warnings else "ready")
-        reasons = []
-        if blockers:
-            reasons.append(
-                f"{len(blockers)} blocker(s) in {scope}: " + ", ".join(sorted({f.rule_id for f in blockers}))
-            )
-        if warnings:
-            reasons.append(f"{len(warnings)} warning(s) in {scope}")
-        phase = _phase(component, task, spot, files)
-        risk = (
-            "high"
-            if blockers or (spot.verdict == "unsuitable" and phase > 2)
-            else ("medium" if warnings or phase >= 3 else "low")
-        )
-        if phase == 3:
-            reasons.append("serves traffic: move behind a canary")
-        if phase == 1 and not blockers:
-            reasons.append("an architecture flag; no server to rebuild")
-        effort = BASE_EFFORT[component.kind] + PER_BLOCKER * len(blockers) + PER_WARNING * len(warnings)
-        plan.items.append(
-            PlanItem(
-                component.id,
-                component.name,
-                component.kind.value,
-                phase,
-                readiness,
-                risk,
-                tuple(reasons),
-                effort,
-                saving.get(component.id),
-                target,
-                spot.verdict,
-                spot.reasons + tuple(f"change: {c}" for c in spot.changes),
-            )
-        )
-    plan.items.sort(key=lambda i: (i.phase, {"ready": 0, "needs work": 1, "blocked": 2}[i.readiness], i.name))
+        staged.append((_stage(graph, component), _item(graph, index, component, task, saving, target)))
+    order = [stage for stage in STAGES if any(s == stage for s, _ in staged)]
+    plan.stages = {n: stage for n, stage in enumerate(order, start=1)}
+    number = {stage: n for n, stage in plan.stages.items()}
+    plan.items = [_with_phase(item, number[stage]) for stage, item in staged]
+    rank = {"blocked": 3, "not assessed": 2, "needs work": 1, "ready": 0}
+    plan.items.sort(key=lambda i: (i.phase, rank[i.readiness], i.name))
     return plan
+
+
+def _with_phase(item: PlanItem, phase: int) -> PlanItem:
+    from dataclasses import replace
+
+    return replace(item, phase=phase)
+
+
+def _item(
+    graph: Graph,
+    index: FindingIndex,
+    component: Component,
+    task: Component | None,
+    saving: dict[str, float | None],
+    target: str,
+) -> PlanItem:
+    # the IaC's evidence, then what the worker's own code says (SIGTERM, SQS handling: issue 13's conditions)
+    spot: SpotVerdict = refine(suitability(graph, component, task), graph.report, component)
+    findings, folders = linked_findings(graph, index, component)
+    readiness, reasons, blockers, warnings = _readiness(component, findings, folders)
+    stage = _stage(graph, component)
+    risk = (
+        "high"
+        if blockers or (spot.verdict == "unsuitable" and stage in ("services", "rest"))
+        else ("medium" if warnings or readiness == "not assessed" or stage in ("services", "rest") else "low")
+    )
+    if stage == "services":
+        reasons.append("serves traffic: move behind a canary")
+    if stage == "functions" and not blockers:
+        reasons.append("an architecture flag; no server to rebuild")
+    effort = BASE_EFFORT[component.kind] + PER_BLOCKER * len(blockers) + PER_WARNING * len(warnings)
+    return PlanItem(
+        component.id,
+        component.name,
+        component.kind.value,
+        0,
+        readiness,
+        risk,
+        tuple(reasons),
+        effort,
+        saving.get(component.id),
+        target,
+        spot.verdict,
+        spot.reasons + tuple(f"change: {c}" for c in spot.changes),
+        _changes(findings),
+    )
+
+
+def steps_for(plan: Plan, phase: int) -> list[tuple[str, tuple[str, ...]]]:
+    """The steps of one phase: (heading, steps) per group of components that move the same way."""
+    stage = plan.stages[phase]
+    groups: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for item in (i for i in plan.items if i.phase == phase):
+        kind = ComponentKind(item.kind)
+        if stage == "services":
+            traffic = any("behind a load balancer" in r for r in item.spot_reasons)
+            key = "services" if traffic else "services-without-traffic"
+            heading = "services behind a load balancer" if traffic else "services no load balancer sends traffic to"
+            groups.setdefault(key, (heading, STEPS[key]))
+        elif stage in ("rest", "workers") and kind in STEPS_BY_KIND:
+            groups.setdefault(kind.value, (kind.value.replace("_", " "), STEPS_BY_KIND[kind]))
+        else:
+            groups.setdefault(
+                stage, ("", STEPS[stage] if stage in STEPS else STEPS_BY_KIND[ComponentKind.EC2_INSTANCE])
+            )
+    if len(groups) == 1:
+        return [("", steps) for _heading, steps in groups.values()]
+    return list(groups.values())
 
 
 def _on_arm64(graph: Graph, component: Component) -> bool:
@@ -237,10 +353,8 @@ def _on_arm64(graph: Graph, component: Component) -> bool:
     types = graph.instance_types(component)
     value = types[0] if types else None
     if isinstance(value, str) and "." in value:
-        from replatform import knowledge
-
         return value.removeprefix("ml.").split(".", 1)[0] in knowledge.instances().graviton_families
     return False
 
 
-__all__ = ["PHASES", "STEPS", "TARGETS", "Plan", "build_plan"]
+__all__ = ["PHASES", "STAGES", "STEPS", "STEPS_BY_KIND", "TARGETS", "Plan", "build_plan", "steps_for"]

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from replatform import api
-from replatform.config import Config
+from replatform.config import Config, load_config
+from replatform.errors import UsageError
 from replatform.fsio import write_report_folder
 from replatform.migrate import summary as fix_summary
 from replatform.migrate.apply import Migration
-from replatform.model import Report
+from replatform.model import Finding, Report
 from replatform.plan.build import Plan, build_plan
 from replatform.plan.markdown import cost_to_dict, render
-from replatform.price.cost import cost_lines, totals
+from replatform.price.cost import TARGETS, cost_lines, target_totals, totals
 from replatform.price.snapshot import Snapshot, load
-from replatform.price.usage import Usage, load_usage
+from replatform.price.spot_advisor import Advisor, load_advisor
+from replatform.price.usage import Usage, load_usage, load_usage_in_root, validate_against
 from replatform.registry.stage import RegistryOptions
 from replatform.report.escape import terminal
 from replatform.report.html import render as render_html
@@ -32,6 +34,7 @@ class Assessment:
     plan: Plan
     snapshot: Snapshot
     usage: Usage
+    advisor: Advisor | None = None
     #: What ``replatform migrate`` would do (verified dry run, unsafe fixes included and labelled).
     fixes: Migration | None = None
 
@@ -42,6 +45,18 @@ class Assessment:
             "estimated_region": self.snapshot.estimated,
             "snapshot_date": self.snapshot.data["snapshot_date"],
             "totals": totals(self.plan.costs),
+            "by_target": {
+                target: {
+                    "monthly": total.monthly,
+                    "priced": list(total.priced),
+                    "today": total.today,
+                    "saving": total.saving,
+                    "not_applicable": list(total.not_applicable),
+                    "unpriced": list(total.unpriced),
+                }
+                for target, total in target_totals(self.plan.costs).items()
+            },
+            "spot_advisor": self.advisor.data["as_of"] if self.advisor is not None else None,
             "lines": [cost_to_dict(line) for line in self.plan.costs],
         }
         if self.fixes is not None:
@@ -66,11 +81,23 @@ class Assessment:
                     "monthly_saving": i.monthly_saving,
                     "spot": i.spot,
                     "spot_reasons": list(i.spot_reasons),
+                    "changes": [_change(f) for f in i.changes],
                 }
                 for i in self.plan.items
             ],
         }
         return data
+
+
+def _change(finding: Finding) -> dict[str, object]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.value,
+        "path": finding.location.path,
+        "line": finding.location.line,
+        "message": finding.message,
+        "fix": finding.fix.description if finding.fix is not None else None,
+    }
 
 
 def assess_project(
@@ -88,14 +115,26 @@ def assess_project(
     var_files: tuple[str, ...] | list[str] = (),
     config: Config | None = None,
 ) -> Assessment:
+    if not hourly_rate > 0:
+        raise UsageError(f"--hourly-rate must be more than 0 (got {hourly_rate:g})")
+    if performance_factor is not None and not performance_factor > 0:
+        raise UsageError(f"--performance-factor must be more than 0 (got {performance_factor:g})")
+    if target not in TARGETS:
+        raise UsageError(f"--target must be one of {', '.join(TARGETS)}")
+    if usage_file is not None:
+        usage = load_usage(usage_file)
+    else:  # the repository may name its own usage file (.replatform.toml: usage = "..."), read inside the root
+        named = (config if config is not None else load_config(root)).usage
+        usage = load_usage_in_root(root, named) if named else load_usage(None)
     report = api.scan(root, registry=registry, parameters=parameters, var_files=var_files, config=config)
+    validate_against(usage, report)
     snapshot = load(region, prices_dir)
-    usage = load_usage(usage_file)
-    costs = cost_lines(report, snapshot, usage, strategy)
+    advisor = load_advisor(region, prices_dir)
+    costs = cost_lines(report, snapshot, usage, strategy, advisor)
     plan = build_plan(root, report, costs, hourly_rate=hourly_rate, target=target)
     plan.performance_factor = performance_factor
     fixes = api.migrate(root, unsafe=True, report=report)
-    return Assessment(report, plan, snapshot, usage, fixes)
+    return Assessment(report, plan, snapshot, usage, advisor, fixes)
 
 
 def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bool = False) -> list[str]:
@@ -105,7 +144,9 @@ def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bo
     is marked so the next scan of a tree that contains it skips it.
     """
     contents = {
-        "MIGRATION-PLAN.md": render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage)
+        "MIGRATION-PLAN.md": render(
+            assessment.report, assessment.plan, assessment.snapshot, assessment.usage, assessment.advisor
+        )
         + (f"\n{fix_summary.markdown(assessment.fixes, assessment.report.root)}" if assessment.fixes else ""),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
         "findings.sarif": SarifReporter(include_ready=sarif_include_ready).render(
@@ -117,28 +158,36 @@ def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bo
 
 
 def summary(assessment: Assessment, paths: list[str]) -> str:
-    """The terminal summary: components, blockers, savings by target, phases."""
-    from replatform.plan.build import PHASES
-    from replatform.price.cost import TARGETS
-
+    """The terminal summary: components, blockers, cost and saving by target, phases."""
     report, plan = assessment.report, assessment.plan
-    monthly = totals(plan.costs)
+    by_target = target_totals(plan.costs)
     blockers = sum(1 for f in report.findings if f.severity.value == "blocker")
     lines = [
         f"replatform assess {report.root}: {len(report.components)} components, {len(plan.items)} to move, {blockers} blocker(s)",
         f"prices: {assessment.snapshot.describe()}",
         "",
-        "monthly cost by target (priced components):",
     ]
-    for target in TARGETS:
-        saving = monthly["current"] - monthly[target]
-        lines.append(f"  {target:<14} ${monthly[target]:>10,.2f}   saving ${saving:>9,.2f}/month")
+    if by_target["current"].priced:
+        lines.append(
+            "monthly cost by target (each the sum of its own lines; saving against the same components today):"
+        )
+        for target in TARGETS:
+            total = by_target[target]
+            na = f"   n/a: {', '.join(total.not_applicable)}" if total.not_applicable else ""
+            lines.append(
+                f"  {target:<18} ${total.monthly:>10,.2f}   saving ${total.saving:>9,.2f}/month "
+                f"({len(total.priced)} priced){na}"
+            )
+    else:
+        lines.append(
+            "monthly cost: nothing priced (every cost depends on usage: replatform usage init writes a usage file)"
+        )
     lines.append("")
     for phase in sorted({i.phase for i in plan.items}):
         names = ", ".join(f"{i.name} ({i.readiness})" for i in plan.items if i.phase == phase)
-        lines.append(f"phase {phase} - {PHASES[phase]}: {names}")
+        lines.append(f"phase {phase} - {plan.title(phase)}: {names}")
     lines.append("")
-    payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving yet"
+    payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "payback not computable"
     lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
     if assessment.fixes is not None:
         lines.append(fix_summary.one_line(assessment.fixes, report.root))

@@ -1,11 +1,17 @@
-"""The cost model: monthly cost of each component now and on each target, from the snapshot's prices.
+"""The cost model: monthly cost of each component today and on each target, from the snapshot's prices.
 
-Every number carries its formula. Savings are always differences of priced
-lines, never a constant. Where usage is unknown the line has no number and
-says what it depends on. Links come from the resource graph (`replatform.graph`):
-a service's task definition, an ASG's launch template, how capacity is bought
-today (Fargate Spot, an ASG capacity provider, a Spot market). Components that
-are declared but not deployed are never priced.
+Every number carries its formula. Today's cost follows how capacity is really
+bought (from the resource graph, `replatform.graph`): a launch type, a capacity
+provider strategy (Fargate, Fargate Spot, an ASG provider), a Spot market or an
+ASG's on-demand percentage, and ``count``/``for_each`` copies. A service that
+runs on EC2 capacity is priced through that capacity, once. Components that are
+declared but not deployed are never priced.
+
+Each component gets one line per target: priced, "depends on usage" (the unit
+price and what is missing), or not applicable ("n/a" with the reason, e.g.
+Lambda has no Spot). Totals add a target's own lines and nothing else; savings
+compare only components priced both today and on the target
+(`target_totals`).
 """
 
 from __future__ import annotations
@@ -16,11 +22,23 @@ from dataclasses import dataclass, replace
 from replatform.discover import compute_vocabulary as v
 from replatform.graph import Graph, Purchase
 from replatform.model import AttributeValue, Component, ComponentKind, CostLine, Report, Unknown
+from replatform.price import ec2_capacity
+from replatform.price.ec2_capacity import Ec2Choice, NoFit, TaskShape
 from replatform.price.mapping import graviton_type
 from replatform.price.snapshot import Snapshot
+from replatform.price.spot_advisor import Advisor, load_advisor
 from replatform.price.usage import Usage
 
-TARGETS = ("current", "graviton", "spot", "graviton+spot")
+FARGATE_TARGETS = ("current", "graviton", "spot", "graviton+spot")
+# ECS on EC2 for Fargate work: target -> (architecture, Spot)
+EC2_TARGETS = {
+    "ec2": ("x86_64", False),
+    "ec2-spot": ("x86_64", True),
+    "ec2-graviton": ("arm64", False),
+    "ec2-graviton+spot": ("arm64", True),
+}
+TARGETS = (*FARGATE_TARGETS, *EC2_TARGETS)
+NOT_ECS_CAPACITY = "the ec2 targets move Fargate tasks onto ECS capacity"
 
 
 def _number(value: AttributeValue | None) -> float | None:
@@ -35,10 +53,6 @@ def _number(value: AttributeValue | None) -> float | None:
             unit = (match.group(2) or "").lower()
             return number * 1024 if unit in ("vcpu", "gb") else number
     return None
-
-
-def _money(value: float) -> str:
-    return f"${value:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -56,17 +70,21 @@ def _fargate_shape(task: Component) -> _Fargate | None:
     return _Fargate(cpu / 1024, memory / 1024, isinstance(arch, str) and arch.upper() == "ARM64")
 
 
-def _unknown_usage(component: Component, target: str, unit_price: str, resource: str, spot: bool, why: str) -> CostLine:
-    """A line with the unit price and what the missing number depends on (never an invented amount)."""
-    return CostLine(component.id, component.name, target, None, unit_price, resource, spot, f"depends on usage: {why}")
+def not_applicable(component: Component, target: str, why: str) -> CostLine:
+    """A target this component cannot take: shown as n/a, never counted."""
+    return CostLine(component.id, component.name, target, None, "", "", False, f"n/a: {why}", applicable=False)
 
 
-def _spot_text(share: float, discount: float) -> str:
+def _unpriced(component: Component, why: str) -> CostLine:
+    return CostLine(component.id, component.name, "current", None, "", "", False, f"not priced: {why}")
+
+
+def _spot_text(share: float, discount: float, label: str = "Spot discount") -> str:
     if share <= 0:
         return ""
     if share >= 1:
-        return f" x (1 - {discount:.0%} Spot discount)"
-    return f" x (1 - {discount:.0%} Spot discount x {share:.0%} on Spot)"
+        return f" x (1 - {discount:.0%} {label})"
+    return f" x (1 - {discount:.0%} {label} x {share:.0%} on Spot)"
 
 
 def _share(target: str, share_now: float) -> float:
@@ -78,79 +96,432 @@ def _spot_label(share: float) -> str:
     return "" if share <= 0 else (" Spot" if share >= 1 else f" ({share:.0%} Spot)")
 
 
-def _fargate_lines(
-    component: Component,
-    shape: _Fargate,
-    tasks: float | None,
-    hours: float | None,
-    snapshot: Snapshot,
-    why: str,
-    share_now: float = 0.0,
-) -> list[CostLine]:
-    prices = snapshot.data["fargate"]
-    d = snapshot.spot_discount
-    lines = []
-    for target in TARGETS:
-        arm = shape.arm or target in ("graviton", "graviton+spot")
-        rate = prices["arm64" if arm else "x86_64"]
-        per_hour = shape.vcpu * rate["vcpu_hour"] + shape.gb * rate["gb_hour"]
-        share = _share(target, share_now)
-        spot = share > 0
-        resource = f"Fargate {'ARM64' if arm else 'X86_64'}{_spot_label(share)}"
-        shape_text = f"({shape.vcpu:g} vCPU x ${rate['vcpu_hour']} + {shape.gb:g} GB x ${rate['gb_hour']})"
-        if tasks is None or hours is None:
-            lines.append(
-                _unknown_usage(component, target, f"${per_hour:.5f} per task-hour {shape_text}", resource, spot, why)
+def _copies(component: Component) -> tuple[float | None, str]:
+    """How many copies ``count``/``for_each`` make (1 when not stated); None with the expression when not literal."""
+    name = v.INSTANCE_COUNT if component.kind is ComponentKind.EC2_INSTANCE else "count"
+    value = component.get(name)
+    if value is None:
+        return 1.0, ""
+    if isinstance(value, Unknown):
+        return None, f"{name} = {value.expression} is not a literal"
+    number = _number(value)
+    return (number, "") if number is not None else (None, f"{name} is not a number")
+
+
+def _times(copies: float) -> str:
+    return f"{copies:g} copies (count) x " if copies != 1 else ""
+
+
+class Pricer:
+    """Prices one report: the snapshot, the Spot advisor, the usage file and the graph."""
+
+    def __init__(self, report: Report, snapshot: Snapshot, usage: Usage, strategy: str, advisor: Advisor) -> None:
+        self.report = report
+        self.snapshot = snapshot
+        self.usage = usage
+        self.strategy = strategy
+        self.advisor = advisor
+        self.graph = Graph(report)
+
+    def always_on_hours(self, component: Component) -> float | None:
+        """The usage file's hours (``null``: unknown), else its default, else the snapshot's hours per month."""
+        hours = self.usage.value_or(component, "hours_per_month", None)
+        if hours is None and not self.usage.given(component, "hours_per_month"):
+            return float(self.snapshot.hours)
+        return hours
+
+    # ------------------------------------------------------------ dispatch
+
+    def lines(self) -> list[CostLine]:
+        out: list[CostLine] = []
+        for component in self.report.components:
+            if not component.deployed:
+                continue
+            out += self.component_lines(component)
+        return out
+
+    def component_lines(self, component: Component) -> list[CostLine]:
+        kind = component.kind
+        if kind is ComponentKind.ECS_SERVICE:
+            return self.service(component)
+        if kind is ComponentKind.ECS_TASK_DEFINITION and not self.graph.runs_a_service(component):
+            return self.run_on_demand_task(component)
+        if kind is ComponentKind.LAMBDA_FUNCTION:
+            return self.lambda_function(component)
+        if kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
+            return self.batch(component)
+        if kind in (ComponentKind.EC2_INSTANCE, ComponentKind.AUTOSCALING_GROUP, ComponentKind.EKS_NODE_GROUP):
+            return self.instances(component)
+        return []
+
+    # ------------------------------------------------------------ Fargate
+
+    def service(self, service: Component) -> list[CostLine]:
+        """A service's cost as it is bought: Fargate (on demand and/or Spot), or through its EC2 capacity."""
+        purchases = self.graph.purchases(service)
+        how = bought_as(purchases)
+        if purchases and all(p.resolved and not p.fargate for p in purchases):
+            groups = sorted({p.capacity.name for p in purchases if p.capacity is not None})
+            where = ", ".join(groups) if groups else "the cluster's instances (not linked)"
+            why = f"runs on EC2 capacity ({how}): priced through {where}"
+            return [replace(not_applicable(service, target, why), resource=f"ECS on EC2 ({how})") for target in TARGETS]
+        if any(not p.resolved for p in purchases):
+            unknown = ", ".join(p.provider for p in purchases if not p.resolved)
+            return [_unpriced(service, f"how its capacity is bought is not known ({unknown})")]
+        task = self.graph.task_of(service)
+        shape = _fargate_shape(task) if task is not None else _fargate_shape(service)
+        if shape is None:
+            line = _unpriced(service, "cpu or memory of its task definition is not a literal (or not linked)")
+            return [replace(line, resource=f"bought as {how}" if how else "")]
+        copies, why_copies = _copies(service)
+        if copies is None:
+            return [_unpriced(service, why_copies)]
+        desired = _number(service.get(v.DESIRED_COUNT))
+        tasks = self.usage.value_or(service, "tasks", desired if desired else None)
+        hours = self.always_on_hours(service)
+        share = _fargate_spot_share(purchases, tasks)
+        if share is None:
+            return [
+                _unpriced(
+                    service,
+                    "its capacity provider strategy mixes Fargate and Fargate Spot and the task count is not known",
+                )
+            ]
+        why = "desired count is 0 or not a literal (scaled at run time): give tasks in the usage file"
+        return self.fargate(service, shape, tasks, hours if tasks is not None else None, why, share, copies)
+
+    def run_on_demand_task(self, task: Component) -> list[CostLine]:
+        shape = _fargate_shape(task)
+        if shape is None:
+            return [_unpriced(task, "cpu or memory is not a literal")]
+        copies, why_copies = _copies(task)
+        if copies is None:
+            return [_unpriced(task, why_copies)]
+        tasks = self.usage.value_or(task, "tasks", 1.0)
+        hours = self.usage.get(task, "hours_per_month") if self.usage.given(task, "hours_per_month") else None
+        why = "a task run on demand: give hours_per_month in the usage file"
+        return self.fargate(task, shape, tasks, hours, why, 0.0, copies)
+
+    def fargate(
+        self,
+        component: Component,
+        shape: _Fargate,
+        tasks: float | None,
+        hours: float | None,
+        why: str,
+        share_now: float,
+        copies: float,
+    ) -> list[CostLine]:
+        prices = self.snapshot.data["fargate"]
+        d = self.snapshot.spot_discount
+        lines = []
+        for target in FARGATE_TARGETS:
+            arm = shape.arm or target in ("graviton", "graviton+spot")
+            rate = prices["arm64" if arm else "x86_64"]
+            per_hour = shape.vcpu * rate["vcpu_hour"] + shape.gb * rate["gb_hour"]
+            share = _share(target, share_now)
+            spot = share > 0
+            resource = f"Fargate {'ARM64' if arm else 'X86_64'}{_spot_label(share)}"
+            shape_text = f"({shape.vcpu:g} vCPU x ${rate['vcpu_hour']} + {shape.gb:g} GB x ${rate['gb_hour']})"
+            if tasks is None or hours is None:
+                lines.append(
+                    CostLine(
+                        component.id, component.name, target, None,
+                        f"${per_hour:.5f} per task-hour {shape_text}", resource, spot, f"depends on usage: {why}",
+                    )
+                )  # fmt: skip
+                continue
+            monthly = copies * tasks * hours * per_hour * (1 - d * share)
+            formula = f"{_times(copies)}{tasks:g} task(s) x {hours:g} h x {shape_text}" + _spot_text(
+                share, d, "assumed Fargate Spot discount"
             )
-            continue
-        monthly = tasks * hours * per_hour * (1 - d * share)
-        formula = f"{tasks:g} task(s) x {hours:g} h x {shape_text}" + _spot_text(share, d)
-        lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, resource, spot))
-    return lines
+            lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, resource, spot))
+        today = per_task_hour(shape, self.snapshot, share_now)
+        lines += self.on_ec2(component, shape, tasks, hours, why, copies, today)
+        return lines
 
+    # ------------------------------------------------------------ ECS on EC2 (the ec2 targets)
 
-def _ec2_lines(
-    component: Component,
-    instance_type: str,
-    count: float | None,
-    hours: float,
-    snapshot: Snapshot,
-    strategy: str,
-    why: str,
-    share_now: float = 0.0,
-) -> list[CostLine]:
-    mapping = graviton_type(instance_type, strategy)
-    d = snapshot.spot_discount
-    lines = []
-    for target in TARGETS:
-        chosen = mapping.target if target in ("graviton", "graviton+spot") else instance_type
-        share = _share(target, share_now)
-        spot = share > 0
-        if chosen is None:
-            lines.append(CostLine(component.id, component.name, target, None, "", "", spot, mapping.reason))
-            continue
-        price = snapshot.ec2(chosen.removeprefix("ml."))
-        if price is None:
+    def ec2_shape(self, component: Component, shape: _Fargate) -> tuple[TaskShape, str]:
+        """The task's needs on EC2: the usage file's task_vcpu/task_memory_mb, else the task definition's."""
+        declared = TaskShape(shape.vcpu, round(shape.gb * 1024))
+        vcpu = self.usage.get(component, "task_vcpu") if self.usage.given(component, "task_vcpu") else None
+        memory = self.usage.get(component, "task_memory_mb") if self.usage.given(component, "task_memory_mb") else None
+        if vcpu is None and memory is None:
+            return declared, ""
+        needs = TaskShape(vcpu or declared.vcpu, int(memory) if memory else declared.memory_mib)
+        return needs, (
+            f"task needs from the usage file ({needs.vcpu:g} vCPU, {needs.memory_mib} MiB); "
+            f"the task definition reserves {declared.vcpu:g} vCPU, {declared.memory_mib} MiB (Fargate sizes come in steps)"
+        )
+
+    def on_ec2(
+        self,
+        component: Component,
+        shape: _Fargate,
+        tasks: float | None,
+        hours: float | None,
+        why: str,
+        copies: float,
+        fargate_task_hour: float,
+    ) -> list[CostLine]:
+        needs, source = self.ec2_shape(component, shape)
+        lines = []
+        for target, (architecture, spot) in EC2_TARGETS.items():
+            if shape.arm and architecture == "x86_64":
+                lines.append(not_applicable(component, target, "the task already runs ARM64 images"))
+                continue
+            choice = ec2_capacity.choose(needs, tasks or 1.0, architecture, spot, self.snapshot, self.advisor)
+            if isinstance(choice, NoFit):
+                lines.append(
+                    CostLine(component.id, component.name, target, None, "", "", spot, f"not priced: {choice.reason}")
+                )
+                continue
+            steady = None
+            if choice.burstable_baseline is not None:
+                other = ec2_capacity.choose(
+                    needs, tasks or 1.0, architecture, spot, self.snapshot, self.advisor, burstable=False
+                )
+                steady = other if isinstance(other, Ec2Choice) else None
+            details = ec2_details(choice, needs, tasks, hours, fargate_task_hour, source, self.advisor, steady)
+            details += self.managed_instances(choice, copies, hours)
+            if source:
+                details += self.as_declared(shape, tasks, hours, architecture, spot, copies)
+            resource = f"ECS on EC2 {choice.instance_type}{' Spot' if spot else ''}"
+            if tasks is None or hours is None:
+                lines.append(
+                    CostLine(
+                        component.id, component.name, target, None, choice.price_text(), resource, spot,
+                        f"depends on usage: {why}", details=details,
+                    )
+                )  # fmt: skip
+                continue
+            monthly = copies * choice.monthly(hours)
+            formula = f"{_times(copies)}{choice.instances} instance(s) x {hours:g} h x {choice.price_text()}"
             lines.append(
                 CostLine(
-                    component.id,
-                    component.name,
-                    target,
-                    None,
-                    "",
-                    chosen,
-                    spot,
-                    f"no price for {chosen} in the snapshot",
+                    component.id, component.name, target, round(monthly, 2), formula, resource, spot,
+                    details=details,
                 )
+            )  # fmt: skip
+        return lines
+
+    def as_declared(
+        self, shape: _Fargate, tasks: float | None, hours: float | None, architecture: str, spot: bool, copies: float
+    ) -> tuple[str, ...]:
+        """What the task definition's own size would need, when the usage file says the task needs less."""
+        declared = TaskShape(shape.vcpu, round(shape.gb * 1024))
+        other = ec2_capacity.choose(declared, tasks or 1.0, architecture, spot, self.snapshot, self.advisor)
+        if isinstance(other, NoFit):
+            return (f"with the task definition's own size: {other.reason}",)
+        cost = f" at ${copies * other.monthly(hours):,.2f} a month" if hours is not None and tasks is not None else ""
+        return (
+            f"with the task definition's own size ({declared.vcpu:g} vCPU, {declared.memory_mib} MiB) the choice "
+            f"would be {other.instance_type}{cost}",
+        )
+
+    def managed_instances(self, choice: Ec2Choice, copies: float, hours: float | None) -> tuple[str, ...]:
+        """An ECS Managed Instances line, labelled, only where the snapshot has its management fee for the type."""
+        fee = ec2_capacity.managed_instances_fee(self.snapshot, choice.instance_type)
+        if fee is None or choice.spot:
+            return ()
+        per_hour = choice.on_demand_hourly + fee
+        text = (
+            f"ECS Managed Instances (AWS provisions, patches and replaces the instances; EC2 price plus a management "
+            f"fee): {_times(copies)}{choice.instances} instance(s) x {{hours}} h x (${choice.on_demand_hourly:g} + "
+            f"${fee:g} fee) ({choice.instance_type})"
+        )
+        if hours is None:
+            return (text.replace("{hours}", "the hours the tasks run") + ": depends on usage",)
+        monthly = copies * choice.instances * hours * per_hour
+        return (text.replace("{hours}", f"{hours:g}") + f" = ${monthly:,.2f}",)
+
+    # ------------------------------------------------------------ EC2 capacity
+
+    def instances(self, component: Component) -> list[CostLine]:
+        instance_type = _instance_type(self.graph, component)
+        if instance_type is None:
+            return []
+        copies, why_copies = _copies(component)
+        if copies is None:
+            return [_unpriced(component, why_copies)]
+        kind = component.kind
+        count: float | None
+        if kind is ComponentKind.EC2_INSTANCE:
+            count = copies
+        else:
+            desired = _number(component.get(v.DESIRED_COUNT))
+            per_copy = self.usage.value_or(component, "instances", desired if desired else None)
+            count = per_copy * copies if per_copy is not None else None
+        hours = self.always_on_hours(component)
+        why = "desired capacity is 0 or not a literal (scaled at run time): give instances in the usage file"
+        if hours is None:
+            count, why = None, "the usage file gives hours_per_month as unknown"
+        share = _ec2_spot_share(self.graph, component)
+        return self.ec2(component, instance_type, count, hours or 0.0, why, share) + [
+            not_applicable(component, target, f"already EC2 capacity; {NOT_ECS_CAPACITY}") for target in EC2_TARGETS
+        ]
+
+    def batch(self, component: Component) -> list[CostLine]:
+        instance_type = _instance_type(self.graph, component)
+        if instance_type is None or "." not in instance_type:
+            return [_unpriced(component, "instance types are 'optimal' or not literal: AWS Batch picks them")]
+        instances = self.usage.get(component, "instances")
+        hours = self.usage.get(component, "hours_per_month") if self.usage.given(component, "hours_per_month") else None
+        count = instances if instances is not None and hours is not None else None
+        why = "AWS Batch runs instances only while jobs run: give instances and hours_per_month in the usage file"
+        share = 1.0 if self.graph.market(component) == "spot" else 0.0
+        return self.ec2(component, instance_type, count, hours or 0.0, why, share) + [
+            not_applicable(component, target, f"AWS Batch capacity; {NOT_ECS_CAPACITY}") for target in EC2_TARGETS
+        ]
+
+    def spot_discount(self, instance_type: str) -> tuple[float, str]:
+        """The type's advertised Spot savings (Spot Instance Advisor), else the snapshot's assumed discount."""
+        facts = self.advisor.facts(instance_type.removeprefix("ml."))
+        if facts is not None and facts.savings > 0:
+            return facts.discount, f"advertised Spot savings, {facts.label} interruptions"
+        return self.snapshot.spot_discount, "assumed Spot discount"
+
+    def ec2(
+        self, component: Component, instance_type: str, count: float | None, hours: float, why: str, share_now: float
+    ) -> list[CostLine]:
+        mapping = graviton_type(instance_type, self.strategy)
+        lines = []
+        for target in FARGATE_TARGETS:
+            chosen = mapping.target if target in ("graviton", "graviton+spot") else instance_type
+            share = _share(target, share_now)
+            spot = share > 0
+            if chosen is None:
+                lines.append(CostLine(component.id, component.name, target, None, "", "", spot, mapping.reason))
+                continue
+            price = self.snapshot.ec2(chosen.removeprefix("ml."))
+            if price is None:
+                note = f"no price for {chosen} in the snapshot"
+                lines.append(CostLine(component.id, component.name, target, None, "", chosen, spot, note))
+                continue
+            discount, label = self.spot_discount(chosen)
+            if count is None:
+                unit = f"${price} per hour ({chosen})" + _spot_text(share, discount, label)
+                lines.append(
+                    CostLine(component.id, component.name, target, None, unit, chosen, spot, f"depends on usage: {why}")
+                )
+                continue
+            monthly = count * hours * price * (1 - discount * share)
+            formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + _spot_text(share, discount, label)
+            note = (
+                mapping.reason
+                if target in ("graviton", "graviton+spot") and mapping.reason != "already Graviton"
+                else ""
             )
-            continue
-        if count is None:
-            lines.append(_unknown_usage(component, target, f"${price} per hour ({chosen})", chosen, spot, why))
-            continue
-        monthly = count * hours * price * (1 - d * share)
-        formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + _spot_text(share, d)
-        lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, chosen, spot))
-    return lines
+            lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, chosen, spot, note))
+        return lines
+
+    # ------------------------------------------------------------ Lambda
+
+    def lambda_function(self, component: Component) -> list[CostLine]:
+        prices = self.snapshot.data["lambda"]
+        memory = _number(component.get(v.MEMORY_MB)) or 128.0  # AWS's default memory size
+        arch = component.get(v.ARCHITECTURE)
+        arm_now = isinstance(arch, str) and arch.lower() == "arm64"
+        requests, duration = (
+            self.usage.get(component, "requests_per_month"),
+            self.usage.get(component, "avg_duration_ms"),
+        )
+        copies, why_copies = _copies(component)
+        lines = []
+        for target in ("current", "graviton"):
+            arm = arm_now or target == "graviton"
+            tiers = prices["arm64" if arm else "x86_64"]["tiers"]
+            resource = f"Lambda {'arm64' if arm else 'x86_64'}"
+            first = tiers[0]["per_gb_second"]
+            unit = f"${first:.10f}".rstrip("0")
+            if requests is None or duration is None or copies is None:
+                why = why_copies if copies is None else "requests_per_month and avg_duration_ms"
+                lines.append(
+                    CostLine(
+                        component.id, component.name, target, None,
+                        f"{unit} per GB-second ({memory:g} MB) + ${prices['request_per_million']} per million requests",
+                        resource, False, f"depends on usage: {why}",
+                    )
+                )  # fmt: skip
+                continue
+            gb_seconds = requests * (duration / 1000) * (memory / 1024)
+            monthly = copies * (_lambda_cost(gb_seconds, tiers) + requests / 1_000_000 * prices["request_per_million"])
+            formula = (
+                f"{_times(copies)}{requests:g} requests x {duration:g} ms x {memory / 1024:g} GB = {gb_seconds:,.0f} GB-s at "
+                f"{unit}/GB-s + {requests / 1_000_000:g} M requests x ${prices['request_per_million']}"
+                " (free tier not deducted: it is per account)"
+            )
+            lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, resource))
+        lines += [not_applicable(component, t, "Lambda has no Spot capacity") for t in ("spot", "graviton+spot")]
+        lines += [not_applicable(component, t, f"a Lambda function; {NOT_ECS_CAPACITY}") for t in EC2_TARGETS]
+        return lines
+
+
+def per_task_hour(shape: _Fargate, snapshot: Snapshot, share: float) -> float:
+    """What one Fargate task-hour costs on this shape today (with its Spot share)."""
+    rate = snapshot.data["fargate"]["arm64" if shape.arm else "x86_64"]
+    return float((shape.vcpu * rate["vcpu_hour"] + shape.gb * rate["gb_hour"]) * (1 - snapshot.spot_discount * share))
+
+
+def ec2_details(
+    choice: Ec2Choice,
+    needs: TaskShape,
+    tasks: float | None,
+    hours: float | None,
+    fargate_task_hour: float,
+    source: str,
+    advisor: Advisor,
+    steady: Ec2Choice | None = None,
+) -> tuple[str, ...]:
+    """The sentences that make an ECS-on-EC2 line reviewable: fit, bin-packing, break-even, Spot, credits."""
+    out = [
+        f"fit: {choice.instance_type} has {choice.vcpu} vCPU and {choice.memory_mib} MiB; the ECS agent and the OS keep "
+        f"{choice.reserved_mib} MiB (max(256 MiB, 5 %)), leaving {choice.usable_mib} MiB for tasks of "
+        f"{needs.vcpu:g} vCPU / {needs.memory_mib} MiB: {choice.tasks_per_instance} per instance",
+    ]
+    if source:
+        out.append(source)
+    concurrent = f"{tasks:g} task(s) at a time" if tasks is not None else "the tasks"
+    out.append(
+        f"bin-packing: {concurrent} on {choice.instances} instance(s); the capacity provider runs instances only "
+        "while tasks run (managed scaling, target capacity 100 %)"
+    )
+    share = choice.break_even(fargate_task_hour, tasks)
+    verdict = (
+        "never cheaper than Fargate today"
+        if share >= 1
+        else f"cheaper than Fargate today while busy more than {share:.0%} of the hours it runs"
+    )
+    out.append(
+        f"break-even: ${choice.hourly:.5f}/h / ({choice.placed(tasks):g} task(s) x ${fargate_task_hour:.5f} per "
+        f"Fargate task-hour today) = {share:.0%}: an instance is {verdict}"
+    )
+    if choice.spot and choice.spot_facts is not None:
+        out.append(
+            f"Spot: {choice.spot_facts.savings}% advertised savings, interruptions {choice.spot_facts.label} "
+            f"({advisor.describe()}; an estimate)"
+        )
+    if choice.diversified:
+        out.append(
+            f"mixed-instances policy ({len(choice.diversified)} same-size types, lowest interruption buckets first; "
+            f"allocation strategy price-capacity-optimized): {', '.join(choice.diversified)}"
+        )
+    over = choice.surplus_vcpu(needs, tasks or 1.0)
+    if over is not None and choice.burstable_baseline is not None and choice.surplus_per_vcpu_hour is not None:
+        text = f"burstable: {choice.instance_type} sustains {choice.burstable_baseline:.0%} of each vCPU without CPU credits"
+        if over > 0 and hours is not None:
+            text += (
+                f"; if the tasks keep all {needs.vcpu * (tasks or 1.0):g} vCPU busy for {hours:g} h, unlimited mode adds "
+                f"{over:g} vCPU x {hours:g} h x ${choice.surplus_per_vcpu_hour} = "
+                f"${over * hours * choice.surplus_per_vcpu_hour:,.2f} (depends on CPU use; not in the total)"
+            )
+        if steady is not None:
+            text += f"; the cheapest type without CPU credits is {steady.instance_type}" + (
+                f" at ${steady.monthly(hours):,.2f} a month" if hours is not None else ""
+            )
+        out.append(text)
+    return tuple(out)
 
 
 def _lambda_cost(gb_seconds: float, tiers: list[dict[str, float | None]]) -> float:
@@ -166,102 +537,15 @@ def _lambda_cost(gb_seconds: float, tiers: list[dict[str, float | None]]) -> flo
     return cost
 
 
-def _lambda_lines(component: Component, usage: Usage, snapshot: Snapshot) -> list[CostLine]:
-    prices = snapshot.data["lambda"]
-    memory = _number(component.get(v.MEMORY_MB)) or 128.0  # AWS's default memory size
-    arch = component.get(v.ARCHITECTURE)
-    arm_now = isinstance(arch, str) and arch.lower() == "arm64"
-    requests, duration = usage.get(component, "requests_per_month"), usage.get(component, "avg_duration_ms")
-    lines = []
-    for target in ("current", "graviton"):
-        arm = arm_now or target == "graviton"
-        tiers = prices["arm64" if arm else "x86_64"]["tiers"]
-        resource = f"Lambda {'arm64' if arm else 'x86_64'}"
-        first = tiers[0]["per_gb_second"]
-        if requests is None or duration is None:
-            lines.append(
-                CostLine(
-                    component.id,
-                    component.name,
-                    target,
-                    None,
-                    f"${first:.10f}".rstrip("0")
-                    + f" per GB-second ({memory:g} MB) + ${prices['request_per_million']} per million requests",
-                    resource,
-                    False,
-                    "depends on usage: requests_per_month and avg_duration_ms",
-                )
-            )
-            continue
-        gb_seconds = requests * (duration / 1000) * (memory / 1024)
-        monthly = _lambda_cost(gb_seconds, tiers) + requests / 1_000_000 * prices["request_per_million"]
-        formula = (
-            f"{requests:g} requests x {duration:g} ms x {memory / 1024:g} GB = {gb_seconds:,.0f} GB-s at "
-            + f"${first:.10f}".rstrip("0")
-            + "/GB-s"
-            f" + {requests / 1_000_000:g} M requests x ${prices['request_per_million']} (free tier not deducted: it is per account)"
-        )
-        lines.append(CostLine(component.id, component.name, target, round(monthly, 2), formula, resource))
-    return lines
-
-
 def cost_lines(
-    report: Report, snapshot: Snapshot, usage: Usage, strategy: str = "performance_parity"
+    report: Report,
+    snapshot: Snapshot,
+    usage: Usage,
+    strategy: str = "performance_parity",
+    advisor: Advisor | None = None,
 ) -> list[CostLine]:
-    """Cost lines for every deployed, priceable component (services carry their task definition's cost)."""
-    graph = Graph(report)
-    lines: list[CostLine] = []
-    for component in report.components:
-        if not component.deployed:
-            continue
-        kind = component.kind
-        if kind is ComponentKind.ECS_SERVICE:
-            lines += _service_lines(graph, component, snapshot, usage)
-        elif kind is ComponentKind.ECS_TASK_DEFINITION and not graph.runs_a_service(component):
-            shape = _fargate_shape(component)
-            if shape is None:
-                lines.append(_unpriced(component, "cpu or memory is not a literal"))
-                continue
-            task_count: float = usage.get(component, "tasks") or 1.0
-            run_hours = usage.get(component, "hours_per_month")
-            lines += _fargate_lines(
-                component,
-                shape,
-                task_count,
-                run_hours,
-                snapshot,
-                "a task run on demand: give hours_per_month in the usage file",
-            )
-        elif kind is ComponentKind.LAMBDA_FUNCTION:
-            lines += _lambda_lines(component, usage, snapshot)
-        elif kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
-            instance_type = _instance_type(graph, component)
-            if instance_type is None or "." not in instance_type:
-                lines.append(_unpriced(component, "instance types are 'optimal' or not literal: AWS Batch picks them"))
-                continue
-            instances = usage.get(component, "instances")
-            batch_hours = usage.get(component, "hours_per_month")
-            batch_count = instances if instances is not None and batch_hours is not None else None
-            why = "AWS Batch runs instances only while jobs run: give instances and hours_per_month in the usage file"
-            share = 1.0 if graph.market(component) == "spot" else 0.0
-            lines += _ec2_lines(
-                component, instance_type, batch_count, batch_hours or 0.0, snapshot, strategy, why, share
-            )
-        elif kind in (ComponentKind.EC2_INSTANCE, ComponentKind.AUTOSCALING_GROUP, ComponentKind.EKS_NODE_GROUP):
-            instance_type = _instance_type(graph, component)
-            if instance_type is None:
-                continue
-            count: float | None
-            if kind is ComponentKind.EC2_INSTANCE:
-                count = _number(component.get(v.INSTANCE_COUNT)) or 1.0
-            else:
-                count = usage.get(component, "instances") or _number(component.get(v.DESIRED_COUNT)) or None
-            ec2_hours: float = usage.get(component, "hours_per_month") or snapshot.hours
-            why = "desired capacity is 0 or not a literal (scaled at run time): give instances in the usage file"
-            lines += _ec2_lines(
-                component, instance_type, count, ec2_hours, snapshot, strategy, why, _ec2_spot_share(graph, component)
-            )
-    return lines
+    """One line per deployed, priceable component and target (services carry their task definition's cost)."""
+    return Pricer(report, snapshot, usage, strategy, advisor or load_advisor(snapshot.region)).lines()
 
 
 def _ec2_spot_share(graph: Graph, component: Component) -> float:
@@ -307,51 +591,6 @@ def bought_as(purchases: list[Purchase]) -> str:
     return " + ".join(parts)
 
 
-def _service_lines(graph: Graph, service: Component, snapshot: Snapshot, usage: Usage) -> list[CostLine]:
-    """A service's cost as it is bought: Fargate (on demand and/or Spot), or through its EC2 capacity."""
-    purchases = graph.purchases(service)
-    how = bought_as(purchases)
-    if purchases and all(p.resolved and not p.fargate for p in purchases):
-        groups = sorted({p.capacity.name for p in purchases if p.capacity is not None})
-        where = f": priced through {', '.join(groups)}" if groups else ": priced through the cluster's instances"
-        return [
-            CostLine(
-                service.id,
-                service.name,
-                "current",
-                None,
-                "",
-                f"ECS on EC2 ({how})",
-                False,
-                f"runs on EC2 capacity{where}",
-            )
-        ]
-    if any(not p.resolved for p in purchases):
-        unknown = ", ".join(p.provider for p in purchases if not p.resolved)
-        return [_unpriced(service, f"how its capacity is bought is not known ({unknown})")]
-    task = graph.task_of(service)
-    shape = _fargate_shape(task) if task is not None else _fargate_shape(service)
-    if shape is None:
-        line = _unpriced(service, "cpu or memory of its task definition is not a literal (or not linked)")
-        return [replace(line, resource=f"bought as {how}" if how else "")]
-    desired = _number(service.get(v.DESIRED_COUNT))
-    tasks = usage.get(service, "tasks") or (desired if desired else None)
-    hours = usage.get(service, "hours_per_month") or snapshot.hours
-    share = _fargate_spot_share(purchases, tasks)
-    if share is None:
-        return [
-            _unpriced(
-                service, "its capacity provider strategy mixes Fargate and Fargate Spot and the task count is not known"
-            )
-        ]
-    why = "desired count is 0 or not a literal (scaled at run time): give tasks in the usage file"
-    return _fargate_lines(service, shape, tasks, hours if tasks is not None else None, snapshot, why, share)
-
-
-def _unpriced(component: Component, why: str) -> CostLine:
-    return CostLine(component.id, component.name, "current", None, "", "", False, f"not priced: {why}")
-
-
 def _instance_type(graph: Graph, component: Component) -> str | None:
     """The (first) literal instance type, the component's own or its launch template's."""
     for value in graph.instance_types(component):
@@ -360,17 +599,48 @@ def _instance_type(graph: Graph, component: Component) -> str | None:
     return None
 
 
-def totals(lines: list[CostLine]) -> dict[str, float]:
-    """Monthly totals per target over the components priced on every target."""
-    by_component: dict[str, dict[str, float | None]] = {}
+# ---------------------------------------------------------------- totals
+
+
+@dataclass(frozen=True)
+class TargetTotal:
+    """One target's total and how it compares with today, over the same components."""
+
+    target: str
+    monthly: float  # the sum of this target's priced lines: nothing else is added
+    priced: tuple[str, ...]  # names of the components priced on this target
+    today: float  # today's cost of the components priced both today and on this target
+    saving: float  # today - their cost on this target
+    not_applicable: tuple[str, ...] = ()  # names of the components that cannot take this target
+    unpriced: tuple[str, ...] = ()  # names of the components whose cost here depends on usage
+
+
+def target_totals(lines: list[CostLine]) -> dict[str, TargetTotal]:
+    """Per target: the sum of its own lines, and the saving against today over components priced on both."""
+    today: dict[str, float] = {}
     for line in lines:
-        by_component.setdefault(line.component, {})[line.target] = line.monthly
-    out = dict.fromkeys(TARGETS, 0.0)
-    for targets in by_component.values():
-        current = targets.get("current")
-        if current is None:
-            continue
-        for target in TARGETS:
-            value = targets.get(target)
-            out[target] += value if value is not None else current  # no option there: it stays as it is
-    return {k: round(v, 2) for k, v in out.items()}
+        if line.target == "current" and line.monthly is not None:
+            today[line.component] = line.monthly
+    out = {}
+    for target in TARGETS:
+        own = [line for line in lines if line.target == target]
+        priced = [line for line in own if line.monthly is not None]
+        both = [line for line in priced if line.component in today]
+        monthly = round(sum(line.monthly or 0.0 for line in priced), 2)
+        before = round(sum(today[line.component] for line in both), 2)
+        after = round(sum(line.monthly or 0.0 for line in both), 2)
+        out[target] = TargetTotal(
+            target,
+            monthly,
+            tuple(line.name for line in priced),
+            before,
+            round(before - after, 2),
+            tuple(sorted({line.name for line in own if not line.applicable})),
+            tuple(sorted({line.name for line in own if line.applicable and line.monthly is None})),
+        )
+    return out
+
+
+def totals(lines: list[CostLine]) -> dict[str, float]:
+    """Monthly total per target: exactly the sum of that target's priced lines."""
+    return {target: total.monthly for target, total in target_totals(lines).items()}

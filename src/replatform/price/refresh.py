@@ -35,9 +35,12 @@ class RefreshError(ReplatformError):
 
 
 def families() -> list[str]:
-    """Every x86 family with a mapping and every Graviton family it maps to."""
+    """Every family the knowledge base knows: mapped and unmapped x86 families and every Graviton family.
+
+    Unmapped families (GPUs, HDD storage) are priced too: today's cost of such a fleet is still a cost.
+    """
     known = knowledge.instances()
-    names = set(known.families)
+    names = set(known.families) | set(known.unmapped) | set(known.graviton_families)
     for mapping in known.families.values():
         names.update(mapping.targets.values())
     return sorted(names)
@@ -88,9 +91,13 @@ def refresh(region: str, output_dir: Path, client: Any | None = None, today: dat
     snapshot["region"] = region
     snapshot["snapshot_date"] = date
     snapshot["verified"] = date
+    source = f"AWS Price List API GetProducts (AmazonEC2, regionCode={region}, {', '.join(f'{k}={v}' for k, v in FILTERS.items())})"
+    key = f"price-list-api-{date}"
     snapshot["ec2"] = {
-        "source": f"AWS Price List API GetProducts (AmazonEC2, regionCode={region}, {', '.join(f'{k}={v}' for k, v in FILTERS.items())})",
+        "source": source,
         "generated": date,
+        "sources": {key: {"source": source, "generated": date}},
+        "families": {family: key for family in sorted({t.split(".", 1)[0] for t in prices})},
         "prices": prices,
     }
     snapshot["notes"] = (

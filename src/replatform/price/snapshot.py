@@ -28,6 +28,17 @@ class Snapshot:
         value = self.data["ec2"]["prices"].get(instance_type)
         return float(value) if value is not None else None
 
+    def ec2_source(self, instance_type: str) -> tuple[str, str] | None:
+        """(source, date) of one type's price: its family's entry in ``ec2.families``, else the table's."""
+        table = self.data["ec2"]
+        if instance_type not in table["prices"]:
+            return None
+        key = table.get("families", {}).get(instance_type.split(".", 1)[0])
+        entry = table.get("sources", {}).get(key) if key is not None else None
+        if isinstance(entry, dict):
+            return str(entry["source"]), str(entry["generated"])
+        return str(table["source"]), str(table["generated"])
+
     @property
     def spot_discount(self) -> float:
         return float(self.data["spot"]["default_discount"])

@@ -10,15 +10,21 @@ components:
   "lambda_function:infra/app.ts#Splitter":
     requests_per_month: 200000
     avg_duration_ms: 850
+  aws_ecs_service.worker:
+    task_memory_mb: 1536          # what the task needs on EC2 (Fargate sizes come in steps)
 ```
 
-Keys under ``components`` are component ids (as in report.json) or names.
-Where usage is unknown the cost model shows the unit price and "depends on
-usage"; it never invents a number.
+Keys under ``components`` are component ids (as in report.json) or names; a
+key that names no component is an error that suggests the nearest one. Values
+are checked against physical bounds (a month has at most 744 hours). ``null``
+means "not known": the line shows the unit price and "depends on usage", and
+never falls back to a default, so an unedited ``usage init`` skeleton prices
+nothing. Where usage is unknown the cost model never invents a number.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,86 +33,206 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from replatform.discover import compute_vocabulary as v
 from replatform.errors import UsageError
-from replatform.model import Component, ComponentKind, Report
+from replatform.model import Component, ComponentKind, Report, Unknown
 
-KEYS = {"hours_per_month", "tasks", "instances", "requests_per_month", "avg_duration_ms"}
+MAX_HOURS = 744  # 31 days x 24 h
+MAX_LAMBDA_MS = 900_000  # Lambda's 15-minute limit
+
+# key -> (lowest allowed, lowest is allowed, highest, what it is)
+BOUNDS: dict[str, tuple[float, bool, float | None, str]] = {
+    "hours_per_month": (0, True, MAX_HOURS, f"hours in a month: 0 to {MAX_HOURS}"),
+    "tasks": (0, True, None, "a count of tasks: 0 or more"),
+    "instances": (0, True, None, "a count of instances: 0 or more"),
+    "requests_per_month": (0, True, None, "a count of requests: 0 or more"),
+    "avg_duration_ms": (0, False, MAX_LAMBDA_MS, f"milliseconds per invocation: more than 0, at most {MAX_LAMBDA_MS}"),
+    "task_vcpu": (0, False, 192, "vCPUs one task needs on EC2: more than 0"),
+    "task_memory_mb": (0, False, None, "MiB one task needs on EC2: more than 0"),
+}
+KEYS = set(BOUNDS)
 
 
 @dataclass(frozen=True)
 class Usage:
-    """Per-component usage overrides plus defaults."""
+    """Per-component usage (``None``: stated as unknown) plus defaults."""
 
-    defaults: dict[str, float] = field(default_factory=dict)
-    components: dict[str, dict[str, float]] = field(default_factory=dict)
+    defaults: dict[str, float | None] = field(default_factory=dict)
+    components: dict[str, dict[str, float | None]] = field(default_factory=dict)
     source: str | None = None
 
-    def get(self, component: Component, key: str) -> float | None:
+    def _entry(self, component: Component, key: str) -> dict[str, float | None] | None:
         for name in (component.id, component.name):
             entry = self.components.get(name)
             if entry is not None and key in entry:
-                return entry[key]
+                return entry
+        return None
+
+    def given(self, component: Component, key: str) -> bool:
+        """Whether the file states ``key`` for this component (a ``null`` counts: it says "unknown")."""
+        return self._entry(component, key) is not None
+
+    def get(self, component: Component, key: str) -> float | None:
+        """The component's value, else the default; ``None`` when unknown (or stated as ``null``)."""
+        entry = self._entry(component, key)
+        if entry is not None:
+            return entry[key]
         return self.defaults.get(key)
+
+    def value_or(self, component: Component, key: str, code: float | None) -> float | None:
+        """The component's stated value (``null`` stays unknown), else what the code says, else the default."""
+        entry = self._entry(component, key)
+        if entry is not None:
+            return entry[key]
+        return code if code is not None else self.defaults.get(key)
+
+
+def _check(value: Any, key: str, where: str, path: str) -> float | None:
+    if value is None:
+        return None
+    low, inclusive, high, what = BOUNDS[key]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise UsageError(f"usage file {path}: {where}.{key} = {value!r} is not a number ({what})")
+    number = float(value)
+    if number != number or number < low or (number == low and not inclusive) or (high is not None and number > high):
+        raise UsageError(f"usage file {path}: {where}.{key} = {value:g} is out of range ({what})")
+    return number
+
+
+MAX_USAGE_BYTES = 1024 * 1024
 
 
 def load_usage(path: str | None) -> Usage:
-    """Parse a usage file (None: no usage known)."""
+    """Parse a usage file the user named (None: no usage known); every error is one line that says what to change."""
     if path is None:
         return Usage()
     try:
-        data: Any = YAML(typ="safe", pure=True).load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"usage file {path}: {exc}") from exc
+    return parse_usage(text, path)
+
+
+def load_usage_in_root(root: str, relative: str) -> Usage:
+    """The usage file a repository's configuration names: read inside the root, capped, then parsed and checked."""
+    from replatform.fsio import read_in_root
+
+    try:
+        data = read_in_root(root, relative, MAX_USAGE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"usage file {relative} (from the repository's configuration): {exc.strerror or exc}") from exc
+    if len(data) > MAX_USAGE_BYTES:
+        raise UsageError(f"usage file {relative}: larger than {MAX_USAGE_BYTES // 1024} KiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"usage file {relative}: not UTF-8") from exc
+    return parse_usage(text, relative)
+
+
+def parse_usage(text: str, path: str) -> Usage:
+    """The usage file's content, checked: known keys, numbers within physical bounds, ``null`` kept as unknown."""
+    try:
+        data: Any = YAML(typ="safe", pure=True).load(text)
+    except (YAMLError, RecursionError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"usage file {path}: {first}") from exc
     data = data or {}
     if not isinstance(data, dict):
         raise UsageError(f"usage file {path}: expected a mapping with 'defaults' and 'components'")
+    unknown_top = sorted(str(k) for k in data if k not in ("defaults", "components"))
+    if unknown_top:
+        raise UsageError(f"usage file {path}: unknown section(s) {', '.join(unknown_top)}; known: components, defaults")
 
-    def numbers(table: Any, where: str) -> dict[str, float]:
+    def numbers(table: Any, where: str) -> dict[str, float | None]:
+        if table is None:
+            return {}
         if not isinstance(table, dict):
-            raise UsageError(f"usage file {path}: {where} must be a mapping")
-        unknown = set(table) - KEYS
-        if unknown:
-            raise UsageError(
-                f"usage file {path}: unknown key(s) {', '.join(sorted(unknown))} in {where}; known: {', '.join(sorted(KEYS))}"
-            )
-        out = {}
-        for key, value in table.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise UsageError(f"usage file {path}: {where}.{key} must be a number >= 0")
-            out[str(key)] = float(value)
-        return out
+            raise UsageError(f"usage file {path}: {where} must be a mapping of keys to numbers")
+        for key in table:
+            if key not in KEYS:
+                close = difflib.get_close_matches(str(key), sorted(KEYS), n=1, cutoff=0.4)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise UsageError(
+                    f"usage file {path}: unknown key(s) {key} in {where}{hint}; known: {', '.join(sorted(KEYS))}"
+                )
+        return {str(key): _check(value, str(key), where, path) for key, value in table.items()}
 
-    components = {str(k): numbers(v, f"components[{k}]") for k, v in (data.get("components") or {}).items()}
-    return Usage(numbers(data.get("defaults") or {}, "defaults"), components, path)
+    components_table = data.get("components") or {}
+    if not isinstance(components_table, dict):
+        raise UsageError(f"usage file {path}: components must be a mapping of component ids or names")
+    components = {str(k): numbers(v, f"components[{k}]") for k, v in components_table.items()}
+    return Usage(numbers(data.get("defaults"), "defaults"), components, path)
 
 
-USAGE_KINDS = (
-    ComponentKind.LAMBDA_FUNCTION,
-    ComponentKind.ECS_TASK_DEFINITION,
-    ComponentKind.BATCH_COMPUTE_ENVIRONMENT,
-)
+def validate_against(usage: Usage, report: Report) -> None:
+    """Every key under ``components`` names a component of this scan; else say which one was meant."""
+    names = {c.id for c in report.components} | {c.name for c in report.components}
+    for key in usage.components:
+        if key in names:
+            continue
+        close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "no component has a similar name"
+        raise UsageError(f"usage file {usage.source}: no component named {key!r}; {hint}")
+
+
+# ------------------------------------------------------------------ the skeleton
+
+
+def _literal_count(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def billed_by_usage(report: Report) -> list[tuple[Component, tuple[str, ...], str]]:
+    """Components whose cost depends on usage, keyed by the component that is billed, with the keys to fill in."""
+    from replatform.graph import Graph
+
+    graph = Graph(report)
+    out: list[tuple[Component, tuple[str, ...], str]] = []
+    for component in report.components:
+        if not component.deployed:
+            continue
+        kind = component.kind
+        if kind is ComponentKind.ECS_SERVICE:
+            if not _literal_count(component.get(v.DESIRED_COUNT)):
+                out.append((component, ("tasks", "hours_per_month"), "a service scaled at run time"))
+        elif kind is ComponentKind.ECS_TASK_DEFINITION:
+            if not graph.runs_a_service(component):
+                out.append((component, ("tasks", "hours_per_month"), "a task run on demand (RunTask or a schedule)"))
+        elif kind is ComponentKind.AUTOSCALING_GROUP or kind is ComponentKind.EKS_NODE_GROUP:
+            if not _literal_count(component.get(v.DESIRED_COUNT)):
+                out.append((component, ("instances", "hours_per_month"), "capacity scaled at run time"))
+        elif kind is ComponentKind.EC2_INSTANCE:
+            out.append((component, ("hours_per_month",), "an instance: hours it runs (730 when always on)"))
+        elif kind is ComponentKind.LAMBDA_FUNCTION:
+            out.append((component, ("requests_per_month", "avg_duration_ms"), "a Lambda function"))
+        elif kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
+            out.append((component, ("instances", "hours_per_month"), "AWS Batch runs instances while jobs run"))
+        elif kind is ComponentKind.SAGEMAKER_JOB:
+            out.append((component, ("instances", "hours_per_month"), "SageMaker bills instance-hours while it runs"))
+    return out
 
 
 def skeleton(report: Report) -> str:
-    """A usage file listing every usage-based component, values left for the user."""
+    """A usage file listing every usage-based component, each value ``null`` (unknown) until filled in."""
     lines = [
-        "# replatform usage file: fill in what the code does not say; delete what you do not know.",
-        "# Keys: hours_per_month, tasks, instances, requests_per_month, avg_duration_ms.",
+        "# replatform usage file: fill in what the code does not say.",
+        "# null means unknown: that component is shown as 'depends on usage' and never priced from a guess.",
+        f"# Keys: {', '.join(sorted(KEYS))}.",
+        f"# Bounds: hours_per_month 0-{MAX_HOURS}; counts >= 0; avg_duration_ms > 0.",
         "defaults:",
-        "  hours_per_month: 730  # always-on services",
+        "  hours_per_month: 730  # always-on services whose task count the code states",
         "components:",
     ]
-    for component in report.components:
+    entries = billed_by_usage(report)
+    if not entries:
+        lines[-1] = "components: {}"
+    for component, keys, why in entries:
+        desired = component.get(v.DESIRED_COUNT)
+        stated = (
+            f"; desired count in the code: {json.dumps(desired.expression)}" if isinstance(desired, Unknown) else ""
+        )
         # A JSON string is a YAML double-quoted scalar: a quote, newline or '#' in a name stays inside the key.
-        key = json.dumps(component.id)
-        if component.kind is ComponentKind.LAMBDA_FUNCTION:
-            lines += [f"  {key}:", "    requests_per_month: 0", "    avg_duration_ms: 0"]
-        elif component.kind is ComponentKind.ECS_TASK_DEFINITION:
-            lines += [
-                f"  {key}:",
-                "    tasks: 1",
-                "    hours_per_month: 0  # run-on-demand tasks: hours they run",
-            ]
-        elif component.kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
-            lines += [f"  {key}:", "    instances: 1", "    hours_per_month: 0"]
+        lines.append(f"  {json.dumps(component.id)}:  # {why}{stated}")
+        lines += [f"    {key}: null" for key in keys]
     return "\n".join(lines) + "\n"

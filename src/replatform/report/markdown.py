@@ -95,19 +95,23 @@ def _head(report: Report, assessment: Assessment | None) -> list[str]:
 
 
 def _costs(assessment: Assessment) -> list[str]:
-    from replatform.price.cost import TARGETS, totals
+    from replatform.price.cost import TARGETS, target_totals
 
     plan = assessment.plan
-    monthly = totals(plan.costs)
+    by_target = target_totals(plan.costs)
     out = [
         "| target | monthly | saving / month |",
         "|---|---:|---:|",
     ]
     for target in TARGETS:
+        total = by_target[target]
+        if target != "current" and not total.priced:
+            continue
         label = "today" if target == "current" else target + (" (estimate)" if "spot" in target else "")
-        saving = "" if target == "current" else _money(round(monthly["current"] - monthly[target], 2))
-        out.append(f"| {label} | {_money(monthly[target])} | {saving} |")
-    payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "no priced saving"
+        saving = "" if target == "current" else _money(total.saving)
+        out.append(f"| {label} | {_money(total.monthly)} | {saving} |")
+    out += ["", "Each total is the sum of its own lines; savings compare the same components today."]
+    payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "payback not computable"
     phases = len({i.phase for i in plan.items})
     out += [
         "",

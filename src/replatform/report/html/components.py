@@ -33,23 +33,13 @@ def _value(value: AttributeValue) -> str:
 
 
 def related_findings(report: Report, component: Component | None, item: PlanItem) -> list[Finding]:
-    """Findings about this component: its fixes name it, or they are about it (or its task definition) by name."""
-    if component is None:
-        return [f for f in report.findings if f.fix is not None and f.fix.component == item.component]
-    subjects = [component]
-    task = component.get("task_definition")  # discovery resolves it to the task definition's id
-    subjects += [c for c in report.components if isinstance(task, str) and c.id == task]
-
-    def about(finding: Finding) -> bool:
-        if finding.fix is not None and finding.fix.component in {c.id for c in subjects}:
-            return True
-        return any(
-            finding.location.path == c.location.path
-            and (finding.subject == c.name or finding.subject.startswith(c.name + ":"))
-            for c in subjects
-        )
-
-    return [f for f in report.findings if about(f)]
+    """The plan's change list for this component (linked in the plan stage), plus findings whose fix names it."""
+    changes = list(item.changes)
+    seen = {id(f) for f in changes}
+    named = [
+        f for f in report.findings if f.fix is not None and f.fix.component == item.component and id(f) not in seen
+    ]
+    return changes + named
 
 
 def _fix(fix: Fix) -> str:
@@ -87,7 +77,7 @@ def _costs(assessment: Assessment, item: PlanItem, ident: str) -> str:
     rows = []
     for target in TARGETS:
         line = lines.get(target)
-        if line is None:
+        if line is None or not line.applicable:
             continue
         how = line.formula + (f" ({line.note})" if line.note and line.formula else line.note)
         estimate = '<br><span class="note">estimate</span>' if line.estimate else ""
@@ -105,8 +95,6 @@ def _costs(assessment: Assessment, item: PlanItem, ident: str) -> str:
 
 def cards(report: Report, assessment: Assessment) -> str:
     """One card per planned component: readiness, risk, effort, saving, Spot verdict, costs and changes."""
-    from replatform.plan.build import PHASES
-
     by_id = {c.id: c for c in report.components}
     out = [
         '<section aria-labelledby="components-h"><h2 id="components-h">Components to move</h2>',
@@ -123,7 +111,7 @@ def cards(report: Report, assessment: Assessment) -> str:
         out.append(
             f'<article class="card" id="{ident}" data-component="{esc(item.component)}" aria-labelledby="{ident}-h">'
             f'<h3 id="{ident}-h">{esc(item.name)}</h3><p class="note">{esc(item.kind)}{where}</p><dl>'
-            f"<dt>phase</dt><dd>{item.phase}: {esc(PHASES.get(item.phase, ''))}</dd>"
+            f"<dt>phase</dt><dd>{item.phase}: {esc(assessment.plan.title(item.phase))}</dd>"
             f'<dt>readiness</dt><dd class="{esc(item.readiness.replace(" ", "-"))}" data-field="readiness">'
             f"{esc(item.readiness)}</dd>"
             f'<dt>risk</dt><dd data-field="risk">{esc(item.risk)}</dd>'

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from replatform.model import Report, Severity
-from replatform.price.cost import TARGETS, totals
+from replatform.price.cost import TARGETS, TargetTotal, target_totals
 from replatform.report.baseline import counts
 from replatform.report.html.markup import esc, link, money
 
 if TYPE_CHECKING:
     from replatform.plan.run import Assessment
 
-_LABELS = {"current": "today", "graviton": "graviton", "spot": "spot", "graviton+spot": "graviton+spot"}
+_LABELS = {target: ("today" if target == "current" else target) for target in TARGETS}
 
 
 def _tile(label: str, value: str, ident: str, extra: str = "") -> str:
@@ -33,12 +33,12 @@ def summary(report: Report, assessment: Assessment | None) -> str:
     ]
     if assessment is not None:
         plan = assessment.plan
-        monthly = totals(plan.costs)
+        by_target = target_totals(plan.costs)
         tiles.insert(1, _tile("components to move", str(len(plan.items)), "count-plan-items"))
-        if monthly["current"]:
-            tiles.append(_tile("cost today / month", money(monthly["current"]), "summary-current"))
+        if by_target["current"].priced:
+            tiles.append(_tile("cost today / month", money(by_target["current"].monthly), "summary-current"))
             for target in TARGETS[1:]:
-                saving = round(monthly["current"] - monthly[target], 2)
+                saving = by_target[target].saving
                 tiles.append(_tile(f"saving on {target} / month", money(saving), f"summary-saving-{_slug(target)}"))
         else:
             tiles.append(_tile("cost today / month", "not priced", "summary-current"))
@@ -77,9 +77,9 @@ def _slug(target: str) -> str:
 
 def cost_chart(assessment: Assessment) -> str:
     """Monthly cost today next to each target, as SVG bars with their numbers written beside them, and as a table."""
-    monthly = totals(assessment.plan.costs)
+    by_target = target_totals(assessment.plan.costs)
     out = ['<section aria-labelledby="costs-h"><h2 id="costs-h">Cost per month: today and on each target</h2>']
-    if monthly["current"] == 0:
+    if not by_target["current"].priced:
         out += [
             '<p id="costs-unknown">No component has a known cost: there is no compute to price, or every cost line '
             "depends on usage (<code>replatform usage init</code> writes a usage file to fill in).</p>",
@@ -87,33 +87,38 @@ def cost_chart(assessment: Assessment) -> str:
         ]
         return "\n".join(out)
     out += [
-        _bars(monthly),
-        '<table id="cost-totals"><caption>Monthly totals over the components whose usage is known</caption>',
+        _bars(by_target),
+        '<table id="cost-totals"><caption>Each total is the sum of that target\'s own lines; the saving compares the '
+        "same components today (a component that cannot take a target is n/a there)</caption>",
         '<thead><tr><th scope="col">target</th><th scope="col" class="num">monthly</th>'
-        '<th scope="col" class="num">annual</th><th scope="col" class="num">saving / month</th></tr></thead><tbody>',
+        '<th scope="col" class="num">annual</th><th scope="col" class="num">the same components today</th>'
+        '<th scope="col" class="num">saving / month</th><th scope="col">n/a</th></tr></thead><tbody>',
     ]
     for target in TARGETS:
+        total = by_target[target]
         estimate = " (estimate)" if "spot" in target else ""
-        saving = "" if target == "current" else money(round(monthly["current"] - monthly[target], 2))
+        saving = "" if target == "current" else money(total.saving)
         out.append(
             f'<tr data-target="{esc(target)}"><th scope="row">{esc(_LABELS[target])}{estimate}</th>'
-            f'<td class="num" id="total-{_slug(target)}">{money(monthly[target])}</td>'
-            f'<td class="num">{money(round(monthly[target] * 12, 2))}</td><td class="num">{saving}</td></tr>'
+            f'<td class="num" id="total-{_slug(target)}">{money(total.monthly)}</td>'
+            f'<td class="num">{money(round(total.monthly * 12, 2))}</td><td class="num">{money(total.today)}</td>'
+            f'<td class="num">{saving}</td><td>{esc(", ".join(total.not_applicable))}</td></tr>'
         )
     out += ["</tbody></table>", "</section>"]
     return "\n".join(out)
 
 
-def _bars(monthly: dict[str, float]) -> str:
+def _bars(by_target: dict[str, TargetTotal]) -> str:
     width, label_w, bar_w, row = 760, 120, 400, 64
-    scale = bar_w / max(monthly.values())
+    targets = [t for t in TARGETS[1:] if by_target[t].priced]
+    scale = bar_w / max([by_target[t].today for t in targets] + [by_target[t].monthly for t in TARGETS] + [1e-9])
     parts = []
-    for n, target in enumerate(TARGETS[1:]):
+    for n, target in enumerate(targets):
         y = 8 + n * row
-        saving = round(monthly["current"] - monthly[target], 2)
+        total = by_target[target]
         estimate = ", an estimate" if "spot" in target else ""
         for offset, (name, value, colour) in enumerate(
-            (("today", monthly["current"], "#6e7781"), (target, monthly[target], "#1a7f37"))
+            (("today", total.today, "#6e7781"), (target, total.monthly, "#1a7f37"))
         ):
             top = y + offset * 24
             length = max(round(value * scale, 1), 1.0)
@@ -121,26 +126,25 @@ def _bars(monthly: dict[str, float]) -> str:
                 f'<text x="{label_w - 8}" y="{top + 15}" text-anchor="end">{esc(name)}</text>'
                 f'<rect x="{label_w}" y="{top + 2}" width="{length}" height="18" fill="{colour}"/>'
                 f'<text x="{label_w + length + 6}" y="{top + 15}">{money(value)}'
-                f"{esc(f' (saves {money(saving)}{estimate})') if offset else ''}</text>"
+                f"{esc(f' (saves {money(total.saving)}{estimate})') if offset else ''}</text>"
             )
-    height = 8 + 3 * row
+    height = 8 + max(1, len(targets)) * row
     described = "; ".join(
-        f"{target}: {money(monthly[target])} against {money(monthly['current'])} today" for target in TARGETS[1:]
+        f"{target}: {money(by_target[target].monthly)} against {money(by_target[target].today)} today"
+        for target in targets
     )
     return (
         f'<figure><svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-title">Monthly cost today against each target</title>'
         f'<desc id="chart-desc">{esc(described)}</desc>{"".join(parts)}</svg>'
-        "<figcaption>Grey: today. Green: on the target. Each bar is labelled with its amount; "
+        "<figcaption>Grey: the same components today. Green: on the target. Each bar is labelled with its amount; "
         "the table below has the same numbers.</figcaption></figure>"
     )
 
 
 def timeline(assessment: Assessment) -> str:
     """The phases in order, as a bar per phase over cumulative effort hours and as an ordered list."""
-    from replatform.plan.build import PHASES
-
     plan = assessment.plan
     phases = sorted({i.phase for i in plan.items})
     out = ['<section aria-labelledby="phases-h"><h2 id="phases-h">Phases</h2>']
@@ -174,7 +178,7 @@ def timeline(assessment: Assessment) -> str:
         items = [i for i in plan.items if i.phase == phase]
         saving = sum(i.monthly_saving or 0.0 for i in items)
         out.append(
-            f'<li id="phase-{phase}"><h3>Phase {phase}: {esc(PHASES[phase])}</h3>'
+            f'<li id="phase-{phase}"><h3>Phase {phase}: {esc(plan.title(phase))}</h3>'
             f'<p class="note">{len(items)} component(s), {effort[phase]:g} h, saving {money(round(saving, 2))}/month</p>'
             "<ul>"
             + "".join(

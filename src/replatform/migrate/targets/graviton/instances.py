@@ -19,6 +19,8 @@ from replatform.migrate.editors.text import Buffer
 from replatform.migrate.editors.yaml import YamlEditError
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
 from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, Location, Unknown
+from replatform.price import mapping as price_mapping
+from replatform.price.mapping import STRATEGIES
 
 RULE = "ec2-x86-instance"
 _TYPE = re.compile(r"^(ml\.)?([a-z][a-z0-9-]*)\.([a-z0-9]+)$")
@@ -32,17 +34,17 @@ class _Plan:
 
 
 def graviton_type(instance_type: str, strategy: str) -> str | None:
-    """The Graviton type of the same size under ``strategy`` (None when there is none to map to)."""
-    known = knowledge.instances()
-    match = _TYPE.match(instance_type)
-    if match is None:
+    """The Graviton type of the same size under ``strategy`` (None when there is none to map to).
+
+    The cost model's mapping (`replatform.price.mapping`): one place decides, so a size
+    with no twin (m4.10xlarge, c4.8xlarge) is never written into the IaC.
+    """
+    if _TYPE.match(instance_type) is None:
         return None
-    prefix, family, size = match.groups()
-    mapping = known.families.get(family)
-    if mapping is None or size in known.no_same_size:
-        return None
-    target = mapping.targets.get(strategy) or mapping.targets[known.default_strategy]
-    return f"{prefix or ''}{target}.{size}"
+    if strategy not in STRATEGIES:
+        strategy = knowledge.instances().default_strategy
+    mapped = price_mapping.graviton_type(instance_type, strategy)
+    return mapped.target if mapped.target != instance_type else None
 
 
 def fix_instances(ctx: Context, component: Component) -> Fix:
