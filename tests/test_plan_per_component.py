@@ -86,7 +86,8 @@ def test_a_component_with_no_linked_code_is_not_blocked_by_the_rest_of_the_repos
         },
     )
     assessment = assess_project(str(tmp_path))
-    assert sum(1 for f in assessment.report.findings if f.severity.value == "blocker") >= 3
+    # numpy and scipy pins are blockers (Go 1.15 is a performance warning since issue 10).
+    assert sum(1 for f in assessment.report.findings if f.severity.value == "blocker") >= 2
     (item,) = assessment.plan.items
     assert item.readiness == "not assessed"
     assert item.reasons[0] == "not assessed: no code linked (no code folder or image build links to it)"
