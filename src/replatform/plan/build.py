@@ -127,7 +127,10 @@ def _linked_findings(graph: Graph, report: Report, component: Component) -> tupl
     relevant = [
         f
         for f in report.findings
-        if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO and f.rule_id not in INTERRUPTION_RULES
+        if f.rule_id not in PLACEMENT_RULES
+        and f.severity is not Severity.INFO
+        and f.rule_id not in INTERRUPTION_RULES
+        and not _about_sagemaker(f)
     ]
     if folders:
         scope = ", ".join(folder or "./" for folder in folders)
@@ -135,6 +138,14 @@ def _linked_findings(graph: Graph, report: Report, component: Component) -> tupl
     if component.kind is ComponentKind.LAMBDA_FUNCTION:
         return [], "its code (not linked)"
     return relevant, "the repository"
+
+
+def _about_sagemaker(finding: Finding) -> bool:
+    """Training-script findings are about a move to SageMaker, not about arm64: they do not weigh on this plan."""
+    from replatform.assess.catalog import catalog
+
+    rule = catalog().get(finding.rule_id)
+    return rule is not None and rule.category == "training"
 
 
 def _phase(component: Component, task: Component | None, spot: SpotVerdict, files: dict[str, SourceFile]) -> int:

@@ -10,6 +10,8 @@ components:
   "lambda_function:infra/app.ts#Splitter":
     requests_per_month: 200000
     avg_duration_ms: 850
+  TrainingInstance:
+    training_hours_per_month: 40  # hours a month it trains (SageMaker bills only these)
 ```
 
 Keys under ``components`` are component ids (as in report.json) or names.
@@ -30,7 +32,7 @@ from ruamel.yaml.error import YAMLError
 from replatform.errors import UsageError
 from replatform.model import Component, ComponentKind, Report
 
-KEYS = {"hours_per_month", "tasks", "instances", "requests_per_month", "avg_duration_ms"}
+KEYS = {"hours_per_month", "tasks", "instances", "requests_per_month", "avg_duration_ms", "training_hours_per_month"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def skeleton(report: Report) -> str:
     """A usage file listing every usage-based component, values left for the user."""
     lines = [
         "# replatform usage file: fill in what the code does not say; delete what you do not know.",
-        "# Keys: hours_per_month, tasks, instances, requests_per_month, avg_duration_ms.",
+        "# Keys: hours_per_month, tasks, instances, requests_per_month, avg_duration_ms,",
+        "# training_hours_per_month (an EC2 instance that trains: SageMaker bills only these hours).",
         "defaults:",
         "  hours_per_month: 730  # always-on services",
         "components:",
