@@ -73,6 +73,11 @@ def _entry(ctx: Context, source: SourceFile, script: TrainingScript) -> None:
         source.location_of_line(script.entry.line),
         "; ".join(parts) + f"; migrate: replatform migrate --target sagemaker --entry {script.path}",
         subject=script.path,
+        fix=(
+            f"From the repository root run `replatform migrate . --target sagemaker --entry {script.path}`: it reads "
+            "inputs from SM_CHANNEL_*, writes to SM_MODEL_DIR, takes hyperparameters as options, checkpoints, and "
+            "generates the job, pipeline and CloudFormation."
+        ),
     )
 
 
@@ -83,6 +88,13 @@ def _downloads(ctx: Context, source: SourceFile, script: TrainingScript) -> None
             source.location_of_line(download.line),
             f"{source.name} downloads {download.what} at run time ({download.call}); a network-isolated job fails here",
             subject=f"{script.path}:{download.call}",
+            fix=(
+                "`replatform migrate --target sagemaker` replaces it with tensors a generated prepare_data.py writes "
+                "once; upload them to the training channel (SM_CHANNEL_TRAINING)."
+                if download.call.startswith("torchvision.datasets.")
+                else f"Fetch what {download.call} downloads once, outside the job, into S3 and pass it as an input "
+                "channel (read from SM_CHANNEL_<NAME>); `migrate` lists this as manual."
+            ),
         )
 
 
@@ -142,23 +154,35 @@ def _hyperparameters(ctx: Context, source: SourceFile, script: TrainingScript) -
     ]
     if constants:
         names = ", ".join(f"{h.name}={h.value!r}" for h in constants)
+        example = next((h.name for h in constants if "_" in h.name), constants[0].name).lower()
         ctx.emit(
             "sagemaker-hardcoded-hyperparameter",
             source.location_of_line(constants[0].line),
             f"{source.name} fixes {len(constants)} hyperparameter(s) in code: {names}",
             subject=script.path,
             count=len(constants),
+            fix=(
+                f"Parse {', '.join(h.name for h in constants)} as options defaulting to today's values (each under "
+                f"both spellings, e.g. `--{example.replace('_', '-')}` and `--{example}`; booleans typed); "
+                "`migrate --target sagemaker` adds the parsing in the `__main__` block."
+            ),
         )
     known_args = script.parser is not None and script.parser.method == "parse_known_args"
     for option in (h for h in script.hyperparameters if h.source == "argparse"):
         if option.action in ("store_true", "store_false") or option.type_is_bool:
             how = f'action="{option.action}"' if option.action else "type=bool"
+            const = option.action != "store_false"
+            wanted = f'type=boolean, nargs="?", const={const}, default={not const}' if option.action else "type=boolean"
             ctx.emit(
                 "sagemaker-boolean-flag",
                 source.location_of_line(option.line),
                 f"{option.options[0]} uses {how}: a job passing `{option.options[0]} False` (SDK v2) or "
                 f"`false` (SDK v3) {'gets True' if known_args or option.type_is_bool else 'fails'}",
                 subject=f"{script.path}:{option.name}",
+                fix=(
+                    f"Replace {how} of {option.options[0]} with `{wanted}`, where boolean reads "
+                    "True/true/1/False/false/0 (the generated sagemaker_contract.boolean)."
+                ),
             )
         spellings = {o.lstrip("-") for o in option.options if o.startswith("--")}
         name = next(iter(spellings), "")
@@ -187,6 +211,10 @@ def _hyperparameters(ctx: Context, source: SourceFile, script: TrainingScript) -
             source.location_of_line(script.parser.statement.line),
             f"{source.name} parses with parse_known_args(): a misspelt hyperparameter is ignored silently",
             subject=script.path,
+            fix=(
+                f"Call parse_args() instead of parse_known_args() (line {script.parser.statement.line}) so that an "
+                "unknown option fails the job at once; if other tools add options, declare them."
+            ),
         )
 
 
@@ -202,6 +230,10 @@ def _model_format(ctx: Context, source: SourceFile, script: TrainingScript) -> N
         f"{source.name} saves {first.model_source} as {kind} only ({first.file_name or first.path_source}); "
         "the default PyTorch serving model_fn loads model.pt with torch.jit.load",
         subject=script.path,
+        fix=(
+            f"Keep the state_dict and also save `torch.jit.script({first.model_source})` as model.pt in SM_MODEL_DIR "
+            "(the generated sagemaker_contract.save_torchscript)."
+        ),
     )
 
 
