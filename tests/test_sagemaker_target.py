@@ -465,3 +465,14 @@ def test_a_literal_dataset_root_is_rewritten_inside_the_prepared_dataset_call(tm
         '"CIFAR10", "train", prepare_data.prepare)'
     ) in text
     assert "download=True" not in text and 'urllib.request.urlretrieve(URL, "vocab.txt")' in text
+
+
+def test_region_reaches_the_job(tmp_path: Path) -> None:
+    """`migrate --region` (shared with the Spot target) picks the region of the job's images and ARNs."""
+    copy = tmp_path / "mnist"
+    shutil.copytree(MNIST, copy)
+    api.migrate(str(copy), target="sagemaker", region="eu-west-1", apply=True)
+    job = json.loads((copy / "sagemaker" / "training-job.json").read_text())
+    assert job["AlgorithmSpecification"]["TrainingImage"] == (
+        "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.5.1-cpu-py311"
+    )
