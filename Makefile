@@ -49,10 +49,12 @@ $(CDK_NPM)/.installed: tests/cdk/package.json
 
 # Debian packages the tests start on 127.0.0.1 (the OCI registry), run (qemu; bubblewrap, the emulation
 # sandbox) or drive (chromium for report.html, through chromium-driver); installed when missing, with one
-# apt-get update.
-SYSTEM_PACKAGES := docker-registry qemu-user-static bubblewrap chromium chromium-driver fonts-liberation
+# apt-get update. gcc and the Python headers build the sagemaker-training sdist's C extension (once; the
+# wheel is cached).
+SYSTEM_PACKAGES := docker-registry qemu-user-static bubblewrap chromium chromium-driver fonts-liberation gcc python3-dev
 system-deps:
-	@{ command -v docker-registry && command -v qemu-aarch64-static && command -v bwrap && command -v chromium && command -v chromedriver; } >/dev/null || { \
+	@{ command -v docker-registry && command -v qemu-aarch64-static && command -v bwrap && command -v chromium && command -v chromedriver \
+	   && command -v gcc && [ -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ]; } >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 
@@ -69,7 +71,24 @@ $(EMULATOR)/.built: | setup
 	$(BIN)/python -m replatform.verify.emulate $(EMULATOR) python3-yaml libyaml-0-2 > /dev/null
 	touch $@
 
-pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.downloaded $(CDK_NPM)/.installed
+# The SageMaker contract tests: CPU PyTorch (torch==2.13.0 resolves to the local CPU wheel; never a plain `torch`),
+# the real sagemaker-training toolkit (an sdist with a C extension: built once into the cache), the PyTorch
+# serving handler, and the SDK v3 container drivers (sagemaker-train's wheel, read as files, never imported).
+TRAINING_CACHE := tests/.cache/training
+TRAINING_WHEELS := $(TRAINING_CACHE)/sagemaker_training-5.1.4-cp311-cp311-linux_x86_64.whl
+SDK_V3_WHEEL := $(TRAINING_CACHE)/sagemaker_train-1.27.0-py3-none-any.whl
+$(TRAINING_WHEELS): | setup system-deps
+	mkdir -p $(TRAINING_CACHE)
+	$(BIN)/python -m pip wheel --quiet --no-deps -w $(TRAINING_CACHE) \
+	  sagemaker-training==5.1.4 sagemaker-inference==1.10.1 sagemaker-pytorch-inference==2.0.25
+$(SDK_V3_WHEEL):
+	mkdir -p $(TRAINING_CACHE)
+	$(BIN)/python -m pip download --quiet --no-deps -d $(TRAINING_CACHE) sagemaker-train==1.27.0
+$(VENV)/.training: pyproject.toml $(TRAINING_WHEELS) $(SDK_V3_WHEEL) | setup
+	$(BIN)/python -m pip install --quiet --find-links $(TRAINING_CACHE) -e '.[dev,training]'
+	touch $@
+
+pytest: setup system-deps $(SARIF_SCHEMA) $(EMULATOR)/.built $(WHEELS)/.downloaded $(CDK_NPM)/.installed $(VENV)/.training
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -116,9 +116,17 @@ def test_csv_rows() -> None:
     rows = list(csv.DictReader(io.StringIO(CsvReporter().render(report))))
     assert [(r["severity"], r["rule_id"], r["path"], r["line"]) for r in rows] == [
         ("warning", "ec2-x86-instance", "infra/training-instance.yaml", "17"),
+        ("warning", "sagemaker-runtime-download", "train.py", "106"),
+        ("warning", "sagemaker-no-checkpoint", "train.py", "117"),
+        ("warning", "sagemaker-model-not-servable", "train.py", "124"),
         ("info", "dependency-arm64-ready", "requirements.txt", "1"),
         ("info", "dependency-arm64-ready", "requirements.txt", "2"),
         ("info", "dependency-arm64-ready", "requirements.txt", "3"),
+        ("info", "sagemaker-local-path", "train.py", "18"),
+        ("info", "sagemaker-local-path", "train.py", "19"),
+        ("info", "sagemaker-hardcoded-hyperparameter", "train.py", "20"),
+        ("info", "sagemaker-gpu-training", "train.py", "94"),
+        ("info", "sagemaker-training-script", "train.py", "131"),
     ]
     assert "m7g.large" in rows[0]["message"]
 

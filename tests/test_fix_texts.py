@@ -152,6 +152,87 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
     ],
     "runtime-below-recommended": ["Plan an upgrade to go 1.18 or later.", "Plan an upgrade to java 11 or later."],
     "rust-x86-arch-code": ['Add a #[cfg(target_arch = "aarch64")] implementation or a portable fallback.'],
+    "sagemaker-boolean-flag": [
+        (
+            'Replace action="store_true" of --balanced with `type=boolean, nargs="?", const=True, default=False`,'
+            " where boolean reads True/true/1/False/false/0 (the generated sagemaker_contract.boolean)."
+        ),
+        (
+            "Replace type=bool of --fit-intercept with `type=boolean`, where boolean reads "
+            "True/true/1/False/false/0 (the generated sagemaker_contract.boolean)."
+        ),
+    ],
+    "sagemaker-distributed-training": [
+        (
+            "Set the job's distribution (for PyTorch: `torch_distributed` with torchrun) and instance count; keep"
+            " rank 0 as the only writer of checkpoints and the model."
+        )
+    ],
+    "sagemaker-gpu-training": [
+        (
+            "Pick the training instance type deliberately; the migration keeps today's shape (mapped to its ml.* "
+            "twin) and the image's processor follows it (cpu or gpu)."
+        )
+    ],
+    "sagemaker-hardcoded-hyperparameter": [
+        (
+            "Parse EPOCHS, LEARNING_RATE, SHUFFLE as options defaulting to today's values (each under both "
+            "spellings, e.g. `--learning-rate` and `--learning_rate`; booleans typed); `migrate --target "
+            "sagemaker` adds the parsing in the `__main__` block."
+        )
+    ],
+    "sagemaker-local-path": [
+        ("Join 'model.joblib' to SM_MODEL_DIR, with '.' as the local default (migrate --target sagemaker does)."),
+        ("Read SM_CHANNEL_TRAINING with '/home/ec2-user/data' as the local default (migrate --target sagemaker does)."),
+    ],
+    "sagemaker-model-not-servable": [
+        (
+            "Keep the state_dict and also save `torch.jit.script(model)` as model.pt in SM_MODEL_DIR (the "
+            "generated sagemaker_contract.save_torchscript)."
+        )
+    ],
+    "sagemaker-no-checkpoint": [
+        (
+            "Save model, optimizer and scheduler state atomically to /opt/ml/checkpoints every N steps and on "
+            "SIGTERM, and resume from the latest at start; `migrate --target sagemaker` wires this in and sets "
+            "CheckpointConfig."
+        )
+    ],
+    "sagemaker-option-spelling": ['Add "--n_estimators" as a second option string of this add_argument call.'],
+    "sagemaker-positional-argument": [
+        (
+            "Make it an option with the value a job can give (`--feat-dir`, defaulting to SM_CHANNEL_<NAME> for "
+            "data), and keep the positional form only if the script must still be called that way locally."
+        )
+    ],
+    "sagemaker-runtime-download": [
+        (
+            "Fetch what urllib.request.urlretrieve downloads once, outside the job, into S3 and pass it as an "
+            "input channel (read from SM_CHANNEL_<NAME>); `migrate` lists this as manual."
+        ),
+        (
+            "`replatform migrate --target sagemaker` replaces it with tensors a generated prepare_data.py writes "
+            "once; upload them to the training channel (SM_CHANNEL_TRAINING)."
+        ),
+    ],
+    "sagemaker-training-script": [
+        (
+            "From the repository root run `replatform migrate . --target sagemaker --entry fit.py`: it reads "
+            "inputs from SM_CHANNEL_*, writes to SM_MODEL_DIR, takes hyperparameters as options, checkpoints, and"
+            " generates the job, pipeline and CloudFormation."
+        ),
+        (
+            "From the repository root run `replatform migrate . --target sagemaker --entry train.py`: it reads "
+            "inputs from SM_CHANNEL_*, writes to SM_MODEL_DIR, takes hyperparameters as options, checkpoints, and"
+            " generates the job, pipeline and CloudFormation."
+        ),
+    ],
+    "sagemaker-unknown-hyperparameters-ignored": [
+        (
+            "Call parse_args() instead of parse_known_args() (line 10) so that an unknown option fails the job at"
+            " once; if other tools add options, declare them."
+        )
+    ],
     "sagemaker-x86-instance": ["Try ml.m7g.large with an arm64 inference container."],
     "sqs-deleted-before-processing": [
         "Move the delete at go/cmd/worker/main.go:26 after the last statement that works on the message (and keep the work idempotent: SQS delivers at least once).",

@@ -24,6 +24,7 @@ learning_rate = 1.0
 gamma = 0.7
 seed = 1
 log_interval = 10
+dry_run = False  # True: one batch per epoch, to check the whole script quickly
 
 
 class Net(nn.Module):
@@ -67,6 +68,8 @@ def train(model, device, train_loader, optimizer, epoch):
                 f"Train Epoch: {epoch} [{batch_idx * len(data)}/{len(train_loader.dataset)} "
                 f"({100.0 * batch_idx / len(train_loader):.0f}%)]\tLoss: {loss.item():.6f}"
             )
+            if dry_run:
+                break
 
 
 def test(model, device, test_loader):

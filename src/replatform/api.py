@@ -113,13 +113,17 @@ def migrate(
     report: Report | None = None,
     parameters: Sequence[tuple[str, str]] = (),
     var_files: Sequence[str] = (),
+    entry: str | None = None,
+    output_dir: str = "sagemaker",
 ) -> Migration:
     """Scan, let ``target`` propose fixes, verify them, and (with ``apply``) write them all or none.
 
     Verification re-scans a copy of the tree with the changes (offline, with the same settings) and runs
     the format validators; only fixes that pass are offered. Without ``apply`` nothing is written.
     ``report`` is a scan of ``root`` the caller already has (it is not scanned again). ``region`` is the
-    region the price data is for: the Spot target refuses an architecture Fargate Spot does not run there.
+    region the price data is for: the Spot target refuses an architecture Fargate Spot does not run there
+    (the sagemaker target writes it into the job). ``entry`` and ``output_dir`` are for the sagemaker target:
+    the training script, and where its job files go.
     """
     from replatform.migrate import apply as applying
     from replatform.migrate import targets
@@ -149,7 +153,8 @@ def migrate(
             parameters=parameters,
             var_files=var_files,
         )
-    proposals = targets.get(target)(report, targets.TargetOptions(strategy, region), Workspace(root, report.walked))
+    options = targets.TargetOptions(strategy, region, entry, output_dir)
+    proposals = targets.get(target)(report, options, Workspace(root, report.walked))
     # the re-scan runs offline, so the baseline it is compared with must too
     baseline = report if registry is None else replace(scan_offline(root, use_gitignore), walked=report.walked)
 

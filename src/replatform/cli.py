@@ -168,7 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("path", help="repository root")
     migrate.add_argument(
-        "--target", default="graviton", help="where to move: graviton (default) or spot (Fargate -> Fargate Spot)"
+        "--target",
+        default="graviton",
+        help="where to move: graviton (default), spot (Fargate -> Fargate Spot) or sagemaker (an EC2 training script)",
+    )
+    migrate.add_argument(
+        "--entry", metavar="FILE", help="sagemaker: the training script (default: the one training script found)"
+    )
+    migrate.add_argument(
+        "--output-dir",
+        default="sagemaker",
+        help="sagemaker: folder for the job, pipeline and template (default sagemaker)",
     )
     migrate.add_argument(
         "--rule", action="append", default=[], metavar="ID", help="only fixes for this rule; repeatable"
@@ -212,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--region", default="us-east-1")
     refresh.add_argument("--output-dir", default="replatform-prices", help="where to write <region>.json")
+    refresh.add_argument(
+        "--sagemaker", action="store_true", help="also write sagemaker/<region>.json (SageMaker training prices)"
+    )
     refresh.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     spot = price_commands.add_parser(
         "spot",
@@ -553,6 +566,10 @@ def _prices(args: argparse.Namespace) -> int:
     if args.prices_command != "refresh":
         raise UsageError("usage: replatform prices refresh|spot [--region R] [--output-dir DIR]")
     path = refresh(args.region, Path(args.output_dir))
+    if args.sagemaker:
+        from replatform.price.sagemaker import refresh_training_prices
+
+        sys.stdout.write(f"wrote {refresh_training_prices(args.region, Path(args.output_dir))}\n")
     sys.stdout.write(
         f"wrote {path}; use it with: replatform assess PATH --prices-dir {args.output_dir} --region {args.region}\n"
     )
@@ -604,6 +621,8 @@ def _migrate(args: argparse.Namespace) -> int:
         region=args.region,
         registry=None if args.offline else _registry_options(args),
         validators=not args.no_validators,
+        entry=args.entry,
+        output_dir=args.output_dir,
     )
     if args.patch:
         with open(args.patch, "w", encoding="utf-8", newline="") as handle:

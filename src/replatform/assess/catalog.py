@@ -37,12 +37,12 @@ class Rule:
 
     @property
     def why_heading(self) -> str:
-        """The heading of the "why" section: arm64 rules and interruption (Spot) rules matter for different moves."""
-        return (
-            "Why it matters for Spot (and every ECS stop)"
-            if self.category == "interruption"
-            else "Why it matters on arm64"
-        )
+        """The heading of the "why" section: arm64, interruption (Spot) and training rules matter for different moves."""
+        if self.category == "interruption":
+            return "Why it matters for Spot (and every ECS stop)"
+        if self.category == "training":
+            return "Why it matters on SageMaker"
+        return "Why it matters on arm64"
 
     @property
     def help_uri(self) -> str:

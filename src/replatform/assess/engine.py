@@ -9,6 +9,7 @@ from typing import Any
 from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
 from replatform.assess.prescan import Extractor, Prescan
+from replatform.assess.training.check import check_training_scripts
 from replatform.assess.worker.check import check_workers
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
@@ -38,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
     binaries.check_binaries,
     binaries.check_maven_classifiers,
     check_workers,
+    check_training_scripts,
 )
 
 

@@ -50,6 +50,8 @@ PLACEMENT_RULES = {
 }  # fmt: skip
 #: Findings about taking a stop (SIGTERM, SQS) are conditions of a Spot move, not arm64 readiness.
 INTERRUPTION_RULES = {rule.id for rule in catalog().values() if rule.category == "interruption"}
+#: Training-script findings are about a move to SageMaker, not about arm64: they do not weigh on this plan.
+TRAINING_RULES = {rule.id for rule in catalog().values() if rule.category == "training"}
 # Stages in the order they are done; a plan's phases are the stages that have components, numbered from 1.
 STAGES = {
     "functions": "Lambda and other stateless functions",
@@ -219,7 +221,10 @@ def _readiness(
     relevant = [
         f
         for f in findings
-        if f.rule_id not in PLACEMENT_RULES and f.severity is not Severity.INFO and f.rule_id not in INTERRUPTION_RULES
+        if f.rule_id not in PLACEMENT_RULES
+        and f.severity is not Severity.INFO
+        and f.rule_id not in INTERRUPTION_RULES
+        and f.rule_id not in TRAINING_RULES
     ]
     blockers = [f for f in relevant if f.severity is Severity.BLOCKER]
     warnings = [f for f in relevant if f.severity is Severity.WARNING]

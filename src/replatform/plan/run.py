@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from replatform import api
@@ -12,10 +12,17 @@ from replatform.errors import UsageError
 from replatform.fsio import write_report_folder
 from replatform.migrate import summary as fix_summary
 from replatform.migrate.apply import Migration
-from replatform.model import Finding, Report
+from replatform.model import CostLine, Finding, Report
 from replatform.plan.build import Plan, build_plan
 from replatform.plan.markdown import cost_to_dict, render
+from replatform.plan.training import training_section
 from replatform.price.cost import TARGETS, cost_lines, target_totals, totals
+from replatform.price.sagemaker import (
+    TrainingPrices,
+    graviton_offered_for_training,
+    load_training_prices,
+    training_cost_lines,
+)
 from replatform.price.snapshot import Snapshot, load
 from replatform.price.spot_advisor import Advisor, load_advisor
 from replatform.price.usage import Usage, load_usage, load_usage_in_root, validate_against
@@ -37,6 +44,9 @@ class Assessment:
     advisor: Advisor | None = None
     #: What ``replatform migrate`` would do (verified dry run, unsafe fixes included and labelled).
     fixes: Migration | None = None
+    #: EC2 training hosts vs SageMaker training jobs (empty when the repository has no training host).
+    training: list[CostLine] = field(default_factory=list)
+    training_prices: TrainingPrices | None = None
 
     def to_dict(self) -> dict[str, object]:
         data = report_to_dict(self.report)
@@ -86,6 +96,13 @@ class Assessment:
                 for i in self.plan.items
             ],
         }
+        if self.training and self.training_prices is not None:
+            data["training_costs"] = {
+                "snapshot": self.training_prices.describe(),
+                "region": self.training_prices.region,
+                "graviton_offered": graviton_offered_for_training(),
+                "lines": [cost_to_dict(line) for line in self.training],
+            }
         return data
 
 
@@ -134,7 +151,9 @@ def assess_project(
     plan = build_plan(root, report, costs, hourly_rate=hourly_rate, target=target)
     plan.performance_factor = performance_factor
     fixes = api.migrate(root, unsafe=True, report=report)
-    return Assessment(report, plan, snapshot, usage, advisor, fixes)
+    training_prices = load_training_prices(region, prices_dir)
+    training = training_cost_lines(report, usage, snapshot, training_prices)
+    return Assessment(report, plan, snapshot, usage, advisor, fixes, training, training_prices)
 
 
 def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bool = False) -> list[str]:
@@ -143,10 +162,20 @@ def write_folder(assessment: Assessment, folder: str, *, sarif_include_ready: bo
     Atomic and never through a symlink (`fsio.write_report_folder`); the folder
     is marked so the next scan of a tree that contains it skips it.
     """
-    contents = {
-        "MIGRATION-PLAN.md": render(
-            assessment.report, assessment.plan, assessment.snapshot, assessment.usage, assessment.advisor
+    plan_text = render(assessment.report, assessment.plan, assessment.snapshot, assessment.usage, assessment.advisor)
+    if assessment.training and assessment.training_prices is not None:
+        scripts = sorted(
+            {f.location.path for f in assessment.report.findings if f.rule_id == "sagemaker-training-script"}
         )
+        plan_text += training_section(
+            assessment.training,
+            assessment.training_prices,
+            assessment.usage,
+            assessment.report.root,
+            tuple(scripts),
+        )
+    contents = {
+        "MIGRATION-PLAN.md": plan_text
         + (f"\n{fix_summary.markdown(assessment.fixes, assessment.report.root)}" if assessment.fixes else ""),
         "report.json": json.dumps(assessment.to_dict(), indent=2, sort_keys=True) + "\n",
         "findings.sarif": SarifReporter(include_ready=sarif_include_ready).render(

@@ -12,6 +12,8 @@ components:
     avg_duration_ms: 850
   aws_ecs_service.worker:
     task_memory_mb: 1536          # what the task needs on EC2 (Fargate sizes come in steps)
+  TrainingInstance:
+    training_hours_per_month: 40  # hours a month it trains (SageMaker bills only these)
 ```
 
 Keys under ``components`` are component ids (as in report.json) or names; a
@@ -49,6 +51,7 @@ BOUNDS: dict[str, tuple[float, bool, float | None, str]] = {
     "avg_duration_ms": (0, False, MAX_LAMBDA_MS, f"milliseconds per invocation: more than 0, at most {MAX_LAMBDA_MS}"),
     "task_vcpu": (0, False, 192, "vCPUs one task needs on EC2: more than 0"),
     "task_memory_mb": (0, False, None, "MiB one task needs on EC2: more than 0"),
+    "training_hours_per_month": (0, True, MAX_HOURS, f"training hours in a month: 0 to {MAX_HOURS}"),
 }
 KEYS = set(BOUNDS)
 
@@ -189,6 +192,7 @@ def billed_by_usage(report: Report) -> list[tuple[Component, tuple[str, ...], st
 
     graph = Graph(report)
     out: list[tuple[Component, tuple[str, ...], str]] = []
+    trains = any(f.rule_id == "sagemaker-training-script" for f in report.findings)
     for component in report.components:
         if not component.deployed:
             continue
@@ -202,6 +206,14 @@ def billed_by_usage(report: Report) -> list[tuple[Component, tuple[str, ...], st
         elif kind is ComponentKind.AUTOSCALING_GROUP or kind is ComponentKind.EKS_NODE_GROUP:
             if not _literal_count(component.get(v.DESIRED_COUNT)):
                 out.append((component, ("instances", "hours_per_month"), "capacity scaled at run time"))
+        elif kind is ComponentKind.EC2_INSTANCE and trains:
+            out.append(
+                (
+                    component,
+                    ("hours_per_month", "training_hours_per_month"),
+                    "an instance in a repository with a training script: hours it runs, and hours it trains",
+                )
+            )
         elif kind is ComponentKind.EC2_INSTANCE:
             out.append((component, ("hours_per_month",), "an instance: hours it runs (730 when always on)"))
         elif kind is ComponentKind.LAMBDA_FUNCTION:
@@ -220,6 +232,7 @@ def skeleton(report: Report) -> str:
         "# null means unknown: that component is shown as 'depends on usage' and never priced from a guess.",
         f"# Keys: {', '.join(sorted(KEYS))}.",
         f"# Bounds: hours_per_month 0-{MAX_HOURS}; counts >= 0; avg_duration_ms > 0.",
+        "# training_hours_per_month: an EC2 instance that trains (SageMaker bills only these hours).",
         "defaults:",
         "  hours_per_month: 730  # always-on services whose task count the code states",
         "components:",

@@ -18,12 +18,15 @@ from replatform.model import Finding, Fix, Location, Report
 
 @dataclass(frozen=True)
 class TargetOptions:
-    """What the user chose for the move: the x86 -> Graviton instance mapping strategy, and the region the
-    price data is for (where a Spot move must be available).
+    """What the user chose for the move: the x86 -> Graviton instance mapping strategy, the region the
+    price data is for (where a Spot move must be available, and where a SageMaker job runs); for sagemaker,
+    the training script and where the generated files go.
     """
 
     strategy: str = "performance_parity"
     region: str = "us-east-1"
+    entry: str | None = None
+    output_dir: str = "sagemaker"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]
 #: Every target, by the name ``--target`` takes: ``module:function`` (imported on first use).
 TARGETS: dict[str, str] = {
     "graviton": "replatform.migrate.targets.graviton:propose",
+    "sagemaker": "replatform.migrate.targets.sagemaker:propose",
     "spot": "replatform.migrate.targets.spot:propose",
 }
 

@@ -1,0 +1,19 @@
+import torch
+import torch.nn.functional as F
+
+
+def main():
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _epoch in range(3):
+        for x, y in [(torch.randn(8, 4), torch.randint(0, 2, (8,)))]:
+            optimizer.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            optimizer.step()
+    # ok: sagemaker-model-not-servable
+    torch.save(model.state_dict(), "model.pth")
+    torch.jit.save(torch.jit.script(model), "model.pt")
+
+
+if __name__ == "__main__":
+    main()

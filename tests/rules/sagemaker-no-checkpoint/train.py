@@ -1,0 +1,17 @@
+import torch
+import torch.nn.functional as F
+
+
+def main():
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    # ruleid: sagemaker-no-checkpoint
+    for _epoch in range(100):
+        for x, y in [(torch.randn(8, 4), torch.randint(0, 2, (8,)))]:
+            optimizer.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            optimizer.step()
+
+
+if __name__ == "__main__":
+    main()
