@@ -9,7 +9,7 @@ from typing import Any
 from replatform.assess import binaries, containers, dependencies, iac, languages, native, npm_lock, suppressions
 from replatform.assess.context import Context
 from replatform.assess.prescan import Extractor, Prescan
-from replatform.assess.training.check import check_training_scripts
+from replatform.assess.training.check import TRAINING_CANDIDATES, check_training_scripts
 from replatform.assess.worker.check import check_workers
 from replatform.config import Config
 from replatform.model import Finding, Location, Report
@@ -51,6 +51,7 @@ EXTRACTORS: tuple[Extractor[Any], ...] = (
     languages.JAVA_NATIVE,
     languages.DOTNET_IMPORTS,
     suppressions.SUPPRESSIONS,
+    TRAINING_CANDIDATES,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from replatform.assess.context import Context
+from replatform.assess.prescan import Extractor
 from replatform.assess.training.analysis import MAX_SCRIPT_BYTES, analyse
 from replatform.assess.training.channels import channel_for, channels_of
 from replatform.assess.training.facts import PathUse, TrainingScript
@@ -16,22 +17,35 @@ _FRAMEWORK_IMPORTS = (b"torch", b"tensorflow", b"keras", b"sklearn", b"xgboost",
 _TRAINING_SIGNALS = (b".backward(", b".fit(", b"train_step(", b".train(")
 
 
+def _candidate(source: SourceFile) -> tuple[SourceFile, TrainingScript] | None:
+    """A Python file that may be a training entry point, analysed; None for every other file.
+
+    Runs on the bytes discovery read (see `Prescan`). Only the few files that pass the byte filters keep their
+    bytes, because the findings need their line locations.
+    """
+    data = source.data
+    if _ENTRY not in data or not any(m in data for m in _FRAMEWORK_IMPORTS):
+        return None
+    if not any(signal in data for signal in _TRAINING_SIGNALS) or len(data) > MAX_SCRIPT_BYTES:
+        return None
+    return source, analyse(source.path, data)
+
+
+TRAINING_CANDIDATES: Extractor[tuple[SourceFile, TrainingScript]] = Extractor(
+    "training-candidates", lambda path: path.endswith(".py"), _candidate
+)
+
+
 def training_scripts(ctx: Context) -> list[tuple[SourceFile, TrainingScript]]:
     """Every walked Python file that is a training entry point, analysed (parse errors become findings)."""
     found = []
     for path in ctx.report.walked:
         if not path.endswith(".py"):
             continue
-        source = ctx.read(path)
-        data = source.data if source is not None else b""
-        if _ENTRY not in data or not any(m in data for m in _FRAMEWORK_IMPORTS):
+        candidate = ctx.facts.get(TRAINING_CANDIDATES, path)
+        if candidate is None:
             continue
-        if not any(signal in data for signal in _TRAINING_SIGNALS):
-            continue
-        assert source is not None
-        if len(data) > MAX_SCRIPT_BYTES:
-            continue
-        script = analyse(path, data)
+        source, script = candidate
         if script.unparsed:
             ctx.emit("parse-error", source.whole(), f"{source.name}: {script.unparsed}", subject=path)
             continue
