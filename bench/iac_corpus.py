@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from discovery import fetch
 
 from replatform import api
-from replatform.discover import cloudformation
+from replatform.discover.iac import cloudformation
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import JsonParseError, YamlParseError, load_json, load_yaml_documents
 

@@ -48,7 +48,7 @@ def test_dockerfile_stages_args_aliases_and_platforms(scan_files: ScanFiles) -> 
 
 
 def test_dockerfile_instruction_spans() -> None:
-    from replatform.discover.dockerfile import parse_dockerfile
+    from replatform.discover.software.dockerfile import parse_dockerfile
     from replatform.discover.source import SourceFile
 
     source = SourceFile("Dockerfile", DOCKERFILE.encode())

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from replatform import api, fsio
-from replatform.discover import python_manifests
+from replatform.discover.software import python_manifests
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import YamlParseError, load_yaml_documents
 from replatform.discover.walk import tracked_files

@@ -156,7 +156,7 @@ def minified_lockfile(target_bytes: int = 3_500_000) -> str:
 
 def _capped_jar() -> bytes:
     """More entries than the archive cap, with the only native library after it."""
-    from replatform.discover.binaries import _MAX_ENTRIES
+    from replatform.discover.software.binaries import _MAX_ENTRIES
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:

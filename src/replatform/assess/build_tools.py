@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from replatform.assess.context import Context
-from replatform.discover.dockerfile import parse_dockerfile
+from replatform.discover.software.dockerfile import parse_dockerfile
 from replatform.model import ComponentKind, Location
 from replatform.paths import directory_of, nearest
 

@@ -8,7 +8,7 @@ from replatform import knowledge
 from replatform.assess.build_tools import INSTALL
 from replatform.assess.context import Context
 from replatform.assess.native import x86_flags
-from replatform.discover.dockerfile import parse_dockerfile
+from replatform.discover.software.dockerfile import parse_dockerfile
 from replatform.model import Component, ComponentKind, Location
 
 _X86_TOKEN = re.compile(r"(?<![a-z0-9])(amd64|x86_64|x86-64|x64|linux64)(?![a-z0-9])", re.IGNORECASE)

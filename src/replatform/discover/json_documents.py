@@ -4,8 +4,8 @@ ECS task-definition JSON (as ``aws ecs register-task-definition`` takes it).
 
 from __future__ import annotations
 
-from replatform.discover import cloudformation
 from replatform.discover import compute_vocabulary as v
+from replatform.discover.iac import cloudformation
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import JsonParseError, Node, load_json

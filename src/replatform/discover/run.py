@@ -12,28 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from replatform.discover import (
+from replatform.discover import json_documents, yaml_documents
+from replatform.discover.formats import Format, classify
+from replatform.discover.iac import cdk_python, cdk_typescript, ci, cloudformation, helm, terraform
+from replatform.discover.result import FolderLink, ParseResult, resolve_folder_links
+from replatform.discover.software import (
     binaries,
-    cdk_python,
-    cdk_typescript,
-    ci,
-    cloudformation,
     dockerfile,
     entry_points,
     go_mod,
-    helm,
     java_manifests,
-    json_documents,
     native,
     node_manifests,
     other_manifests,
     python_manifests,
     runtime_pins,
-    terraform,
-    yaml_documents,
 )
-from replatform.discover.formats import Format, classify
-from replatform.discover.result import FolderLink, ParseResult, resolve_folder_links
 from replatform.discover.source import SourceFile
 from replatform.discover.walk import WalkOptions, walk
 from replatform.errors import DiscoveryError

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from replatform.discover import ci, cloudformation, compose, kubernetes, serverless
+from replatform.discover.iac import ci, cloudformation, compose, kubernetes, serverless
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import YamlParseError, load_yaml_documents

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 import tree_sitter
 import tree_sitter_hcl
 
-from replatform.discover.hcl_eval import named_references, text_of
+from replatform.discover.iac.hcl_eval import named_references, text_of
 from replatform.discover.syntax import first_error_line
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_hcl.language())

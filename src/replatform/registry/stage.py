@@ -23,7 +23,7 @@ from replatform.assess import build_tools
 from replatform.assess.context import Context
 from replatform.assess.versions import is_older
 from replatform.config import Config
-from replatform.discover.python_manifests import requirements_text
+from replatform.discover.software.python_manifests import requirements_text
 from replatform.model import Component, ComponentKind, Finding, Report
 from replatform.paths import directory_of
 from replatform.registry import workload

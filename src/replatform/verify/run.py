@@ -14,7 +14,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from replatform import api
 from replatform.assess.context import Context
 from replatform.config import Config
-from replatform.discover.python_manifests import valid_name
+from replatform.discover.software.python_manifests import valid_name
 from replatform.fsio import read_in_root
 from replatform.model import Component, ComponentKind, Finding, Report, Severity
 from replatform.registry.pypi import default_index_url

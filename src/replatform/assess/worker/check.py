@@ -21,7 +21,7 @@ from replatform.assess.context import Context
 from replatform.assess.worker import go_code, java_code, node_code, python_code
 from replatform.assess.worker.facts import CodeFacts, Receive
 from replatform.discover import compute_vocabulary as v
-from replatform.discover.go_mod import module_path
+from replatform.discover.software.go_mod import module_path
 from replatform.graph import Graph
 from replatform.model import (
     Component,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from replatform.discover.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
+from replatform.discover.software.dockerfile import Dockerfile, Instruction, Stage, parse_dockerfile
 from replatform.migrate.editors.text import Buffer
 from replatform.model import Edit
 

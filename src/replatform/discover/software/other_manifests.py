@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime
+from replatform.discover.software.packages import add_dependency
+from replatform.discover.software.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.toml_safe import load_toml
 from replatform.discover.xml_safe import parse_xml, source_line

@@ -14,7 +14,7 @@ from typing import Any
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_lambda_runtime
+from replatform.discover.software.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned
 from replatform.discover.tree import EXPRESSION_KEY, Node
@@ -908,7 +908,7 @@ class _Emitter:
 
     def level_one(self, call: Call, location: Location, last: str) -> None:
         """``new lambda.CfnFunction(...)`` and friends, read with the CloudFormation tables."""
-        from replatform.discover import cloudformation
+        from replatform.discover.iac import cloudformation
 
         type_name = L1_TYPES[last]
         if last == "CfnFunction" and "sam" in call.callee.lower():

@@ -12,7 +12,7 @@ import posixpath
 
 from replatform.discover import compute_vocabulary as v
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_lambda_runtime
+from replatform.discover.software.runtime_pins import add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node, render
 from replatform.model import Attribute, ComponentKind, Finding, LinkKind, Severity, TargetKind, Unknown

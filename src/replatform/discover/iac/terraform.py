@@ -26,9 +26,9 @@ import tree_sitter
 import tree_sitter_hcl
 
 from replatform.discover import compute_vocabulary as v
-from replatform.discover.hcl_eval import Evaluator, Scope, Variable, plain, text_of, unknown_of
+from replatform.discover.iac.hcl_eval import Evaluator, Scope, Variable, plain, text_of, unknown_of
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_boot_script_runtime, add_lambda_runtime
+from replatform.discover.software.runtime_pins import add_boot_script_runtime, add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned, first_error_line
 from replatform.discover.tree import JsonParseError, Node, load_json

@@ -27,8 +27,8 @@ import shlex
 from dataclasses import dataclass, field
 
 from replatform.discover import compute_vocabulary as v
-from replatform.discover.dockerfile import Instruction, parse_dockerfile
 from replatform.discover.formats import Format, classify
+from replatform.discover.software.dockerfile import Instruction, parse_dockerfile
 from replatform.discover.source import SourceFile
 from replatform.fsio import read_in_root
 from replatform.model import (

@@ -11,7 +11,7 @@ import json
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.discover.cdk_common import Call, Constants, Ref, emit
+from replatform.discover.iac.cdk_common import Call, Constants, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned, descendants, first_error_line

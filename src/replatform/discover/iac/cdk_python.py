@@ -12,7 +12,7 @@ import ast
 import tree_sitter
 import tree_sitter_python
 
-from replatform.discover.cdk_common import Call, Constants, Ref, emit
+from replatform.discover.iac.cdk_common import Call, Constants, Ref, emit
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned, descendants, first_error_line
@@ -153,7 +153,7 @@ def parse_tree(source: SourceFile) -> tuple[PythonConverter, tree_sitter.Tree]:
 def parse(source: SourceFile) -> ParseResult:
     """CDK constructs in a Python file, or dependencies of a ``setup.py``."""
     if source.name == "setup.py":
-        from replatform.discover.python_manifests import parse_setup_py
+        from replatform.discover.software.python_manifests import parse_setup_py
 
         return parse_setup_py(source)
     if b"aws_cdk" not in source.data:

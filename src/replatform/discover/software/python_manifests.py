@@ -17,9 +17,9 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidName, canonicalize_name
 
-from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime
+from replatform.discover.software.packages import add_dependency
+from replatform.discover.software.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.toml_safe import load_toml
 from replatform.model import Attribute, Location
@@ -382,7 +382,7 @@ def parse_setup_cfg(source: SourceFile) -> ParseResult:
 
 def parse_setup_py(source: SourceFile) -> ParseResult:
     """``setup(install_requires=[...])`` read from the syntax tree; never executed."""
-    from replatform.discover.cdk_python import parse_tree
+    from replatform.discover.iac.cdk_python import parse_tree
 
     result = ParseResult()
     converter, _tree = parse_tree(source)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 
-from replatform.discover.kubernetes import ARCH_LABELS
+from replatform.discover.iac.kubernetes import ARCH_LABELS
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node, YamlParseError, load_yaml_documents

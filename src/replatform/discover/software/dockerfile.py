@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime, runtime_from_image
+from replatform.discover.software.runtime_pins import add_runtime, runtime_from_image
 from replatform.discover.source import SourceFile
 from replatform.model import Attribute, ComponentKind, Location, Unknown
 

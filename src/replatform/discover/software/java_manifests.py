@@ -14,9 +14,9 @@ import re
 
 from lxml import etree
 
-from replatform.discover.packages import add_dependency
 from replatform.discover.result import ParseResult
-from replatform.discover.runtime_pins import add_runtime
+from replatform.discover.software.packages import add_dependency
+from replatform.discover.software.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.xml_safe import parse_xml, source_line
 from replatform.model import Attribute, Unknown

@@ -7,8 +7,8 @@ stage reads their contents for intrinsics, inline assembly and flags.
 
 from __future__ import annotations
 
-from replatform.discover import ci
 from replatform.discover.formats import native_build_system, native_language
+from replatform.discover.iac import ci
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.model import Attribute, ComponentKind

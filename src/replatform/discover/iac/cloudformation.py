@@ -17,9 +17,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from replatform.discover import compute_vocabulary as v
-from replatform.discover.cfn_intrinsics import Intrinsics
+from replatform.discover.iac.cfn_intrinsics import Intrinsics
 from replatform.discover.result import ParseResult, relative_folder
-from replatform.discover.runtime_pins import add_boot_script_runtime, add_lambda_runtime
+from replatform.discover.software.runtime_pins import add_boot_script_runtime, add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.tree import Node, render
 from replatform.model import (
