@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from replatform.model import AttributeValue, Component, ComponentKind, Link, LinkKind, Report, TargetKind, Unknown
+from replatform.model import (
+    AttributeValue,
+    Component,
+    ComponentKind,
+    Link,
+    LinkKind,
+    Location,
+    Report,
+    TargetKind,
+    Unknown,
+)
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -26,6 +36,20 @@ class Purchase:
     fargate: bool
     capacity: Component | None = None  # the ASG behind an EC2 capacity provider, when linked
     resolved: bool = True  # False when the strategy names something discovery could not resolve
+
+
+def stated_instance_types(component: Component) -> list[tuple[str, Location]]:
+    """The literal instance types a component states itself (``instance_type``, then ``instance_types``), each
+    with where it is stated; not its launch template's (see `Graph.instance_types`).
+    """
+    out = []
+    for name in ("instance_type", "instance_types"):
+        attribute = component.attribute(name)
+        if attribute is None:
+            continue
+        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
+        out += [(value, attribute.location or component.location) for value in values if isinstance(value, str)]
+    return out
 
 
 class Graph:
