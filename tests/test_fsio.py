@@ -100,3 +100,40 @@ def test_an_output_that_is_a_character_device_is_written_into_not_replaced(tmp_p
         os.close(follower)
     fsio.write_file(str(tmp_path / "plain.txt"), "x")  # a regular target is still written atomically
     assert (tmp_path / "plain.txt").read_text() == "x"
+
+
+def test_the_walk_finds_the_same_with_either_realpath(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # discover.walk resolves each folder with fsio.realpath; with os.path.realpath it yields and refuses the same
+    from replatform.discover import walk as walk_module
+    from replatform.discover.walk import WalkOptions, walk
+    from replatform.model import ScanError
+
+    os.symlink("..", tree / "src" / "deep" / "er" / "up")  # a loop back to an ancestor
+    os.symlink("src", tree / "again")  # a second way to the same folder
+    (tree / "src" / "new\nline").mkdir()
+    (tree / "src" / "new\nline" / "b.py").write_text("b = 1\n")
+
+    def run() -> tuple[list[tuple[str, str, int]], list[ScanError]]:
+        errors: list[ScanError] = []
+        found = [(f.path, f.absolute, f.size) for f in walk(str(tree), WalkOptions(use_gitignore=False), errors)]
+        return found, errors
+
+    kernel = run()
+    monkeypatch.setattr(walk_module, "realpath", os.path.realpath)
+    assert run() == kernel
+    # "again" and "dirlink" lead to folders the walk has already reached ("src", "src/deep"): each is read once
+    assert [path for path, _absolute, _size in kernel[0]] == [
+        "caf\\xe9.txt",
+        "again/new\nline/b.py",
+        "dirlink/chain",
+        "dirlink/filelink",
+        "dirlink/er/a.c",
+    ]
+    assert [(e.path, e.message.split(";")[0]) for e in kernel[1]] == [
+        ("dangling", "unreadable: No such file or directory"),
+        ("fifo", "not a regular file (FIFO)"),
+        ("loop", "unreadable: Too many levels of symbolic links"),
+        ("out", "symlink to outside the repository"),
+        ("outdir", "symlink to outside the repository"),
+        ("zero", "symlink to outside the repository"),
+    ]

@@ -32,7 +32,6 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "os_releases",
         "lambda_runtimes",
         "graviton_moves",
-        "python_releases",
         "fargate_spot",
         "spot_advisor",
         "ecs_on_ec2",

@@ -10,7 +10,7 @@ import pytest
 from replatform.assess.verdicts import KINDS, VerdictKind
 from replatform.cli import main
 from replatform.model import Finding, Location, Report, Severity
-from replatform.report import markdown
+from replatform.report import escape, markdown
 from replatform.report.codeclimate import CodeClimateReporter
 
 from .conftest import EXAMPLES
@@ -98,9 +98,11 @@ def test_markdown_escapes_repository_values(tmp_path: Path) -> None:
 
 
 def test_markdown_escape_neutralises_markup() -> None:
+    # the one Markdown escaper (report.escape.markdown), as the PR summary uses it: a newline is a visible escape
     assert markdown.escape("a|b`c`*d*_e_[x](javascript:y) @team <b>&\nnext") == (
-        "a\\|b\\`c\\`\\*d\\*\\_e\\_\\[x\\](javascript:y) &#64;team &lt;b&gt;&amp; next"
+        "a\\|b\\`c\\`\\*d\\*\\_e\\_\\[x\\](javascript:y) &#64;team &lt;b&gt;&amp;\\\\x0anext"
     )
+    assert markdown.escape is escape.markdown
 
 
 def test_codeclimate_for_gitlab(tmp_path: Path) -> None:

@@ -575,7 +575,7 @@ def test_lambda_python_target_comes_from_its_runtime_os(scan_files: ScanFiles) -
         }
     )
     targets = targets_by_directory(report, RegistryOptions(offline=True))
-    # a runtime's line is its newest patch (knowledge/python_releases.json)
+    # a runtime's line is its newest patch (knowledge/runtime_releases.json)
     assert (targets["new"].python, targets["new"].libc_version) == ("3.12.14", "2.34")
     assert targets["new"].origin == (
         "Lambda python3.12 runs on Amazon Linux 2023 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)"

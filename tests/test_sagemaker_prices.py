@@ -179,6 +179,24 @@ def test_refresh_from_the_price_list_api(tmp_path: Path) -> None:
     assert load_training_prices("eu-west-1").estimated  # without it: the us-east-1 figures, labelled
 
 
+def test_refresh_writes_like_every_output(tmp_path: Path) -> None:
+    # fsio.write_file, as the EC2 and Spot refreshes: a symlink planted at the snapshot's path is replaced, never
+    # written through
+    victim = tmp_path / "victim.json"
+    victim.write_text("keep\n")
+    (tmp_path / "out" / "sagemaker").mkdir(parents=True)
+    (tmp_path / "out" / "sagemaker" / "eu-west-1.json").symlink_to(victim)
+    client, filters = _stubbed("eu-west-1")
+    request = {"ServiceCode": "AmazonSageMaker", "Filters": filters, "MaxResults": 100}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_products", {"PriceList": [_product("ml.m5.large", "0.129", "EU-Train:ml.m5.large")]}, request
+        )
+        path = refresh_training_prices("eu-west-1", tmp_path / "out", client=client)
+    assert victim.read_text() == "keep\n" and not path.is_symlink()
+    assert json.loads(path.read_text())["prices"] == {"ml.m5.large": 0.129}
+
+
 def test_refresh_errors_are_actionable(tmp_path: Path) -> None:
     client, _ = _stubbed("eu-west-1")
     with Stubber(client) as stub:

@@ -357,9 +357,11 @@ def test_cache_entries_are_checked_before_they_are_believed(misbehaving: str, tm
 def test_escaping_per_output() -> None:
     assert escape.terminal("a\nb\x1b[2J\x07\u202ec\td") == "a\\x0ab\\x1b[2J\\x07\\u202ec\\x09d"
     assert escape.markdown("a|b`c<script>[x](javascript:y)*z*\n") == (
-        "a\\|b\\`c&lt;script>\\[x\\](javascript:y)\\*z\\*\\\\x0a"
+        "a\\|b\\`c&lt;script&gt;\\[x\\](javascript:y)\\*z\\*\\\\x0a"
     )
     assert escape.markdown_code("x`y") == "``x`y``"
+    # HTML drops what it cannot show as an escape, bidi overrides included (they would reorder the page's text)
+    assert escape.html('a<b>"&\u202ec\x1b\x85\u200bd\te\nf') == "a&lt;b&gt;&quot;&amp;cd\te\nf"
     assert [escape.csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ok", 3)] == [
         "'=1+1",
         "'+1",

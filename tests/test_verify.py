@@ -15,7 +15,7 @@ import pytest
 from replatform.cli import main
 from replatform.registry.stage import RegistryOptions
 from replatform.registry.target import Target
-from replatform.verify.python import uv_platform, verify_requirements
+from replatform.verify.python import uv_platform, verify_requirements, x86_64_control
 from replatform.verify.run import render_text, verify
 
 X86 = "cp311-cp311-manylinux_2_17_x86_64"
@@ -27,6 +27,7 @@ PROJECTS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "nativedep": {"1.0": ((X86,), ()), "1.1": ((X86, ARM), ())},
     "reporting": {"2.0": ((PURE,), ("x86only",))},
     "x86only": {"3.0": ((X86,), ())},
+    "intelhelper": {"1.0": ((PURE,), ('x86only; platform_machine == "x86_64"',))},
 }
 
 
@@ -87,6 +88,18 @@ def test_resolves_and_attributes_failures(index: str, tmp_path: Path) -> None:
         ("x86only", "no wheel for linux/aarch64 (x86_64 has one)"),
     ]
     assert dict(bad.resolved) == {"reporting": "2.0"} or bad.resolved == ()
+
+
+def test_the_x86_64_control_resolves_the_same_set(index: str, tmp_path: Path) -> None:
+    # what the emulated-import check compares before it calls a missing module "fails on x86_64 as well"
+    ok = verify_requirements("a.txt", ["webapp==1.0"], TARGET, index_url=index, cache_dir=str(tmp_path))
+    assert x86_64_control(ok, index_url=index, cache_dir=str(tmp_path)) == (("nativedep", "1.1"), ("webapp", "1.0"))
+    marked = verify_requirements("m.txt", ["intelhelper==1.0"], TARGET, index_url=index, cache_dir=str(tmp_path))
+    assert dict(marked.resolved) == {"intelhelper": "1.0"}  # the marker leaves x86only out on aarch64
+    assert x86_64_control(marked, index_url=index, cache_dir=str(tmp_path)) == (
+        ("intelhelper", "1.0"),
+        ("x86only", "3.0"),
+    )
 
 
 def test_verify_command(

@@ -179,7 +179,7 @@ def test_rem_plan_shows_the_code_as_conditions_of_the_spot_move(rem: Report) -> 
     assert verdict.changes[0].startswith("SIGTERM not handled in cloud/gpu-worker/worker.py")
     section = markdown_section(rem)
     assert section[1] == "## Conditions of a Spot move (from the code)"
-    assert "  - [ ] no dead-letter queue: add one with maxReceiveCount >= 5" in section
+    assert "  - [ ] no dead-letter queue: add one with maxReceiveCount &gt;= 5" in section  # escaped Markdown
 
 
 def test_rem_interruption_findings_do_not_change_arm64_readiness(tmp_path: Path) -> None:

@@ -625,8 +625,9 @@ def _migrate(args: argparse.Namespace) -> int:
         output_dir=args.output_dir,
     )
     if args.patch:
-        with open(args.patch, "w", encoding="utf-8", newline="") as handle:
-            handle.write(patch(migration))
+        from replatform.fsio import write_file
+
+        write_file(args.patch, patch(migration))  # atomic, never through a symlink, like every output
     if args.format == "json":
         sys.stdout.write(render_json(migration))
     else:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from replatform.model import AttributeValue, Component, ComponentKind, Link, LinkKind, Report, TargetKind, Unknown
+from replatform.model import (
+    AttributeValue,
+    Component,
+    ComponentKind,
+    Link,
+    LinkKind,
+    Location,
+    Report,
+    TargetKind,
+    Unknown,
+)
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -28,6 +38,20 @@ class Purchase:
     resolved: bool = True  # False when the strategy names something discovery could not resolve
 
 
+def stated_instance_types(component: Component) -> list[tuple[str, Location]]:
+    """The literal instance types a component states itself (``instance_type``, then ``instance_types``), each
+    with where it is stated; not its launch template's (see `Graph.instance_types`).
+    """
+    out = []
+    for name in ("instance_type", "instance_types"):
+        attribute = component.attribute(name)
+        if attribute is None:
+            continue
+        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
+        out += [(value, attribute.location or component.location) for value in values if isinstance(value, str)]
+    return out
+
+
 class Graph:
     """Out- and in-edges per component id and link kind."""
 
@@ -37,11 +61,13 @@ class Graph:
         self._out: dict[tuple[str, LinkKind], list[Link]] = defaultdict(list)
         self._into: dict[tuple[str, LinkKind], list[Link]] = defaultdict(list)
         self._children: dict[str, list[Component]] = defaultdict(list)
+        self._declared: dict[tuple[str, str], list[Component]] = defaultdict(list)
         for link in report.links:
             self._out[link.source, link.kind].append(link)
             if link.target_kind is TargetKind.COMPONENT and isinstance(link.target, str):
                 self._into[link.target, link.kind].append(link)
         for component in report.components:
+            self._declared[component.location.path, component.name].append(component)
             if component.parent:
                 self._children[component.parent].append(component)
 
@@ -62,15 +88,19 @@ class Graph:
         key = component if isinstance(component, str) else component.id
         return self._children.get(key, [])
 
+    def declared(self, path: str, name: str, kinds: tuple[ComponentKind, ...]) -> list[Component]:
+        """The components of ``kinds`` named ``name`` in file ``path``, in report order: what a finding's subject names."""
+        return [c for c in self._declared.get((path, name), []) if c.kind in kinds]
+
+    def link_target(self, link: Link) -> Component | None:
+        """The component a link resolves to; None for a name, an unknown or a resource the repository does not hold."""
+        if link.target_kind is TargetKind.COMPONENT and isinstance(link.target, str):
+            return self.by_id.get(link.target)
+        return None
+
     def targets(self, component: Component | str, kind: LinkKind) -> list[Component]:
         """The components that links of ``kind`` from ``component`` resolve to."""
-        found = []
-        for link in self.out(component, kind):
-            if link.target_kind is TargetKind.COMPONENT and isinstance(link.target, str):
-                target = self.by_id.get(link.target)
-                if target is not None:
-                    found.append(target)
-        return found
+        return [target for link in self.out(component, kind) if (target := self.link_target(link)) is not None]
 
     def task_of(self, service: Component) -> Component | None:
         """The task definition a service runs (only when the link resolved)."""

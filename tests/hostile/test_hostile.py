@@ -296,7 +296,8 @@ def test_assess_writes_only_into_its_folder(tmp_path: Path) -> None:
     plan = (report / "MIGRATION-PLAN.md").read_text()
     assert not (report / "MIGRATION-PLAN.md").is_symlink()
     assert (
-        "| Fn\\|pipe\\`tick\\`&lt;script>alert(1)&lt;/script>\\[click\\](javascript:alert(1))\\*\\*bold\\*\\* |" in plan
+        "| Fn\\|pipe\\`tick\\`&lt;script&gt;alert(1)&lt;/script&gt;\\[click\\](javascript:alert(1))\\*\\*bold\\*\\* |"
+        in plan
     )
     # shown, not sent: a backslash escape (itself escaped for Markdown) instead of the newline and ESC
     assert (

@@ -211,10 +211,9 @@ def running_version(language: str, version: str, source: str | None) -> tuple[st
     """
     if source in _SUPPORT_DECLARATIONS:
         return None
-    if version.count(".") < 2:
-        release = knowledge.runtime_release(language, version)
-        if release is not None:
-            return release.version, f"{language} {version} runs the newest {version}.x release, {release.version}"
+    release = knowledge.runtime_releases(language).line_for(version)
+    if release is not None:
+        return release.latest, f"{language} {version} runs the newest {version}.x release, {release.latest}"
     return version, ""
 
 

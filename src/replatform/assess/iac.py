@@ -5,6 +5,7 @@ from __future__ import annotations
 from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.discover import compute_vocabulary as v
+from replatform.graph import stated_instance_types
 from replatform.model import AttributeValue, Component, ComponentKind, Location, Unknown
 from replatform.price.mapping import graviton_type
 
@@ -103,19 +104,6 @@ def _split_type(instance_type: str) -> tuple[str, str] | None:
     return family, size
 
 
-def _instance_types(component: Component) -> list[tuple[str, Location]]:
-    out = []
-    for attribute_name in (v.INSTANCE_TYPE, v.INSTANCE_TYPES):
-        attribute = component.attribute(attribute_name)
-        if attribute is None:
-            continue
-        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
-        for value in values:
-            if isinstance(value, str):
-                out.append((value, attribute.location or component.location))
-    return out
-
-
 def check_instances(ctx: Context) -> None:
     known = knowledge.instances()
     kinds = (
@@ -128,7 +116,7 @@ def check_instances(ctx: Context) -> None:
     )
     for component in ctx.components(*kinds):
         sagemaker = component.kind is ComponentKind.SAGEMAKER_JOB
-        for instance_type, location in _instance_types(component):
+        for instance_type, location in stated_instance_types(component):
             parts = _split_type(instance_type)
             if parts is None:
                 continue

@@ -8,7 +8,7 @@ from replatform.discover import compute_vocabulary as v
 from replatform.discover.iac import cloudformation
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import JsonParseError, Node, load_json
+from replatform.discover.tree import Node, json_or_parse_error
 from replatform.model import Attribute, ComponentKind
 
 _SIGNALS = (b'"AWSTemplateFormatVersion"', b'"AWS::', b'"containerDefinitions"')
@@ -31,12 +31,8 @@ def parse(source: SourceFile) -> ParseResult:
     result = ParseResult()
     if not any(signal in source.data for signal in _SIGNALS):
         return result
-    try:
-        document = load_json(source)
-    except JsonParseError as exc:
-        result.parse_error(source, str(exc), source.location_of_line(exc.line))
-        return result
-    if not isinstance(document.value, dict):
+    document = json_or_parse_error(source, result)
+    if document is None or not isinstance(document.value, dict):
         return result
     if cloudformation.is_template(document):
         cloudformation.extract(source, document, result)

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
 from replatform.model import Location, Scalar, Unknown
 
@@ -369,3 +370,21 @@ def load_json(source: SourceFile) -> Node:
     if not values:
         raise JsonParseError("empty document", 1)
     return _convert_json(source, values[0])
+
+
+def json_or_parse_error(source: SourceFile, result: ParseResult) -> Node | None:
+    """The JSON document, or None after recording a parse-error finding at its line (as `load_toml` does for TOML)."""
+    try:
+        return load_json(source)
+    except JsonParseError as exc:
+        result.parse_error(source, str(exc), source.location_of_line(exc.line))
+        return None
+
+
+def yaml_or_parse_error(source: SourceFile, result: ParseResult) -> list[Node] | None:
+    """The YAML documents, or None after recording a parse-error finding at the broken line."""
+    try:
+        return load_yaml_documents(source)
+    except YamlParseError as exc:
+        result.parse_error(source, str(exc), source.location_of_line(exc.line))
+        return None

@@ -23,7 +23,7 @@ from typing import Any
 import pathspec
 from pathspec.util import CheckResult
 
-from replatform.fsio import REPORT_MARKER, UnsafeFile, display_path, file_kind, is_inside, read_in_root
+from replatform.fsio import REPORT_MARKER, UnsafeFile, display_path, file_kind, is_inside, read_in_root, realpath
 from replatform.model import ScanError
 
 #: A .gitignore larger than this is not read (real ones are a few KiB).
@@ -186,7 +186,7 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
     tracked = (tracked_files(root) if options.use_gitignore else None) or frozenset()
     state = _Walk(
         root,
-        os.path.realpath(root),
+        realpath(root),
         options,
         errors,
         pathspec.GitIgnoreSpec.from_lines(options.exclude) if options.exclude else None,
@@ -221,7 +221,7 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
             skipped, tracked_only = state.skip(child_rel, is_dir, ignores, only_tracked)
             if skipped:
                 continue
-            real = os.path.realpath(entry.path) if entry.is_symlink() else None
+            real = realpath(entry.path) if entry.is_symlink() else None
             if real is not None and not is_inside(state.real_root, real):
                 state.refuse(child_rel, "symlink to outside the repository; not followed")
                 continue
@@ -232,7 +232,7 @@ def walk(root: str, options: WalkOptions, errors: list[ScanError]) -> Iterator[W
                     if child_rel not in state.tracked_folders:
                         continue
                     tracked_only = True
-                real = real or os.path.realpath(entry.path)
+                real = real or realpath(entry.path)  # once per folder: one O_PATH open, not an lstat per component
                 if real in seen_dirs:
                     continue  # a loop, or a second way to the same folder
                 seen_dirs.add(real)

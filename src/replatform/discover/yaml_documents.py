@@ -10,7 +10,7 @@ import re
 from replatform.discover.iac import ci, cloudformation, compose, kubernetes, serverless
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import YamlParseError, load_yaml_documents
+from replatform.discover.tree import yaml_or_parse_error
 
 _WORKLOAD_KINDS = (
     b"Deployment",
@@ -46,12 +46,7 @@ def parse(source: SourceFile) -> ParseResult:
     result = ParseResult()
     if not worth_parsing(source):
         return result
-    try:
-        documents = load_yaml_documents(source)
-    except YamlParseError as exc:
-        result.parse_error(source, str(exc), source.location_of_line(exc.line))
-        return result
-    for document in documents:
+    for document in yaml_or_parse_error(source, result) or []:
         if not isinstance(document.value, dict):
             continue
         system = ci.kind_of(source, document)

@@ -103,25 +103,55 @@ def lambda_runtimes() -> dict[str, LambdaRuntime]:
 
 
 @dataclass(frozen=True)
-class RuntimeRelease:
-    """The release a runtime line (``3``, ``3.7``) resolves to, and where that is written."""
+class ReleaseLine:
+    """A runtime release line (Python ``3.12``, Go ``1.27``): its newest patch at the snapshot date and its life."""
 
     language: str
     line: str
-    version: str
+    latest: str
+    released: str
     source: str
     verified: str
+    #: None while no end is announced (a Go line ends when the second newer one ships).
+    end_of_life: str | None = None
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class RuntimeReleases:
+    """One language's release lines at a snapshot date, newest first."""
+
+    language: str
+    as_of: str
+    lines: tuple[ReleaseLine, ...]
+
+    def line_for(self, version: str) -> ReleaseLine | None:
+        """The line a written version means: ``3`` -> the newest 3.x line, ``3.7`` -> 3.7.
+
+        None for a full version (taken as written) or a line the table does not know
+        (a release candidate, a line newer than the snapshot).
+        """
+        parts = version.split(".")
+        if len(parts) == 1:
+            return next((line for line in self.lines if line.line.split(".")[0] == parts[0]), None)
+        if len(parts) == 2:
+            return next((line for line in self.lines if line.line == version), None)
+        return None
+
+
 @cache
-def _runtime_releases() -> dict[tuple[str, str], RuntimeRelease]:
-    return {(e["language"], e["line"]): RuntimeRelease(**e) for e in load("runtime_releases")["entries"]}
+def runtime_releases(language: str) -> RuntimeReleases:
+    """The release lines of ``python`` or ``go`` (``knowledge/runtime_releases.json``); empty for others.
 
-
-def runtime_release(language: str, line: str) -> RuntimeRelease | None:
-    """The newest release of a line (``python``, ``3.7`` -> 3.7.17) when the table knows it."""
-    return _runtime_releases().get((language, line))
+    The one table both the runtime-version rule and the registry target read.
+    """
+    data = load("runtime_releases")
+    lines = sorted(
+        (ReleaseLine(**e) for e in data["entries"] if e["language"] == language),
+        key=lambda e: [-int(p) for p in e.line.split(".")],
+    )
+    as_of = data["languages"].get(language, {}).get("as_of", "")
+    return RuntimeReleases(language, as_of, tuple(lines))
 
 
 @dataclass(frozen=True)
@@ -337,33 +367,6 @@ def image_platforms() -> dict[str, ImagePlatform]:
 def ami_patterns() -> tuple[AmiPattern, ...]:
     """AMI name / SSM path patterns, in the order they are tried."""
     return tuple(AmiPattern(**e) for e in load("os_releases")["amis"])
-
-
-@dataclass(frozen=True)
-class PythonLine:
-    """A CPython release line (``3.12``): its newest patch at the snapshot date and its end of life."""
-
-    line: str
-    latest: str
-    released: str
-    end_of_life: str
-    source: str
-    verified: str
-
-
-@dataclass(frozen=True)
-class PythonReleases:
-    """CPython lines at a snapshot date, newest first."""
-
-    as_of: str
-    lines: tuple[PythonLine, ...]
-
-
-@cache
-def python_releases() -> PythonReleases:
-    data = load("python_releases")
-    lines = sorted((PythonLine(**e) for e in data["entries"]), key=lambda e: [-int(p) for p in e.line.split(".")])
-    return PythonReleases(data["as_of"], tuple(lines))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,34 +47,48 @@ def families() -> list[str]:
     return sorted(names)
 
 
-def fetch_prices(client: Any, region: str, wanted_families: list[str]) -> dict[str, float]:
-    """Hourly on-demand USD per instance type in ``region`` (paginated GetProducts)."""
-    filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}]
-    filters += [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in FILTERS.items()]
+def hourly_on_demand(
+    client: Any, service_code: str, filters: dict[str, str], name_of: Callable[[dict[str, Any]], str | None]
+) -> dict[str, float]:
+    """On-demand USD per hour by product name, over every page of a Price List API ``GetProducts`` answer.
+
+    ``name_of`` reads a product's attributes and returns its name (an instance type), or None to skip it.
+    The one reader of the Price List for EC2 and SageMaker refreshes.
+    """
+    terms = [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in filters.items()]
     prices: dict[str, float] = {}
     token: str | None = None
     while True:
-        kwargs: dict[str, Any] = {"ServiceCode": "AmazonEC2", "Filters": filters, "MaxResults": 100}
+        kwargs: dict[str, Any] = {"ServiceCode": service_code, "Filters": terms, "MaxResults": 100}
         if token:
             kwargs["NextToken"] = token
         try:
             page = client.get_products(**kwargs)
         except Exception as exc:  # botocore raises many kinds; one actionable message
-            raise RefreshError(f"GetProducts failed: {exc}") from exc
+            raise RefreshError(f"GetProducts ({service_code}) failed: {exc}") from exc
         for item in page.get("PriceList", []):
             product = json.loads(item) if isinstance(item, str) else item
-            attributes = product.get("product", {}).get("attributes", {})
-            instance_type = attributes.get("instanceType", "")
-            if instance_type.split(".", 1)[0] not in wanted_families:
+            name = name_of(product.get("product", {}).get("attributes", {}))
+            if name is None:
                 continue
             for term in product.get("terms", {}).get("OnDemand", {}).values():
                 for dimension in term.get("priceDimensions", {}).values():
                     usd = dimension.get("pricePerUnit", {}).get("USD")
                     if dimension.get("unit") == "Hrs" and usd is not None and float(usd) > 0:
-                        prices[instance_type] = float(usd)
+                        prices[name] = float(usd)
         token = page.get("NextToken")
         if not token:
             return dict(sorted(prices.items()))
+
+
+def fetch_prices(client: Any, region: str, wanted_families: list[str]) -> dict[str, float]:
+    """Hourly on-demand USD per instance type in ``region`` (paginated GetProducts)."""
+
+    def instance_type(attributes: dict[str, Any]) -> str | None:
+        name = str(attributes.get("instanceType", ""))
+        return name if name.split(".", 1)[0] in wanted_families else None
+
+    return hourly_on_demand(client, "AmazonEC2", {"regionCode": region, **FILTERS}, instance_type)
 
 
 def refresh(region: str, output_dir: Path, client: Any | None = None, today: datetime.date | None = None) -> Path:

@@ -20,6 +20,7 @@ from typing import Any
 
 from replatform import knowledge
 from replatform.discover import compute_vocabulary as v
+from replatform.fsio import write_file
 from replatform.model import Component, ComponentKind, CostLine, Report
 from replatform.price.snapshot import DEFAULT_REGION, Snapshot
 from replatform.price.usage import Usage
@@ -255,37 +256,14 @@ def _host_lines(
 
 def fetch_training_prices(client: Any, region: str) -> dict[str, float]:
     """On-demand USD per hour of every ml.* training type in ``region`` (paginated GetProducts)."""
-    from replatform.price.refresh import RefreshError
+    from replatform.price.refresh import hourly_on_demand
 
-    filters = [
-        {"Type": "TERM_MATCH", "Field": "regionCode", "Value": region},
-        {"Type": "TERM_MATCH", "Field": "productFamily", "Value": "ML Instance"},
-        {"Type": "TERM_MATCH", "Field": "component", "Value": "Training"},
-    ]
-    prices: dict[str, float] = {}
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"ServiceCode": "AmazonSageMaker", "Filters": filters, "MaxResults": 100}
-        if token:
-            kwargs["NextToken"] = token
-        try:
-            page = client.get_products(**kwargs)
-        except Exception as exc:  # botocore raises many kinds; one actionable message
-            raise RefreshError(f"GetProducts (AmazonSageMaker) failed: {exc}") from exc
-        for item in page.get("PriceList", []):
-            product = json.loads(item) if isinstance(item, str) else item
-            attributes = product.get("product", {}).get("attributes", {})
-            name = attributes.get("instanceName") or attributes.get("instanceType") or ""
-            if not name.startswith("ml.") or "spot" in attributes.get("usagetype", "").lower():
-                continue
-            for term in product.get("terms", {}).get("OnDemand", {}).values():
-                for dimension in term.get("priceDimensions", {}).values():
-                    usd = dimension.get("pricePerUnit", {}).get("USD")
-                    if dimension.get("unit") == "Hrs" and usd is not None and float(usd) > 0:
-                        prices[name] = float(usd)
-        token = page.get("NextToken")
-        if not token:
-            return dict(sorted(prices.items()))
+    def training_type(attributes: dict[str, Any]) -> str | None:
+        name = str(attributes.get("instanceName") or attributes.get("instanceType") or "")
+        return None if not name.startswith("ml.") or "spot" in attributes.get("usagetype", "").lower() else name
+
+    filters = {"regionCode": region, "productFamily": "ML Instance", "component": "Training"}
+    return hourly_on_demand(client, "AmazonSageMaker", filters, training_type)
 
 
 def refresh_training_prices(
@@ -312,6 +290,5 @@ def refresh_training_prices(
         prices=prices,
     )
     path = output_dir / "sagemaker" / f"{region}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(snapshot, indent=1, sort_keys=True) + "\n")
+    write_file(str(path), json.dumps(snapshot, indent=1, sort_keys=True) + "\n")  # atomic, never through a symlink
     return path

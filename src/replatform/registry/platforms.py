@@ -1,7 +1,7 @@
 """Which operating system (and Python) an image reference, an AMI or a Lambda runtime names.
 
 Everything is read from the sourced tables in ``knowledge/os_releases.json``,
-``python_releases.json`` and ``lambda_runtimes.json``; nothing is guessed
+``runtime_releases.json`` and ``lambda_runtimes.json``; nothing is guessed
 from the scanning host. For an image the distribution word in the tag wins
 over the language image's default: ``python:3.12-alpine`` is musl,
 ``python:3.11-slim-bullseye`` is Debian 11, ``python:3.11-slim`` is the
@@ -76,8 +76,8 @@ def _by_release(family: str, word: str) -> Distribution | None:
 def _last_build(default: Distribution, python: str) -> Distribution:
     """The distribution an end-of-life Python line was last built on: the newest released before its end."""
     line = line_of(python)
-    ends = [entry.end_of_life for entry in knowledge.python_releases().lines if entry.line == line]
-    if not ends or ends[0] >= default.released:
+    ends = [entry.end_of_life for entry in knowledge.runtime_releases("python").lines if entry.line == line]
+    if not ends or ends[0] is None or ends[0] >= default.released:
         return default
     older = [d for d in knowledge.distributions().values() if d.family == default.family and d.released <= ends[0]]
     return max(older, key=lambda d: d.released) if older else default

@@ -32,16 +32,8 @@ def resolve_python(version: str) -> str:
     Full versions stay as written; a line the table does not know (a release
     candidate, a line newer than the snapshot) stays as written too.
     """
-    releases = knowledge.python_releases()
-    parts = version.split(".")
-    if len(parts) == 1:
-        lines = [line for line in releases.lines if line.line.split(".")[0] == parts[0]]
-        return lines[0].latest if lines else version
-    if len(parts) == 2:
-        for line in releases.lines:
-            if line.line == version:
-                return line.latest
-    return version
+    line = knowledge.runtime_releases("python").line_for(version)
+    return line.latest if line is not None else version
 
 
 def parse_python(text: str) -> tuple[str, bool]:
@@ -58,11 +50,13 @@ def parse_python(text: str) -> tuple[str, bool]:
 
 def supported_lines() -> tuple[str, ...]:
     """CPython 3 lines released and not at end of life on the release table's snapshot date, oldest first."""
-    releases = knowledge.python_releases()
+    releases = knowledge.runtime_releases("python")
     lines = [
         line.line
         for line in releases.lines
-        if line.line.startswith("3.") and line.released <= releases.as_of < line.end_of_life
+        if line.line.startswith("3.")
+        and line.released <= releases.as_of
+        and (line.end_of_life is None or releases.as_of < line.end_of_life)
     ]
     return tuple(reversed(lines))
 

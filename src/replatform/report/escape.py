@@ -10,14 +10,24 @@ Each output format escapes with one function here, so the rules live in one plac
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import urllib.parse
 
 from replatform.fsio import fs_path
 
-# C0 and C1 controls, DEL, and the Unicode controls that reorder or hide text (Trojan Source).
-CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_MARKDOWN = re.compile(r"([\\`*\[\]|])")
+# DEL, C1 controls, and the Unicode controls that reorder or hide text (Trojan Source).
+_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Those and every C0 control: what a terminal, Markdown or a diff line shows as a visible escape.
+CONTROLS = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+# What HTML text drops: the same, except tab, newline and carriage return (whitespace there, kept in <pre>).
+_HTML_DROPPED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
+# Backslash-escaped: code spans, emphasis, links, table cells, strike-through (what matters inside a line;
+# values never start one). Entities: raw HTML, autolinks, entity forgery, @mentions (GitHub notifies them).
+_MARKDOWN = {
+    **{ch: "\\" + ch for ch in "\\`*_{}[]|~"},
+    **{"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"},
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -35,15 +45,30 @@ def terminal(text: str) -> str:
     return CONTROLS.sub(_visible, text)
 
 
-def markdown(text: str) -> str:
-    """``text`` safe inline in Markdown and in a GFM table cell.
+def markdown(value: object) -> str:
+    """``value`` as text safe inline in (GitHub) Markdown and in a GFM table cell, on one line.
 
-    Controls become visible escapes (a newline cannot end the table row or
-    start a heading), ``<`` is an entity (no raw HTML, no autolinks), and backslash,
-    backticks, emphasis stars, link brackets and table pipes are
-    backslash-escaped (no code spans, no ``[x](javascript:...)`` links).
+    The one Markdown escaper (the plan, the PR summary, migrate's summary): controls
+    become visible escapes (a newline cannot end the table row or start a heading),
+    ``& < > @`` become entities (no raw HTML, autolinks, forged entities or @mentions),
+    and backslash, backticks, emphasis, braces, link brackets, table pipes and tildes
+    are backslash-escaped (no code spans, no ``[x](javascript:...)`` links).
     """
-    return _MARKDOWN.sub(r"\\\1", terminal(text)).replace("<", "&lt;")
+    return "".join(_MARKDOWN.get(ch, ch) for ch in terminal(str(value)))
+
+
+def html(value: object) -> str:
+    """``value`` safe in HTML element content and in double-quoted attributes.
+
+    ``& < > " '`` become entities; controls and the characters that reorder or hide
+    text are dropped (a page cannot show them as escapes inside its layout).
+    """
+    return html_module.escape(_HTML_DROPPED.sub("", str(value)), quote=True)
+
+
+def html_has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character `html` would drop (a URL with one is not linked)."""
+    return _HTML_DROPPED.search(text) is not None
 
 
 def markdown_code(text: str) -> str:

@@ -4,8 +4,8 @@ Counts, the top blockers with ``file:line`` links, the monthly saving per
 target (``assess`` only) and the next command, then every finding in a
 collapsed table. GitHub refuses comments over 65,536 characters, so the text is
 cut below ``LIMIT`` at a line boundary with a note saying how much is missing.
-Every value that came from the repository is escaped: it can hold ``|``,
-backticks, HTML, ``@mentions`` and newlines.
+Every value that came from the repository is escaped (``report.escape.markdown``):
+it can hold ``|``, backticks, HTML, ``@mentions`` and newlines.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 from replatform.model import BaselineState, Finding, Report, Severity
 from replatform.report.baseline import counts
-from replatform.report.escape import CONTROLS
+from replatform.report.escape import markdown as escape
+from replatform.report.escape import markdown_code
 
 if TYPE_CHECKING:
     from replatform.plan.run import Assessment
@@ -24,17 +25,6 @@ if TYPE_CHECKING:
 #: GitHub's comment limit is 65,536 characters; stay clearly under it.
 LIMIT = 65_000
 TOP_BLOCKERS = 10
-_CONTROL = CONTROLS  # C0/C1 controls and the bidi/zero-width characters that reorder or hide text
-_ESCAPES = {
-    **{ch: "\\" + ch for ch in "\\`*_{}[]|~"},  # the rest only matters at a line start, where values never are
-    **{"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"},
-}
-
-
-def escape(value: object) -> str:
-    """Repository text made inert in GitHub Markdown: one line, no markup, no mentions, no HTML, no table cells."""
-    text = _CONTROL.sub("", str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
 def _money(value: float | None) -> str:
@@ -85,7 +75,7 @@ def _head(report: Report, assessment: Assessment | None) -> list[str]:
         )
         out += [
             "",
-            f"Against the baseline `{escape(report.baseline.source)}`: **{numbers['new']} new** "
+            f"Against the baseline {markdown_code(report.baseline.source)}: **{numbers['new']} new** "
             f"({new_blockers} blocker(s)) · {numbers['unchanged']} unchanged · {numbers['fixed']} fixed. "
             "The gate counts new findings only.",
         ]

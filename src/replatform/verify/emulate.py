@@ -150,6 +150,12 @@ def install_wheels(
         raise EmulationError(f"installing aarch64 wheels failed: {last}")
 
 
+def installed_names(target_dir: Path) -> set[str]:
+    """Every top-level name in ``target_dir`` a module could be imported from (private ones included)."""
+    names = {name.split(".", 1)[0] for name in os.listdir(target_dir) if not name.endswith((".dist-info", ".data"))}
+    return names | set(top_level_modules(target_dir))
+
+
 def top_level_modules(target_dir: Path) -> list[str]:
     """Importable top-level names of everything installed into ``target_dir``."""
     names: set[str] = set()
@@ -173,6 +179,9 @@ class ImportResult:
 
     results: dict[str, str | None]
     caveats: tuple[str, ...] = CAVEATS
+    #: Failed modules whose error is a module nothing installed provides while x86_64 resolves the same
+    #: packages: a dependency the package does not declare, which fails on x86_64 as well (see verify.run).
+    undeclared: frozenset[str] = frozenset()
 
 
 def _text(path: Path, limit: int = 16 * 1024 * 1024) -> str:

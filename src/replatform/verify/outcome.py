@@ -49,9 +49,11 @@ def _emulation(tally: Tally, emulation: object, asked: bool, what: str) -> None:
     if not isinstance(results, dict):
         tally.add(tally.not_verified, f"{what} (emulation did not run)")
         return
-    failed = sum(1 for error in results.values() if error is not None)
+    undeclared: frozenset[str] = getattr(emulation, "undeclared", frozenset())
+    failed = sum(1 for module, error in results.items() if error is not None and module not in undeclared)
     tally.add(tally.failed, what, failed)
-    tally.add(tally.verified, what, len(results) - failed)
+    tally.add(tally.failed, f"{what} importing a dependency they do not declare", len(undeclared))
+    tally.add(tally.verified, what, len(results) - failed - len(undeclared))
 
 
 def tally(report: VerifyReport) -> Tally:
@@ -99,7 +101,13 @@ def verdict_lines(counted: Tally) -> list[str]:
     ):
         detail = ", ".join(f"{n} {what}" for what, n in sorted(outcome.items()))
         parts.append(f"{sum(outcome.values())} {label}" + (f" ({detail})" if detail else ""))
-    if failed:
+    only_undeclared = all("do not declare" in what for what in counted.failed)
+    if failed and only_undeclared:
+        verdict = (
+            "an import fails on any platform (a dependency the package does not declare); "
+            "nothing failed because of linux/arm64"
+        )
+    elif failed:
         verdict = "something does not install or run on linux/arm64"
     elif not_verified:
         verdict = "nothing failed, but not everything could be verified (see NOT VERIFIED and EMULATION)"

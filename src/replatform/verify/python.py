@@ -171,5 +171,22 @@ def verify_requirements(
     return result
 
 
+def x86_64_control(
+    check: PythonVerification,
+    *,
+    index_url: str | None = None,
+    extra_index_urls: tuple[str, ...] = (),
+    offline: bool = False,
+    cache_dir: str | None = None,
+) -> tuple[tuple[str, str], ...] | None:
+    """The set's requirements (those that resolved for aarch64) resolved for linux/x86_64; None when that fails."""
+    python = check.target.python or "3.11"
+    failed = {name for name, _why in check.failures}
+    lines = [r for r in check.requirements if _name(r) not in failed]
+    control = uv_platform(Target(python, check.target.libc, check.target.libc_version, "x86_64"))
+    resolution = _compile(lines, control, python, index_url, extra_index_urls, offline, cache_dir)
+    return resolution.packages if resolution.ok else None
+
+
 def _name(requirement: str) -> str:
     return re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")

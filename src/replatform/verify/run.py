@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import Requirement
@@ -22,10 +26,16 @@ from replatform.registry.stage import Indexes, RegistryOptions, indexes, targets
 from replatform.registry.target import Target
 from replatform.report.escape import terminal
 from replatform.verify import outcome
-from replatform.verify.python import PythonVerification, uv_platform, verify_requirements
+from replatform.verify.python import PythonVerification, uv_platform, verify_requirements, x86_64_control
+
+if TYPE_CHECKING:
+    from replatform.verify.emulate import ImportResult
 
 #: package.json files larger than this are not read for emulation (the scan reports them).
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+#: What an emulated import failure is when the package imports a module it does not declare.
+UNDECLARED = "a dependency the package does not declare (fails on x86_64 as well)"
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^'.]+)")
 
 
 @dataclass
@@ -144,9 +154,49 @@ def _emulate(check: PythonVerification, options: RegistryOptions, chosen: Indexe
                 offline=options.offline,
                 cache_dir=str(options.cache_dir / "uv") if options.cache_dir is not None else None,
             )
-            check.emulation = emulate.import_modules(sysroot, [target_dir], emulate.top_level_modules(target_dir))
+            imported = emulate.import_modules(sysroot, [target_dir], emulate.top_level_modules(target_dir))
+
+            def control() -> tuple[tuple[str, str], ...] | None:
+                return x86_64_control(
+                    check,
+                    index_url=chosen.primary or None,
+                    extra_index_urls=chosen.extras,
+                    offline=options.offline,
+                    cache_dir=str(options.cache_dir / "uv") if options.cache_dir is not None else None,
+                )
+
+            check.emulation = label_undeclared(imported, emulate.installed_names(target_dir), check.resolved, control)
     except emulate.EmulationError as exc:
         check.emulation = str(exc)
+
+
+def label_undeclared(
+    imported: ImportResult,
+    installed: set[str],
+    resolved: tuple[tuple[str, str], ...],
+    control: Callable[[], tuple[tuple[str, str], ...] | None],
+) -> ImportResult:
+    """Mark the failures that are a dependency the package does not declare, which fail on x86_64 as well.
+
+    A module failed with ``No module named 'x'`` for an ``x`` that nothing installed provides and that is not in
+    the standard library, and the x86_64 control (``control``, run only then) resolves the same packages: ``x``
+    is missing on x86_64 too, so the failure says nothing about arm64.
+    """
+    missing = set()
+    for module, error in imported.results.items():
+        match = _MISSING_MODULE.match(error or "")
+        if match and match.group(1) not in installed and match.group(1) not in sys.stdlib_module_names:
+            missing.add(module)
+    if not missing:
+        return imported
+    same = control()
+    if same is None or _names(same) != _names(resolved):
+        return imported  # x86_64 resolves differently (markers) or not at all: no claim about it
+    return replace(imported, undeclared=frozenset(missing))
+
+
+def _names(packages: tuple[tuple[str, str], ...]) -> set[str]:
+    return {name.lower().replace("_", "-") for name, _version in packages}
 
 
 def _node_dependencies(root: str, path: str) -> dict[str, str]:
@@ -280,10 +330,16 @@ def _emulation_lines(emulation: object, title: str, noun: str, failure: str) -> 
     if emulation is None:
         return []
     results: dict[str, str | None] = getattr(emulation, "results", {})
+    undeclared: frozenset[str] = getattr(emulation, "undeclared", frozenset())
     failed = {m: e for m, e in results.items() if e is not None}
     caveats = "; ".join(getattr(emulation, "caveats", ()))
     lines = [f"  {title}: {len(results) - len(failed)} of {len(results)} {noun} ({caveats})"]
-    return lines + [f"  {failure} {module}: {error}" for module, error in sorted(failed.items())]
+    return lines + [
+        f"  UNDECLARED DEPENDENCY {module}: {error}: {UNDECLARED}"
+        if module in undeclared
+        else f"  {failure} {module}: {error}"
+        for module, error in sorted(failed.items())
+    ]
 
 
 def render_text(report: VerifyReport) -> str:

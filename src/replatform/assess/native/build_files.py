@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import re2
 
-from replatform.assess.native.preprocessor import Tri, named_off_target
+from replatform.assess.native.preprocessor import Tri, named_off_target, tri_and, tri_not, tri_or
 from replatform.discover.source import SourceFile
 from replatform.model import Location
 
@@ -233,26 +233,6 @@ class _Frame:
     kind: str = ""
 
 
-def _and(left: Tri, right: Tri) -> Tri:
-    if left is False or right is False:
-        return False
-    if left is None or right is None:
-        return None
-    return True
-
-
-def _or(left: Tri, right: Tri) -> Tri:
-    if left or right:
-        return True
-    if left is None or right is None:
-        return None
-    return False
-
-
-def _not(value: Tri) -> Tri:
-    return None if value is None else not value
-
-
 @dataclass
 class _Branches:
     """The chain of branches open at a point of a build file."""
@@ -263,28 +243,28 @@ class _Branches:
     def state(self) -> Tri:
         state: Tri = True
         for frame in self.frames:
-            state = _and(state, frame.current)
+            state = tri_and(state, frame.current)
         return state
 
     def open(self, taken: Tri, indent: int = -1, kind: str = "") -> None:
         parent = self.state
-        self.frames.append(_Frame(parent, taken, _and(parent, taken), indent, kind))
+        self.frames.append(_Frame(parent, taken, tri_and(parent, taken), indent, kind))
 
     def alternative(self, taken: Tri) -> None:
         """``elif``/``elseif``/``else ifeq``/another ``case`` pattern (``taken`` None means plain else)."""
         if not self.frames:
             return
         frame = self.frames[-1]
-        own = _and(_not(frame.taken), taken) if taken is not None else _not(frame.taken)
-        frame.taken = _or(frame.taken, taken if taken is not None else True)
-        frame.current = _and(frame.parent, own)
+        own = tri_and(tri_not(frame.taken), taken) if taken is not None else tri_not(frame.taken)
+        frame.taken = tri_or(frame.taken, taken if taken is not None else True)
+        frame.current = tri_and(frame.parent, own)
 
     def otherwise(self) -> None:
         """``else``: taken when no earlier branch was."""
         if not self.frames:
             return
         frame = self.frames[-1]
-        frame.current = _and(frame.parent, _not(frame.taken))
+        frame.current = tri_and(frame.parent, tri_not(frame.taken))
         frame.taken = True
 
     def close(self) -> None:
@@ -446,7 +426,7 @@ def _branch(kind: str, statement: str, branches: _Branches, names: Names) -> str
         automake = _AUTOMAKE_IF.match(statement)
         if automake:  # automake's own conditionals (Makefile.am): if NAME / if !NAME
             taken = _make_condition("ifdef", automake.group(2), names)
-            branches.open(_not(taken) if automake.group(1) else taken)
+            branches.open(tri_not(taken) if automake.group(1) else taken)
             return None
         conditional = _MAKE_CONDITIONAL.match(statement)
         if conditional:
@@ -523,7 +503,7 @@ def _branch(kind: str, statement: str, branches: _Branches, names: Names) -> str
 
 def _with_state(content: str, taken: Tri, branches: _Branches) -> str | None:
     """A one-line ``if ...; then ...; fi``: inspect its body only when aarch64 may run it."""
-    return None if _and(branches.state, taken) is False else content
+    return None if tri_and(branches.state, taken) is False else content
 
 
 def _shell_case(statement: str, branches: _Branches, in_case: int, body: str | None) -> tuple[int, str | None]:
@@ -543,8 +523,8 @@ def _shell_case(statement: str, branches: _Branches, in_case: int, body: str | N
             words = pattern.group(1).strip()
             taken: Tri = None if words in ("*", '"*"') else _case_taken(words)
             frame = branches.frames[-1]
-            frame.current = _and(frame.parent, taken if words not in ("*", '"*"') else _not(frame.taken))
-            frame.taken = _or(frame.taken, taken if taken is not None else None)
+            frame.current = tri_and(frame.parent, taken if words not in ("*", '"*"') else tri_not(frame.taken))
+            frame.taken = tri_or(frame.taken, taken if taken is not None else None)
             rest = pattern.group(2)
             return in_case, (rest.replace(";;", "") or None)
     return in_case, body
@@ -585,10 +565,10 @@ def _make_condition(keyword: str, arguments: str, names: Names) -> Tri:
     if keyword in ("ifdef", "ifndef"):
         name = arguments.strip()
         defined: Tri = False if (name in names.false or named_off_target(name)) else None
-        return _not(defined) if keyword == "ifndef" else defined
+        return tri_not(defined) if keyword == "ifndef" else defined
     equal = branch_taken(arguments, names)
     if keyword == "ifneq":
-        return _not(equal)
+        return tri_not(equal)
     return equal
 
 

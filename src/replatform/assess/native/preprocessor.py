@@ -103,88 +103,10 @@ DEFINED: dict[str, frozenset[int]] = {
 # GCC 11 (Amazon Linux 2023) to 14; Clang also sets __GNUC__ to 4.
 DEFINED["__GNUC__"] = frozenset({4, 11, 12, 13, 14})
 
-# Certainly not defined for aarch64 Linux: x86, other architectures, other systems and compilers.
-UNDEFINED = frozenset(
+# Operating systems and compilers other than Linux with GCC/Clang: certainly not defined there, and not about
+# the architecture (an #error behind them stops x86 Linux builds just the same).
+_SYSTEM_MACROS = frozenset(
     {
-        "__x86_64__",
-        "__x86_64",
-        "__amd64__",
-        "__amd64",
-        "__i386__",
-        "__i386",
-        "i386",
-        "__i486__",
-        "__i586__",
-        "__i686__",
-        "__IA32__",
-        "_M_X64",
-        "_M_AMD64",
-        "_M_IX86",
-        "_M_IX86_FP",
-        "__MMX__",
-        "__3dNOW__",
-        "__3dNOW_A__",
-        "__FMA__",
-        "__FMA4__",
-        "__F16C__",
-        "__POPCNT__",
-        "__AES__",
-        "__PCLMUL__",
-        "__SHA__",
-        "__LZCNT__",
-        "__RDRND__",
-        "__RDSEED__",
-        "__XOP__",
-        "__ADX__",
-        "__MOVBE__",
-        "__arm__",
-        "__thumb__",
-        "__thumb2__",
-        "__ARMEL__",
-        "__ARMEB__",
-        "__AARCH64EB__",
-        "_M_ARM",
-        "_M_ARM64",
-        "_M_ARM64EC",
-        "__arm64__",
-        "__arm64",
-        "__powerpc__",
-        "__powerpc64__",
-        "__powerpc",
-        "__PPC__",
-        "__PPC64__",
-        "__ppc__",
-        "__ppc64__",
-        "_ARCH_PPC",
-        "_ARCH_PPC64",
-        "__ALTIVEC__",
-        "__VSX__",
-        "__POWER8_VECTOR__",
-        "__POWER9_VECTOR__",
-        "__s390x__",
-        "__s390__",
-        "__zarch__",
-        "__VEC__",
-        "__riscv",
-        "__riscv_vector",
-        "__mips__",
-        "__mips",
-        "__mips64",
-        "__sparc__",
-        "__sparc",
-        "__loongarch__",
-        "__loongarch64",
-        "__loongarch_sx",
-        "__loongarch_asx",
-        "__wasm__",
-        "__wasm32__",
-        "__wasm64__",
-        "__wasm_simd128__",
-        "__EMSCRIPTEN__",
-        "__ia64__",
-        "_M_IA64",
-        "__e2k__",
-        "__BIG_ENDIAN__",
         "_WIN32",
         "_WIN64",
         "__WIN32__",
@@ -207,7 +129,94 @@ UNDEFINED = frozenset(
         "__ICC",
         "__ICL",
         "__INTEL_LLVM_COMPILER",
+        "__EMSCRIPTEN__",
     }
+)
+# Certainly not defined for aarch64 Linux: x86, other architectures, other systems and compilers.
+UNDEFINED = (
+    frozenset(
+        {
+            "__x86_64__",
+            "__x86_64",
+            "__amd64__",
+            "__amd64",
+            "__i386__",
+            "__i386",
+            "i386",
+            "__i486__",
+            "__i586__",
+            "__i686__",
+            "__IA32__",
+            "_M_X64",
+            "_M_AMD64",
+            "_M_IX86",
+            "_M_IX86_FP",
+            "__MMX__",
+            "__3dNOW__",
+            "__3dNOW_A__",
+            "__FMA__",
+            "__FMA4__",
+            "__F16C__",
+            "__POPCNT__",
+            "__AES__",
+            "__PCLMUL__",
+            "__SHA__",
+            "__LZCNT__",
+            "__RDRND__",
+            "__RDSEED__",
+            "__XOP__",
+            "__ADX__",
+            "__MOVBE__",
+            "__arm__",
+            "__thumb__",
+            "__thumb2__",
+            "__ARMEL__",
+            "__ARMEB__",
+            "__AARCH64EB__",
+            "_M_ARM",
+            "_M_ARM64",
+            "_M_ARM64EC",
+            "__arm64__",
+            "__arm64",
+            "__powerpc__",
+            "__powerpc64__",
+            "__powerpc",
+            "__PPC__",
+            "__PPC64__",
+            "__ppc__",
+            "__ppc64__",
+            "_ARCH_PPC",
+            "_ARCH_PPC64",
+            "__ALTIVEC__",
+            "__VSX__",
+            "__POWER8_VECTOR__",
+            "__POWER9_VECTOR__",
+            "__s390x__",
+            "__s390__",
+            "__zarch__",
+            "__VEC__",
+            "__riscv",
+            "__riscv_vector",
+            "__mips__",
+            "__mips",
+            "__mips64",
+            "__sparc__",
+            "__sparc",
+            "__loongarch__",
+            "__loongarch64",
+            "__loongarch_sx",
+            "__loongarch_asx",
+            "__wasm__",
+            "__wasm32__",
+            "__wasm64__",
+            "__wasm_simd128__",
+            "__ia64__",
+            "_M_IA64",
+            "__e2k__",
+            "__BIG_ENDIAN__",
+        }
+    )
+    | _SYSTEM_MACROS
 )
 _UNDEFINED_PATTERN = re.compile(
     r"^__(?:SSE\w*|AVX\w*|BMI\w*|VPCLMULQDQ|GFNI|VAES|AMX\w*|SHSTK|CLFLUSHOPT|XSAVE\w*|RTM|HLE)__$"
@@ -286,35 +295,6 @@ def arm_condition(condition: str) -> bool:
     if ARM_MACROS.search(condition):
         return True
     return any(_ARM_WORD.fullmatch(word) for name in _IDENTIFIER.findall(condition) for word in _words(name))
-
-
-_SYSTEM_MACROS = frozenset(
-    {
-        "_WIN32",
-        "_WIN64",
-        "__WIN32__",
-        "WIN32",
-        "__CYGWIN__",
-        "__MINGW32__",
-        "__MINGW64__",
-        "_MSC_VER",
-        "_MSC_FULL_VER",
-        "__APPLE__",
-        "__MACH__",
-        "__FreeBSD__",
-        "__NetBSD__",
-        "__OpenBSD__",
-        "__DragonFly__",
-        "__sun",
-        "_AIX",
-        "__ANDROID__",
-        "__INTEL_COMPILER",
-        "__ICC",
-        "__ICL",
-        "__INTEL_LLVM_COMPILER",
-        "__EMSCRIPTEN__",
-    }
-)
 
 
 def arch_condition(condition: str) -> bool:
@@ -918,11 +898,12 @@ def evaluate(expression: str, macros: Macros | None = None) -> Tri:
 # ----------------------------------------------------------------------------- directives
 
 
-def _not(value: Tri) -> Tri:
+def tri_not(value: Tri) -> Tri:
+    """Three-valued (Kleene) logic: None is "unknown on aarch64"; the build-file branches use it too."""
     return None if value is None else not value
 
 
-def _and(left: Tri, right: Tri) -> Tri:
+def tri_and(left: Tri, right: Tri) -> Tri:
     if left is False or right is False:
         return False
     if left is None or right is None:
@@ -930,7 +911,7 @@ def _and(left: Tri, right: Tri) -> Tri:
     return True
 
 
-def _or(left: Tri, right: Tri) -> Tri:
+def tri_or(left: Tri, right: Tri) -> Tri:
     if left or right:
         return True
     if left is None or right is None:
@@ -1190,7 +1171,7 @@ class GuardMap:
     def _compiled(self) -> Tri:
         compiled: Tri = True
         for frame in self._stack:
-            compiled = _and(compiled, frame.current)
+            compiled = tri_and(compiled, frame.current)
         return compiled
 
     def _enter(self) -> None:
@@ -1227,7 +1208,9 @@ class GuardMap:
             self._enter()
             condition, text = self._condition(keyword, rest, self._macros)
             self._frames += 1
-            frame = _Frame(self._frames, parent, condition, _and(parent, condition), [text], _display(text), condition)
+            frame = _Frame(
+                self._frames, parent, condition, tri_and(parent, condition), [text], _display(text), condition
+            )
             frame.arm_branch = condition is True and arm_condition(text)
             stack.append(frame)
             return True
@@ -1239,7 +1222,7 @@ class GuardMap:
             return True
         frame.number += 1
         if keyword == "else":
-            frame.own = _not(frame.taken)
+            frame.own = tri_not(frame.taken)
             frame.branch = " && ".join(_display(c, negate=True) for c in frame.conditions)
             frame.conditions.append("#else")
             frame.arm_branch = False
@@ -1247,12 +1230,12 @@ class GuardMap:
         else:  # elif, elifdef, elifndef
             self._enter()
             condition, text = self._condition(keyword, rest, self._macros)
-            frame.own = _and(_not(frame.taken), condition)
+            frame.own = tri_and(tri_not(frame.taken), condition)
             frame.branch = _display(text)
-            frame.taken = _or(frame.taken, condition)
+            frame.taken = tri_or(frame.taken, condition)
             frame.conditions.append(text)
             frame.arm_branch = frame.own is True and frame.parent is not False and arm_condition(text)
-        frame.current = _and(frame.parent, frame.own)
+        frame.current = tri_and(frame.parent, frame.own)
         return True
 
     @staticmethod
@@ -1261,7 +1244,7 @@ class GuardMap:
             name = rest.split()[0] if rest.split() else ""
             defined = _Evaluation(macros).defined(name) if name else None
             negated = keyword.endswith("ndef")
-            return (_not(defined) if negated else defined), (f"!defined({name})" if negated else f"defined({name})")
+            return (tri_not(defined) if negated else defined), (f"!defined({name})" if negated else f"defined({name})")
         return evaluate(rest, macros), rest
 
     def state(self, line: int) -> LineState:

@@ -400,13 +400,16 @@ def _props(call: Call, is_method: bool, location: Location | None = None) -> tup
     return name, props
 
 
-def _lookup(props: Spanned | None, path: str) -> Spanned | None:
+def _lookup(props: Spanned | None, path: str, *, first_of_lists: bool = True) -> Spanned | None:
+    """The prop at a dotted ``path``, through calls that hold props; a list on the way means its first element
+    unless ``first_of_lists`` is False (then a list is where the walk ends: see `_lookup_all`).
+    """
     node = props
     for part in path.split("."):
         if node is None:
             return None
         value = node.value
-        if isinstance(value, list) and value:
+        if first_of_lists and isinstance(value, list) and value:
             node = value[0]
             value = node.value
         if isinstance(value, Call) and (value.kwargs or value.args):
@@ -655,7 +658,7 @@ class _Emitter:
 
     def environment_queues(self, owner: Component, props: Spanned | None, path: str = "environment") -> None:
         """Environment variables whose value is a queue's URL, ARN or name -> ``uses_queue`` (via env)."""
-        environment = _lookup_raw(props, path)
+        environment = _lookup(props, path, first_of_lists=False)
         if environment is None or not isinstance(environment.value, dict):
             return
         for key, value in environment.value.items():
@@ -986,28 +989,10 @@ class _Emitter:
 
 def _lookup_all(props: Spanned | None, path: str) -> list[Spanned]:
     """The elements of a list prop (``capacityProviderStrategies``, ``layers``)."""
-    found = _lookup_raw(props, path)
+    found = _lookup(props, path, first_of_lists=False)
     if found is None:
         return []
     return list(found.value) if isinstance(found.value, list) else [found]
-
-
-def _lookup_raw(props: Spanned | None, path: str) -> Spanned | None:
-    node = props
-    for part in path.split("."):
-        if node is None:
-            return None
-        value = node.value
-        if isinstance(value, Call):
-            inner = {camel(k): s for k, s in value.kwargs.items()}
-            for arg in value.args:
-                if isinstance(arg.value, dict):
-                    inner.update(arg.value)
-            value = inner
-        if not isinstance(value, dict):
-            return None
-        node = value.get(part)
-    return node
 
 
 def _pascal(key: str) -> str:

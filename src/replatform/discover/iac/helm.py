@@ -13,7 +13,7 @@ import posixpath
 from replatform.discover.iac.kubernetes import ARCH_LABELS
 from replatform.discover.result import ParseResult
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import Node, YamlParseError, load_yaml_documents
+from replatform.discover.tree import Node, yaml_or_parse_error
 from replatform.model import Attribute, ComponentKind, Finding, LinkKind, Severity, TargetKind
 
 RULE = "helm-template"
@@ -40,11 +40,7 @@ def is_template(source: SourceFile) -> bool:
 
 
 def _load(source: SourceFile, result: ParseResult) -> Node | None:
-    try:
-        documents = load_yaml_documents(source)
-    except YamlParseError as exc:
-        result.parse_error(source, str(exc), source.location_of_line(exc.line))
-        return None
+    documents = yaml_or_parse_error(source, result)
     return documents[0] if documents and isinstance(documents[0].value, dict) else None
 
 

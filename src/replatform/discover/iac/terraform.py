@@ -31,7 +31,7 @@ from replatform.discover.result import ParseResult, relative_folder
 from replatform.discover.software.runtime_pins import add_boot_script_runtime, add_lambda_runtime
 from replatform.discover.source import SourceFile
 from replatform.discover.syntax import Spanned, first_error_line
-from replatform.discover.tree import JsonParseError, Node, load_json
+from replatform.discover.tree import Node, json_or_parse_error
 from replatform.model import (
     Attribute,
     AttributeValue,
@@ -335,10 +335,9 @@ def _load_module(directory: str, files: list[SourceFile], result: ParseResult) -
         if _is_tfvars(source.name):
             module.tfvars.append(source)
         elif source.name.endswith(".tf.json"):
-            try:
-                module.json.append((source, load_json(source)))
-            except JsonParseError as exc:
-                result.parse_error(source, str(exc), source.location_of_line(exc.line))
+            document = json_or_parse_error(source, result)
+            if document is not None:
+                module.json.append((source, document))
         else:
             module.hcl.append(_parse_hcl(source, result))
     return module
@@ -354,10 +353,8 @@ def auto_loaded(names: list[str]) -> list[str]:
 def _tfvars_values(source: SourceFile, result: ParseResult) -> dict[str, tuple[Any, Location]]:
     values: dict[str, tuple[Any, Location]] = {}
     if source.name.endswith(".json"):
-        try:
-            document = load_json(source)
-        except JsonParseError as exc:
-            result.parse_error(source, str(exc), source.location_of_line(exc.line))
+        document = json_or_parse_error(source, result)
+        if document is None:
             return values
         for name, node in document.items():
             value = node.to_python()

@@ -94,29 +94,27 @@ class EntryPoint:
     attributes: tuple[Attribute, ...]
 
 
+def _exec_form(text: str) -> list[str] | None:
+    """The words of an instruction written in exec form (a JSON array of strings), else None."""
+    if not text.startswith("["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return list(value) if isinstance(value, list) and all(isinstance(item, str) for item in value) else None
+
+
 def _argv(instruction: Instruction) -> tuple[list[str], bool]:
     """Exec form (JSON array) or shell form (run by ``/bin/sh -c``)."""
     text = instruction.arguments.strip()
-    if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = None
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return list(value), False
-    return ["/bin/sh", "-c", text], True
+    words = _exec_form(text)
+    return (words, False) if words is not None else (["/bin/sh", "-c", text], True)
 
 
 def _copy(instruction: Instruction, state: _State) -> _Copy | None:
     text = instruction.arguments.strip()
-    parts: list[str] | None = None
-    if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = None
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            parts = value
+    parts = _exec_form(text)
     if parts is None:
         try:
             parts = shlex.split(text)

@@ -14,7 +14,7 @@ from replatform.discover.result import ParseResult
 from replatform.discover.software.packages import add_dependency
 from replatform.discover.software.runtime_pins import add_runtime
 from replatform.discover.source import SourceFile
-from replatform.discover.tree import JsonParseError, Node, YamlParseError, load_json, load_yaml_documents
+from replatform.discover.tree import Node, json_or_parse_error, yaml_or_parse_error
 from replatform.model import Attribute
 
 ECOSYSTEM = "npm"
@@ -28,17 +28,9 @@ _EXACT = re.compile(r"^v?(\d+\.\d+\.\d+(?:[-+][\w.-]+)?)$")
 _NODE_MAJOR = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
-def _json(source: SourceFile, result: ParseResult) -> Node | None:
-    try:
-        return load_json(source)
-    except JsonParseError as exc:
-        result.parse_error(source, str(exc), source.location_of_line(exc.line))
-        return None
-
-
 def parse_package_json(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    root = _json(source, result)
+    root = json_or_parse_error(source, result)
     if root is None:
         return result
     for group, scope in _GROUPS:
@@ -81,7 +73,7 @@ def _lock_extra(entry: Node) -> list[Attribute]:
 
 def parse_package_lock(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    root = _json(source, result)
+    root = json_or_parse_error(source, result)
     if root is None:
         return result
     packages = root.get("packages")
@@ -160,12 +152,7 @@ _PNPM_KEY = re.compile(r"^/?(@?[^@/]+(?:/[^@/]+)?)[@/](\d[^(_]*)")
 
 def parse_pnpm_lock(source: SourceFile) -> ParseResult:
     result = ParseResult()
-    try:
-        documents = load_yaml_documents(source)
-    except YamlParseError as exc:
-        result.parse_error(source, str(exc), source.location_of_line(exc.line))
-        return result
-    for document in documents[:1]:
+    for document in (yaml_or_parse_error(source, result) or [])[:1]:
         packages = document.get("packages")
         for key, entry in packages.items() if packages is not None else []:
             match = _PNPM_KEY.match(key)

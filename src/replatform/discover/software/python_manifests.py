@@ -243,20 +243,34 @@ def parse_pyproject(source: SourceFile) -> ParseResult:
                     if isinstance(spec, str):
                         _python_runtime(result, source, spec.replace("^", ">=").replace("~", ">="), "python")
                     continue
-                if not _table_entry(result, source, name, spec, _line_of(source, name, poetry_line), scope):
-                    continue
-                version = spec.get("version") if isinstance(spec, dict) else spec
-                specifier = version if isinstance(version, str) and version != "*" else None
-                add_dependency(
-                    result,
-                    ECOSYSTEM,
-                    canonicalize_name(name),
-                    _line_of(source, name, poetry_line),
-                    version=_pinned(specifier or "") or (specifier if specifier and specifier[0].isdigit() else None),
-                    specifier=specifier,
-                    scope=scope,
-                )
+                _add_table_entry(result, source, name, spec, _line_of(source, name, poetry_line), scope, poetry=True)
     return result
+
+
+def _add_table_entry(
+    result: ParseResult,
+    source: SourceFile,
+    name: str,
+    spec: Any,
+    location: Location,
+    scope: str | None,
+    *,
+    poetry: bool,
+) -> None:
+    """One Pipfile or Poetry table entry (``name = "==1.2"`` or ``name = {version = ...}``) as a dependency.
+
+    Poetry's bare ``1.2.3`` is recorded as the version too; a Pipfile's is only a specifier.
+    """
+    if not _table_entry(result, source, name, spec, location, scope):
+        return
+    version = spec.get("version") if isinstance(spec, dict) else spec
+    specifier = version if isinstance(version, str) and version != "*" else None
+    pinned = _pinned(specifier or "")
+    if poetry and not pinned and specifier and specifier[0].isdigit():
+        pinned = specifier
+    add_dependency(
+        result, ECOSYSTEM, canonicalize_name(name), location, version=pinned, specifier=specifier, scope=scope
+    )
 
 
 def _table_entry(
@@ -288,19 +302,7 @@ def parse_pipfile(source: SourceFile) -> ParseResult:
         table = data.get(section, {})
         start = source.find_line(f"[{section}]") or 1
         for name, spec in table.items() if isinstance(table, dict) else []:
-            if not _table_entry(result, source, name, spec, _line_of(source, name, start), scope):
-                continue
-            version = spec.get("version") if isinstance(spec, dict) else spec
-            specifier = version if isinstance(version, str) and version != "*" else None
-            add_dependency(
-                result,
-                ECOSYSTEM,
-                canonicalize_name(name),
-                _line_of(source, name, start),
-                version=_pinned(specifier or ""),
-                specifier=specifier,
-                scope=scope,
-            )
+            _add_table_entry(result, source, name, spec, _line_of(source, name, start), scope, poetry=False)
     requires = data.get("requires", {})
     if isinstance(requires, dict) and isinstance(requires.get("python_version"), str):
         add_runtime(result, "python", requires["python_version"], _line_of(source, "python_version"), "Pipfile")

@@ -1,27 +1,22 @@
 """Escaping and small builders for the HTML report.
 
 Everything from the scanned repository (paths, names, messages, attribute
-values) and from registries goes through `esc`; links only ever point at
+values) and from registries goes through `esc` (`report.escape.html`); links only ever point at
 ``http(s)`` URLs or at anchors inside the page (`href`).
 """
 
 from __future__ import annotations
 
-import html
-import re
+from replatform.report.escape import html as esc
+from replatform.report.escape import html_has_controls
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def esc(value: object) -> str:
-    """Text safe in element content and in double-quoted attributes (control characters dropped)."""
-    return html.escape(_CONTROL.sub("", str(value)), quote=True)
+__all__ = ["badge", "esc", "href", "link", "money"]
 
 
 def href(url: str) -> str | None:
     """The URL escaped for an ``href``, or None when it is not http(s) (``javascript:``, ``data:``, relative paths)."""
     lowered = url.strip().lower()
-    if lowered.startswith(("https://", "http://")) and not _CONTROL.search(url):
+    if lowered.startswith(("https://", "http://")) and not html_has_controls(url):
         return esc(url.strip())
     return None
 

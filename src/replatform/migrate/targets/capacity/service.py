@@ -58,11 +58,14 @@ def view(graph: Graph, service: Component) -> ServiceView:
     containers = [c for c in graph.children(task) if c.kind is ComponentKind.CONTAINER_IMAGE] if task else []
     links = graph.out(service, LinkKind.RUNS_IN)
     clusters = graph.targets(service, LinkKind.RUNS_IN)
-    groups = [g for g in graph.targets(service, LinkKind.LOAD_BALANCED) if g.kind is ComponentKind.LB_TARGET_GROUP]
+    balancers = graph.load_balancers(service)  # the one reading of load_balanced links (Spot evidence uses it too)
+    groups = [
+        group
+        for link in balancers
+        if (group := graph.link_target(link)) is not None and group.kind is ComponentKind.LB_TARGET_GROUP
+    ]
     outside = [
-        link
-        for link in graph.out(service, LinkKind.LOAD_BALANCED)
-        if isinstance(link.target, Unknown) or link.target_kind is not TargetKind.COMPONENT
+        link for link in balancers if isinstance(link.target, Unknown) or link.target_kind is not TargetKind.COMPONENT
     ]
     return ServiceView(
         service,

@@ -26,10 +26,8 @@ _DEPENDENCY_RULES = ("dependency-below-arm64-minimum", "pypi-no-arm64-artifact",
 
 
 def _component(ctx: Context, finding: Finding, kinds: tuple[ComponentKind, ...], name: str) -> Component | None:
-    for component in ctx.report.components:
-        if component.kind in kinds and component.name == name and component.location.path == finding.location.path:
-            return component
-    return None
+    found = ctx.graph.declared(finding.location.path, name, kinds)
+    return found[0] if found else None
 
 
 def propose(report: Report, options: TargetOptions, workspace: Workspace) -> list[Proposal]:
@@ -87,14 +85,10 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
 
 
 def _ci_build(ctx: Context, finding: Finding) -> Component | None:
-    for component in ctx.report.components_of(ComponentKind.CI_BUILD):
+    for component in ctx.graph.declared(finding.location.path, finding.subject, (ComponentKind.CI_BUILD,)):
         if (
-            component.name == finding.subject
-            and component.location.path == finding.location.path
-            and (
-                component.location.start_byte == finding.location.start_byte
-                or component.location.line == finding.location.line
-            )
+            component.location.start_byte == finding.location.start_byte
+            or component.location.line == finding.location.line
         ):
             return component
     return None

@@ -97,12 +97,8 @@ def _lockfile(ctx: Context, dependency: Component) -> str | None:
 
 
 def dependency_of(ctx: Context, finding: Finding) -> Component | None:
-    for component in ctx.report.components:
-        if (
-            component.kind is ComponentKind.PACKAGE_DEPENDENCY
-            and component.name == finding.subject
-            and component.location.path == finding.location.path
-            and component.location.line == finding.location.line
-        ):
+    kinds = (ComponentKind.PACKAGE_DEPENDENCY,)
+    for component in ctx.graph.declared(finding.location.path, finding.subject, kinds):
+        if component.location.line == finding.location.line:
             return component
     return None

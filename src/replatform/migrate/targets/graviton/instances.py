@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from replatform import knowledge
 from replatform.discover import compute_vocabulary as v
+from replatform.graph import stated_instance_types
 from replatform.migrate.editors.hcl import HclEditor, hcl_string
 from replatform.migrate.editors.text import Buffer
 from replatform.migrate.editors.yaml import YamlEditError
@@ -51,22 +52,15 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
     """One fix per component: every x86 type it names, its AMI and (EKS) its AMI type."""
     plan = _Plan()
     moved: list[str] = []
-    for attribute_name in (v.INSTANCE_TYPE, v.INSTANCE_TYPES):
-        attribute = component.attribute(attribute_name)
-        if attribute is None:
+    for value, where in stated_instance_types(component):
+        target = graviton_type(value, ctx.options.strategy)
+        if target is None:
             continue
-        values = attribute.value if isinstance(attribute.value, tuple) else (attribute.value,)
-        for value in values:
-            if not isinstance(value, str):
-                continue
-            target = graviton_type(value, ctx.options.strategy)
-            if target is None:
-                continue
-            moved.append(f"{value} -> {target}")
-            try:
-                _retype(ctx, component, attribute.location or component.location, value, target, plan)
-            except (YamlEditError, ValueError, KeyError) as exc:
-                plan.manual.append(f"{value}: {exc}")
+        moved.append(f"{value} -> {target}")
+        try:
+            _retype(ctx, component, where, value, target, plan)
+        except (YamlEditError, ValueError, KeyError) as exc:
+            plan.manual.append(f"{value}: {exc}")
     if component.kind is ComponentKind.EKS_NODE_GROUP:
         _ami_type(ctx, component, plan)
     elif component.kind in (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE):
