@@ -272,6 +272,7 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
     "worker-shell-form-entrypoint": [
         'Start the command with exec (`exec /worker -queue "$QUEUE_URL"`) so the program replaces the shell and receives SIGTERM.',
         "Start the command with exec (`exec node --max-old-space-size=$HEAP worker.js`) so the program replaces the shell and receives SIGTERM.",
+        'Start the program with exec (`exec python worker.py --queue "$QUEUE_URL"`) as the script\'s last command so it replaces the shell and receives SIGTERM.',
         'Write CMD in exec form: `["python", "worker.py"]`, so python itself receives SIGTERM.',
     ],
     "suppression-without-reason": [

@@ -316,6 +316,68 @@ def test_gunicorn_runner_and_copy_rename(scan_files: ScanFiles) -> None:
     assert (link.target, link.get("runner"), link.get("module")) == ("web_app.py", "gunicorn", "site:app")
 
 
+def test_wrapper_script_is_followed_to_the_program_it_execs(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "task-definition.json": _task(),
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN chmod +x docker/entrypoint.sh\n"
+            'ENTRYPOINT ["docker/entrypoint.sh"]\n',
+            "docker/entrypoint.sh": "#!/usr/bin/env bash\nset -e\n# migrate first\npython manage.py migrate\n"
+            "python -m pip list\nexec gunicorn -b 0.0.0.0:8000 \\\n  site:app\necho never\n",
+            "manage.py": "",
+            "site.py": "app = None\n",
+        }
+    )
+    link = _entry(report)
+    script = next(a for a in link.attributes if a.name == "wrapper_script")
+    # The exec'd gunicorn (line 6, continued on line 7) wins over the set-up `python manage.py migrate`;
+    # gunicorn replaces bash, so it is PID 1.
+    assert (link.target, link.get("runner"), link.get("pid1"), link.get("wrapper_exec")) == (
+        "site.py",
+        "gunicorn",
+        "gunicorn",
+        "yes",
+    )
+    assert (script.value, script.location) == ("docker/entrypoint.sh", Location("docker/entrypoint.sh", 6))
+    assert link.get("wrapper_command") == "exec gunicorn -b 0.0.0.0:8000 site:app"
+
+
+def test_wrapper_script_without_exec_keeps_its_shell_as_pid1(assess_files: ScanFiles) -> None:
+    files = _python_task(
+        {
+            "start.sh": '#!/bin/sh\nnode --version\npython3 -u worker.py "$QUEUE"\n',
+            "worker.py": "import signal\n\nsignal.signal(signal.SIGTERM, lambda *a: None)\n",
+        },
+        cmd='["sh", "start.sh"]',
+    )
+    report = assess_files(files)
+    link = _entry(report)
+    assert (link.target, link.get("language"), link.get("pid1"), link.get("wrapper_exec")) == (
+        "worker.py",
+        "python",
+        "sh",
+        "no",
+    )
+    findings = [
+        (f.rule_id, f.location.path, f.location.line) for f in report.findings if f.rule_id.startswith("worker")
+    ]
+    assert findings == [("worker-shell-form-entrypoint", "start.sh", 3)]
+    (finding,) = [f for f in report.findings if f.rule_id == "worker-shell-form-entrypoint"]
+    assert finding.fix is not None and '`exec python3 -u worker.py "$QUEUE"`' in finding.fix.description
+
+
+def test_script_that_starts_no_known_program_is_the_entry_point(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "task-definition.json": _task(),
+            "Dockerfile": 'FROM debian:12\nCOPY run.sh /usr/local/bin/\nCMD ["run.sh"]\n',
+            "run.sh": "#!/bin/sh\nwhile true; do curl -s http://example.com; sleep 5; done\n",
+        }
+    )
+    link = _entry(report)
+    assert (link.target, link.get("language"), link.get("wrapper_exec")) == ("run.sh", "shell", None)
+
+
 def test_unresolved_program_is_an_unknown_link_with_the_reason(scan_files: ScanFiles) -> None:
     report = scan_files(
         {

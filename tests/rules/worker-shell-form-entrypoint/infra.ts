@@ -16,5 +16,9 @@ export class Workers extends cdk.Stack {
     task4.addContainer('go-shell', { image: ecs.ContainerImage.fromAsset('go-shell') });
     const task5 = new ecs.FargateTaskDefinition(this, 'go-exec', { cpu: 256, memoryLimitMiB: 512 });
     task5.addContainer('go-exec', { image: ecs.ContainerImage.fromAsset('go-exec') });
+    const task6 = new ecs.FargateTaskDefinition(this, 'python-script', { cpu: 256, memoryLimitMiB: 512 });
+    task6.addContainer('python-script', { image: ecs.ContainerImage.fromAsset('python-script') });
+    const task7 = new ecs.FargateTaskDefinition(this, 'python-script-exec', { cpu: 256, memoryLimitMiB: 512 });
+    task7.addContainer('python-script-exec', { image: ecs.ContainerImage.fromAsset('python-script-exec') });
   }
 }

@@ -281,6 +281,10 @@ def _summarise(
     reason = f"entry point from {how}" + (
         f"; image linked by inference: {inferred}" if isinstance(inferred, str) else ""
     )
+    script = next((a for a in link.attributes if a.name == "wrapper_script" and a.location is not None), None)
+    if script is not None and script.location is not None:
+        exec_text = "execs" if link.get("wrapper_exec") == "yes" else "starts (without exec)"
+        reason += f"; {script.location.short()} {exec_text} it"
     consumers = _consumers(ctx, graph, container, facts.receives, facts)
     if isinstance(runner, str) and runner in GRACEFUL_RUNNERS:
         how = GRACEFUL_RUNNERS[runner]
@@ -309,6 +313,7 @@ def _once(reported: set[tuple[str, str, int]], rule: str, location: Location) ->
 
 
 def _shell_form(ctx: Context, link: Link, container: Component, reported: set[tuple[str, str, int]]) -> None:
+    _script_without_exec(ctx, link, reported)
     pid1 = link.get("pid1")
     if link.get("form") != "shell" or pid1 not in ("sh", "bash", "dash", "ash"):
         return
@@ -323,6 +328,27 @@ def _shell_form(ctx: Context, link: Link, container: Component, reported: set[tu
         "the program gets it only if the shell replaces itself with it",
         subject=link.location.path,
         fix=_exec_form_fix(str(link.get("origin")), command),
+    )
+
+
+def _script_without_exec(ctx: Context, link: Link, reported: set[tuple[str, str, int]]) -> None:
+    """A wrapper script that starts the program without ``exec``: its shell keeps PID 1 and the signal."""
+    script = next((a for a in link.attributes if a.name == "wrapper_script"), None)
+    if script is None or script.location is None or link.get("wrapper_exec") != "no":
+        return
+    if not _once(reported, "worker-shell-form-entrypoint", script.location):
+        return
+    command = str(link.get("wrapper_command"))
+    shell = link.get("pid1")
+    ctx.emit(
+        "worker-shell-form-entrypoint",
+        script.location,
+        f"{script.value} (run by {link.get('origin')} in {link.location.short()}) starts `{command}` without "
+        f"exec: {shell} running the script is PID 1 and gets SIGTERM, does not pass it on, and the program is "
+        "killed by SIGKILL when stopTimeout runs out",
+        subject=script.location.path,
+        fix=f"Start the program with exec (`exec {command}`) as the script's last command so it replaces the "
+        "shell and receives SIGTERM.",
     )
 
 
@@ -361,6 +387,8 @@ def _no_sigterm(
         effect = f"{init} is PID 1 and passes SIGTERM on; the default action ends the program at once"
     elif link.get("form") == "shell" and pid1 in ("sh", "bash", "dash", "ash"):
         effect = "SIGTERM goes to /bin/sh first"
+    elif link.get("wrapper_exec") == "no":
+        effect = f"SIGTERM goes to the {pid1} running {link.get('wrapper_script')} first"
     else:
         effect = (
             f"{program} is PID 1, and the kernel drops signals PID 1 has no handler for: the task runs on "

@@ -7,7 +7,8 @@ definition's ``entryPoint``/``command`` replace them as ECS does), wrappers
 (``tini``, ``dumb-init``, ``gosu``, ``exec``, ``env``) skipped, the program
 recognised (``python script.py``, ``python -m pkg``, ``uvicorn mod:app``,
 ``node file.js``, ``npm start`` through package.json, ``java -jar``, a Go
-binary built by ``go build -o`` in an earlier stage -> its main package), and
+binary built by ``go build -o`` in an earlier stage -> its main package, a
+wrapper script -> the program it ``exec``s, or else the last one it starts), and
 its image path mapped back through ``WORKDIR`` and ``COPY`` to the build
 folder. Nothing is run; a step that cannot be followed is an `Unknown` link
 saying which.
@@ -42,8 +43,11 @@ from replatform.model import (
     Unknown,
 )
 
-#: Dockerfiles and package.json files larger than this are not followed.
+#: Dockerfiles, package.json files and wrapper scripts larger than this are not followed.
 MAX_RECIPE_BYTES = 1024 * 1024
+#: A wrapper script that starts another script is followed this deep; lines read per script.
+MAX_SCRIPT_DEPTH = 3
+MAX_SCRIPT_LINES = 5000
 _PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?")
 #: Programs that stand in front of the real one (PID 1 helpers and privilege droppers), with how many
 #: arguments of their own they take before the program.
@@ -51,6 +55,8 @@ _WRAPPERS = {"tini": 0, "dumb-init": 0, "gosu": 1, "su-exec": 1, "exec": 0, "env
 _INITS = {"tini", "dumb-init", "catatonit"}
 #: Python servers and job runners whose first module argument names the application.
 PYTHON_RUNNERS = {"uvicorn", "gunicorn", "hypercorn", "celery", "rq", "dramatiq", "huey_consumer", "daphne"}
+#: A runner's application argument, ``package.module:app`` or ``module:create_app()`` (not ``0.0.0.0:8000``).
+_APP_SPEC = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(?:\(.*\))?")
 _NODE = {"node", "nodejs", "ts-node", "tsx"}
 _PACKAGE_MANAGERS = {"npm", "yarn", "pnpm"}
 _SHELLS = {"sh", "bash", "dash", "ash"}
@@ -289,6 +295,72 @@ def simple_commands(text: str) -> list[list[str]]:
     return out
 
 
+def script_program(text: str) -> tuple[int, list[str], bool, str] | None:
+    """(line, argv, exec'd, the command as written) of the program a shell script starts: its ``exec`` line, else the last interpreter.
+
+    Set-up lines (``python manage.py migrate``, ``pip install``) run before the
+    program; the command a script ``exec``s, or failing that the last command
+    that runs a recognised interpreter, is the one that keeps running.
+    """
+    last: tuple[int, list[str], bool, str] | None = None
+    for number, line in _logical_lines(text):
+        commands = simple_commands(line)
+        for words in commands:
+            execs = words[0] == "exec"
+            program, _init = _strip_wrappers(words)
+            if not program or not _runs_interpreter(program):
+                continue
+            shown = line if len(commands) == 1 else shlex.join(words)
+            if execs:
+                return number, program, True, shown
+            last = (number, program, False, shown)
+    return last
+
+
+def _runs_interpreter(argv: list[str]) -> bool:
+    name = posixpath.basename(argv[0])
+    if (_PYTHON.fullmatch(name) or name in _NODE) and all(a.startswith("-") for a in argv[1:]):
+        return False  # `python --version`, `node -v`: a check, not the program
+    if _PYTHON.fullmatch(name):
+        return not (argv[1:3] == ["-m", "pip"] or "-c" in argv[1:2])
+    return (
+        name in PYTHON_RUNNERS
+        or name in _NODE
+        or name == "java"
+        or (name in _PACKAGE_MANAGERS and argv[1:2] not in (["install"], ["ci"], ["i"]))
+    )
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) per logical line: comments dropped, ``\\`` continuations joined."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, raw in enumerate(text.splitlines()[:MAX_SCRIPT_LINES], start=1):
+        line = raw.strip()
+        if pending is None and (not line or line.startswith("#")):
+            continue
+        start, before = pending if pending is not None else (number, "")
+        if line.endswith("\\"):
+            pending = (start, before + line[:-1].rstrip() + " ")
+            continue
+        pending = None
+        out.append((start, before + line))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _shebang_shell(text: str) -> str:
+    """The shell that interprets a script (its ``#!`` line; ``sh`` without one)."""
+    first = text.split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return "sh"
+    words = first[2:].split()
+    if words and posixpath.basename(words[0]) == "env" and len(words) > 1:
+        return posixpath.basename(words[1])
+    return posixpath.basename(words[0]) if words else "sh"
+
+
 def _shell_command(text: str) -> tuple[list[str], bool]:
     """The last simple command of a ``sh -c`` string, and whether the shell ``exec``s it."""
     commands = simple_commands(text)
@@ -386,12 +458,36 @@ class _Program:
         if name.endswith(".sh") or name in _SHELLS:
             script = argv[0] if name.endswith(".sh") else next((a for a in argv[1:] if not a.startswith("-")), None)
             found = self.file(script) if script else None
-            return (
-                (found or Unknown(f"shell script {script} not found in the build folder")),
-                TargetKind.FILE,
-                {"language": "shell"},
-            )
-        return self._binary(argv[0])
+            if found is None and script is not None and name.endswith(".sh"):
+                on_path, _kind, attrs = self._binary(script)  # `CMD ["run.sh"]` with run.sh on the PATH
+                found = on_path if isinstance(on_path, str) and attrs.get("language") == "shell" else None
+            if found is None:
+                return Unknown(f"shell script {script} not found in the build folder"), TargetKind.FILE, {}
+            return self._script(found, depth)
+        target, kind, attrs = self._binary(argv[0])
+        if attrs.get("language") == "shell" and isinstance(target, str):
+            return self._script(target, depth)
+        return target, kind, attrs
+
+    def _script(self, path: str, depth: int) -> tuple[str | Unknown, TargetKind, dict[str, str]]:
+        """The program a wrapper script starts (``exec python worker.py`` after some setup), or the script."""
+        itself: tuple[str | Unknown, TargetKind, dict[str, str]] = (path, TargetKind.FILE, {"language": "shell"})
+        if depth >= MAX_SCRIPT_DEPTH:
+            return itself
+        try:
+            text = read_in_root(self.root, path, MAX_RECIPE_BYTES).decode("utf-8", "replace")
+        except OSError:
+            return itself
+        started = script_program(text)
+        if started is None:
+            return itself
+        line, words, execs, shown = started
+        program, _init = _strip_wrappers(words)
+        target, kind, attrs = self.resolve(program, depth + 1)
+        shell = _shebang_shell(text)
+        pid1 = posixpath.basename(program[0]) if execs and program else shell
+        wrapper = {"wrapper_script": path, "wrapper_line": str(line), "wrapper_exec": "yes" if execs else "no"}
+        return target, kind, {**attrs, **wrapper, "wrapper_command": shown, "wrapper_pid1": pid1}
 
     def _python(self, argv: list[str]) -> tuple[str | Unknown, TargetKind, dict[str, str]]:
         index = 1
@@ -426,7 +522,7 @@ class _Program:
             if arg.startswith("--app="):
                 module = arg.split("=", 1)[1]
                 break
-            if not arg.startswith("-") and ":" in arg:
+            if _APP_SPEC.fullmatch(arg):
                 module = arg
                 break
         if module is None:
@@ -650,6 +746,11 @@ def _entry_point(
             pid1 = inner_init or (posixpath.basename(program[0]) if program else pid1)
     resolver = _Resolver(folder, recipe, walked, folders)
     target, kind, attrs = _Program(root, resolver, recipe.final).resolve(program)
+    script = attrs.pop("wrapper_script", None)
+    script_line = int(attrs.pop("wrapper_line", "1"))
+    if script is not None and (not shell or pid1 not in _SHELLS):
+        pid1 = attrs.pop("wrapper_pid1")  # the script's shell, or the program it execs
+    attrs.pop("wrapper_pid1", None)
     attributes = [
         Attribute("argv", tuple(argv), None),
         Attribute("form", "shell" if shell else "exec", command.location),
@@ -658,6 +759,8 @@ def _entry_point(
         *(Attribute(key, value, None) for key, value in sorted(attrs.items())),
         *extra,
     ]
+    if script is not None:
+        attributes.append(Attribute("wrapper_script", script, Location(script, script_line)))
     if init:
         attributes.append(Attribute("init", init, None))
     expression = " ".join(argv)
