@@ -113,6 +113,12 @@ def test_rem_transcription_follows_variables_and_data_sources() -> None:
         "ec2-x86-instance": Applicability.UNSAFE,
         "ci-build-without-arm64": Applicability.UNSAFE,
     }
+    # SIGTERM and the dead-letter queue are conditions of a Spot move (--target spot lists them), not arm64 work
+    manual = {r.proposal.fix.rule_id for r in migration.results if r.proposal.fix.applicability is Applicability.MANUAL}
+    assert manual == set()
+    spot = api.migrate(str(EXAMPLES / "rem-transcription"), target="spot")
+    (strategy,) = [r for r in spot.results if "SIGTERM not handled in cloud/gpu-worker/worker.py" in r.proposal.fix.why]
+    assert "no dead-letter queue: add one with maxReceiveCount >= 5" in strategy.proposal.fix.why
 
 
 def test_ec2_template_moves_type_ami_and_allowed_values_together() -> None:

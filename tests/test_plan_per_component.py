@@ -178,7 +178,8 @@ def test_cdk_patterns_grants_and_queue_scaling_are_evidence(scan_files: ScanFile
     # the pattern's own target group (a component discovery adds), linked at the construct
     assert balanced.target == "lb_target_group:lib/workers.ts#Web/TargetGroup" and balanced.location.line == 10
     queues = {(str(link.target), link.get("via"), link.location.line) for link in graph.queues(by_name["Worker"])}
-    assert queues == {("Jobs", "role", 18), ("Jobs", "scaling", 25)}
+    # the queue is a component (as in CloudFormation and Terraform), so the links name its id
+    assert queues == {("sqs_queue:lib/workers.ts#Jobs", "role", 18), ("sqs_queue:lib/workers.ts#Jobs", "scaling", 25)}
     verdict = suitability(graph, by_name["Worker"], graph.task_of(by_name["Worker"]))
     assert "already bought as FARGATE_SPOT (lib/workers.ts:22)" in verdict.reasons
     assert any(r.startswith("consumes queue Jobs: its task role is granted to consume it") for r in verdict.reasons)

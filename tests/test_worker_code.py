@@ -378,6 +378,87 @@ def test_script_that_starts_no_known_program_is_the_entry_point(scan_files: Scan
     assert (link.target, link.get("language"), link.get("wrapper_exec")) == ("run.sh", "shell", None)
 
 
+CDK_QUEUE_TS = """\
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+
+export class Jobs extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const dlq = new sqs.Queue(this, 'JobsDlq', { retentionPeriod: Duration.days(14) });
+    const jobs = new sqs.Queue(this, 'Jobs', {
+      visibilityTimeout: Duration.minutes(15),
+      receiveMessageWaitTime: Duration.seconds(20),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 2 },
+    });
+    const task = new ecs.FargateTaskDefinition(this, 'WorkerTask', { cpu: 256, memoryLimitMiB: 512 });
+    task.addContainer('worker', {
+      image: ecs.ContainerImage.fromAsset('worker'),
+      environment: { QUEUE_URL: jobs.queueUrl },
+    });
+  }
+}
+"""
+
+CDK_QUEUE_PY = """\
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_sqs as sqs
+
+
+class Jobs(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        dlq = sqs.Queue(self, "JobsDlq")
+        sqs.Queue(
+            self,
+            "Jobs",
+            visibility_timeout=Duration.minutes(15),
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=2, queue=dlq),
+        )
+"""
+
+
+def test_cdk_queues_are_components_with_timeouts_and_dead_letter_queue(scan_files: ScanFiles) -> None:
+    for path, text, dlq_line in (("lib/jobs.ts", CDK_QUEUE_TS, 12), ("app/jobs.py", CDK_QUEUE_PY, 13)):
+        report = scan_files({path: text})
+        queues = {c.name: c for c in report.components if c.kind is ComponentKind.SQS_QUEUE and c.location.path == path}
+        assert sorted(queues) == ["Jobs", "JobsDlq"]
+        # Duration.minutes(15) = 15 x 60 = 900 s, the seed's "15 minutes"
+        assert queues["Jobs"].get("visibility_timeout_seconds") == 900
+        (dead,) = [link for link in report.links if link.kind is LinkKind.DEAD_LETTERS and link.location.path == path]
+        assert (dead.source, dead.target, dead.get("max_receive_count"), dead.location.line) == (
+            queues["Jobs"].id,
+            queues["JobsDlq"].id,
+            2,
+            dlq_line,
+        )
+    assert queues["Jobs"].get("receive_wait_time_seconds") is None  # not stated in the Python app
+
+
+def test_cdk_worker_reads_its_queue_settings_from_the_stack(assess_files: ScanFiles) -> None:
+    report = assess_files(
+        {
+            "lib/jobs.ts": CDK_QUEUE_TS,
+            "worker/Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n',
+            "worker/main.py": "import os\nimport boto3\n\nsqs = boto3.client('sqs')\nwhile True:\n"
+            "    r = sqs.receive_message(QueueUrl=os.environ['QUEUE_URL'], WaitTimeSeconds=20)\n"
+            "    for m in r.get('Messages', []):\n"
+            "        sqs.delete_message(QueueUrl=os.environ['QUEUE_URL'], ReceiptHandle=m['ReceiptHandle'])\n",
+        }
+    )
+    (summary,) = report.workers
+    (consumer,) = summary.consumers
+    assert (consumer.queue, consumer.queue_visibility_timeout, consumer.queue_receive_wait_seconds) == (
+        "sqs_queue:lib/jobs.ts#Jobs",
+        900,
+        20,
+    )
+    low = [(f.rule_id, f.location.path, f.location.line) for f in report.findings if f.rule_id.startswith("sqs-")]
+    assert ("sqs-max-receive-count-low", "lib/jobs.ts", 12) in low
+    assert ("sqs-no-dead-letter-queue", "lib/jobs.ts", 8) not in low  # the dead-letter queue itself
+
+
 def test_unresolved_program_is_an_unknown_link_with_the_reason(scan_files: ScanFiles) -> None:
     report = scan_files(
         {

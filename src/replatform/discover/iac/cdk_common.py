@@ -295,6 +295,12 @@ def _duration_seconds(unit: str, amount: Any, text: str) -> Any:
 
 # --------------------------------------------------------------- constructs
 
+#: ``sqs.Queue`` props the worker checks read (durations in seconds).
+QUEUE_PROPS = {
+    "visibilityTimeout": v.VISIBILITY_TIMEOUT,
+    "receiveMessageWaitTime": v.RECEIVE_WAIT_SECONDS,
+}
+
 LAMBDA_PROPS = {
     "architecture": v.ARCHITECTURE,
     "memorySize": v.MEMORY_MB,
@@ -475,7 +481,7 @@ class _Emitter:
         self.evaluator = Evaluator(constants)
         self.by_variable: dict[str, Component] = {}
         self.directory = source.path.rsplit("/", 1)[0] if "/" in source.path else ""
-        self.queues: dict[str, str] = {}  # variable -> the queue's construct id (``new sqs.Queue``)
+        self.queues: dict[str, str] = {}  # variable -> the queue's component id (``new sqs.Queue``)
         self.scalers: dict[str, Component] = {}  # variable -> the service ``autoScaleTaskCount`` scales
 
     def variable(self, spanned: Spanned | None) -> Component | None:
@@ -600,9 +606,7 @@ class _Emitter:
     def queue_evidence(self, call: Call, location: Location, method: str, receiver: str) -> bool:
         """Queues, queue grants and queue-driven scaling (Spot evidence); True when the call was one."""
         if call.is_new and method == "Queue" and "sqs" in call.callee.lower():
-            name, _ = _props(call, False, location)
-            if call.assigned_to:
-                self.queues[self._bare(call.assigned_to)] = name or call.assigned_to
+            self.queue(call, location)
             return True
         if method.startswith("grantConsumeMessages") and self._bare(receiver) in self.queues and call.args:
             owner = self.variable(call.args[0])
@@ -617,6 +621,27 @@ class _Emitter:
             return True
         return False
 
+    def queue(self, call: Call, location: Location) -> None:
+        """``new sqs.Queue(...)``: an SQS queue component with its timeouts and its dead-letter queue, as in the
+        other formats (the worker checks read the visibility timeout and ``maxReceiveCount`` from it).
+        """
+        name, props = _props(call, False, location)
+        attributes = [Attribute("construct", "Queue", None), *self.attributes(props, QUEUE_PROPS)]
+        component = self.result.add(ComponentKind.SQS_QUEUE, name or call.assigned_to or "Queue", location, attributes)
+        self.remember(call, component)
+        if call.assigned_to:
+            self.queues[self._bare(call.assigned_to)] = component.id
+        dead = _lookup(props, "deadLetterQueue.queue")
+        target = self._queue_in(dead) if dead is not None else None
+        if dead is not None:
+            count = _lookup(props, "deadLetterQueue.maxReceiveCount")
+            value = _attribute_value(self.evaluator.value(count), count.text) if count is not None else None
+            extra = (Attribute(v.MAX_RECEIVE_COUNT, value, count.location),) if count is not None else ()
+            self.result.link(
+                LinkKind.DEAD_LETTERS, component, target[0] if target is not None else Unknown(dead.text),
+                dead.location, dead.text, TargetKind.COMPONENT, extra,
+            )  # fmt: skip
+
     def uses_queue(self, owner: Component, queue: str, where: Spanned, via: str, name: str) -> None:
         """A ``uses_queue`` link: ``env`` (a container's environment variable ``name``) like the other formats,
         else ``via`` role / scaling / pattern with the ``name`` of what says so.
@@ -626,7 +651,8 @@ class _Emitter:
             if via == "env"
             else (Attribute("via", via, None), Attribute("name", name, None))
         )
-        self.result.link(LinkKind.USES_QUEUE, owner, queue, where.location, where.text, TargetKind.NAME, attributes)
+        kind = TargetKind.COMPONENT if queue in self.queues.values() else TargetKind.NAME
+        self.result.link(LinkKind.USES_QUEUE, owner, queue, where.location, where.text, kind, attributes)
 
     def _queue_in(self, spanned: Spanned | None, depth: int = 0) -> tuple[str, Spanned] | None:
         """The first ``queue.*`` reference inside a value (``queue.queueUrl``, ``queue.metric...()``)."""

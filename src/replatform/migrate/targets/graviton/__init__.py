@@ -1,6 +1,7 @@
 """The Graviton target: every finding with a known fixer becomes a `Fix` with edits and a safety label.
 
-Findings at warning or worse that no fixer edits are proposed as *manual* fixes carrying the rule's advice,
+Findings at warning or worse that no fixer edits (and that are not conditions of another move: Spot, SageMaker)
+are proposed as *manual* fixes carrying the rule's advice,
 so a migration run lists everything that is left to do.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from replatform.assess.catalog import catalog
 from replatform.migrate.targets import Proposal, TargetOptions
 from replatform.migrate.targets.graviton import builds, dependencies, ecs, instances, lambdas
 from replatform.migrate.targets.graviton.context import Context, worst
@@ -22,6 +24,9 @@ _INSTANCE_KINDS = (
     ComponentKind.EKS_NODE_GROUP,
     ComponentKind.BATCH_COMPUTE_ENVIRONMENT,
 )
+#: Findings that are conditions of another move (Spot: SIGTERM and SQS; SageMaker: the training script), listed by
+#: those targets, not as work left for an arm64 move.
+_OTHER_MOVES = frozenset(rule.id for rule in catalog().values() if rule.category in ("interruption", "training"))
 _DEPENDENCY_RULES = ("dependency-below-arm64-minimum", "pypi-no-arm64-artifact", "pypi-sdist-only")
 
 
@@ -76,7 +81,7 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
             dependency = dependencies.dependency_of(ctx, finding)
             proposals.append(Proposal(dependencies.fix_dependency(ctx, finding, dependency), (finding,)))
             continue
-        if finding.severity.rank >= Severity.WARNING.rank:
+        if finding.severity.rank >= Severity.WARNING.rank and finding.rule_id not in _OTHER_MOVES:
             proposals.append(Proposal(_advice(finding), (finding,)))
     for component_id, findings in sorted(instance_findings.items()):
         proposals.append(Proposal(instances.fix_instances(ctx, ctx.by_id[component_id]), tuple(findings)))
