@@ -636,7 +636,7 @@ class _Emitter:
         if dead is not None:
             count = _lookup(props, "deadLetterQueue.maxReceiveCount")
             value = _attribute_value(self.evaluator.value(count), count.text) if count is not None else None
-            extra = (Attribute(v.MAX_RECEIVE_COUNT, value, count.location),) if count is not None else ()
+            extra = (Attribute(v.MAX_RECEIVE_COUNT, value, count.location),) if count and value is not None else ()
             self.result.link(
                 LinkKind.DEAD_LETTERS, component, target[0] if target is not None else Unknown(dead.text),
                 dead.location, dead.text, TargetKind.COMPONENT, extra,
