@@ -11,7 +11,7 @@ from pathlib import Path
 
 from replatform import api
 from replatform.graph import Graph
-from replatform.model import Component, ComponentKind, Link, LinkKind, Report, TargetKind, Unknown
+from replatform.model import Component, ComponentKind, Link, LinkKind, Report, Severity, TargetKind, Unknown
 from replatform.price.cost import cost_lines
 from replatform.price.snapshot import load
 from replatform.price.usage import Usage
@@ -88,6 +88,18 @@ def test_cloudformation_tagged_block_sequences_no_longer_lose_the_template(scan_
     prod = named(report, "ProdOnly")
     assert (prod.deployed, prod.not_deployed) == (False, "condition IsProd is false (Env defaults to dev)")
     assert ("ProdOnly", "current") not in costs(report)  # declared but not deployed: never priced
+
+
+def test_x86_placement_of_compute_not_deployed_is_information(assess_files: ScanFiles) -> None:
+    report = assess_files({"template.yaml": CFN_TAGGED, "src/api/app.py": "def handler(e, c): ...\n"})
+    # ProdOnly's x86 placement is information, not a warning: nothing runs on x86 until IsProd is true
+    (placement,) = [f for f in report.findings if f.rule_id == "lambda-x86" and f.subject == "ProdOnly"]
+    assert placement.severity is Severity.INFO
+    assert placement.message.endswith(
+        "; declared but not deployed (condition IsProd is false (Env defaults to dev)), so nothing runs on it today"
+    )
+    (deployed,) = [f for f in report.findings if f.rule_id == "lambda-x86" and f.subject == "Api"]
+    assert deployed.severity is Severity.WARNING
 
 
 def test_cloudformation_parameter_override_turns_a_condition_on(tmp_path: Path) -> None:

@@ -6,13 +6,34 @@ from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.discover import compute_vocabulary as v
 from replatform.graph import stated_instance_types
-from replatform.model import AttributeValue, Component, ComponentKind, Location, Unknown
+from replatform.model import AttributeValue, Component, ComponentKind, Location, Severity, Unknown
 from replatform.price.mapping import graviton_type
 
 
 def _where(component: Component, attribute: str) -> Location:
     found = component.attribute(attribute)
     return found.location if found is not None and found.location is not None else component.location
+
+
+def _placement(
+    ctx: Context,
+    component: Component,
+    rule_id: str,
+    location: Location,
+    message: str,
+    *,
+    subject: str,
+    fix: str,
+    references: tuple[str, ...] = (),
+) -> None:
+    """An x86 placement finding; for compute the code declares but does not deploy (``count = 0``, a false
+    condition) it is information, not a warning: nothing runs on x86 until it is switched on.
+    """
+    severity = None
+    if not component.deployed:
+        message += f"; declared but not deployed ({component.not_deployed}), so nothing runs on it today"
+        severity = Severity.INFO
+    ctx.emit(rule_id, location, message, subject=subject, fix=fix, references=references, severity=severity)
 
 
 def _is_arm(value: AttributeValue | None) -> bool | None:
@@ -67,7 +88,9 @@ def check_lambda(ctx: Context) -> None:
         if arm or (value is not None and arm is None):
             continue  # arm64 already, or not a literal (unknown: we do not guess)
         how = "stated" if value is not None else "the default, as no architecture is set"
-        ctx.emit(
+        _placement(
+            ctx,
+            function,
             "lambda-x86",
             _where(function, v.ARCHITECTURE),
             f"Lambda function {function.name} runs on x86_64 ({how}); arm64 is cheaper per GB-second",
@@ -86,7 +109,9 @@ def check_ecs(ctx: Context) -> None:
         if arm or (value is not None and arm is None):
             continue
         how = "stated" if value is not None else "the default, as no runtime platform is set"
-        ctx.emit(
+        _placement(
+            ctx,
+            component,
             "ecs-task-x86",
             _where(component, v.ARCHITECTURE),
             f"ECS task definition {component.name} runs on X86_64 ({how})",
@@ -129,7 +154,9 @@ def check_instances(ctx: Context) -> None:
             prefix = "ml." if instance_type.startswith("ml.") else ""
             mapped = graviton_type(instance_type, known.default_strategy)  # one mapping: the cost model's
             if mapped.target is None:
-                ctx.emit(
+                _placement(
+                    ctx,
+                    component,
                     "ec2-x86-no-same-size",
                     location,
                     f"{component.name} uses {instance_type}; no same-size Graviton type: {mapped.reason}",
@@ -151,7 +178,9 @@ def check_instances(ctx: Context) -> None:
                     references=references,
                 )
                 continue
-            ctx.emit(
+            _placement(
+                ctx,
+                component,
                 "ec2-x86-instance",
                 location,
                 f"{component.name} uses {instance_type} ({mapping.vendor} x86, generation {mapping.generation}); "
@@ -166,7 +195,9 @@ def check_eks(ctx: Context) -> None:
     for group in ctx.components(ComponentKind.EKS_NODE_GROUP):
         ami = group.get(v.AMI_TYPE)
         if isinstance(ami, str) and "x86_64" in ami.lower():
-            ctx.emit(
+            _placement(
+                ctx,
+                group,
                 "eks-ami-x86",
                 _where(group, v.AMI_TYPE),
                 f"node group {group.name} uses the x86 AMI type {ami}",
