@@ -222,3 +222,28 @@ def test_the_x86_folder_shortcut_is_a_superset_of_x86_names(word: str) -> None:
 
     if x86_specific(f"src/{word}/a.c"):
         assert _MAYBE_X86.search(f"src/{word}/a.c")
+
+
+def test_already_ported_lines_keep_each_their_own_condition(assess_files: ScanFiles) -> None:
+    # Line 5 and line 8 are AVX under two different x86-only conditions; on main both were shown under line 5's.
+    code = (
+        "#if defined(__x86_64__) && PY_VERSION_HEX >= 0x03080000\n"  # 1
+        "#include <immintrin.h>\n"  # 2
+        "#endif\n"  # 3
+        "#if defined(__x86_64__)\n"  # 4
+        "static void f1(void){ __m256 v = _mm256_setzero_ps(); (void)v; }\n"  # 5
+        "#endif\n"  # 6
+        "#if defined(__AVX2__)\n"  # 7
+        "static void f3(void){ __m256i v = _mm256_setzero_si256(); (void)v; }\n"  # 8
+        "#endif\n"
+    )
+    report = assess_files({"a.c": code})
+    ported = {f.message for f in report.findings if f.rule_id == "c-x86-code-already-ported"}
+    assert (
+        "AVX intrinsics: 2 occurrences (lines 5, 8) are not compiled on aarch64 (only under defined(__x86_64__) (line 5); defined(__AVX2__) (line 8))"
+        in ported
+    )
+    assert (
+        "x86 SIMD headers: 1 occurrence (line 2) are not compiled on aarch64 (only under defined(__x86_64__) && PY_VERSION_HEX >= 0x03080000)"
+        in ported
+    )

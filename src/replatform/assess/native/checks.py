@@ -92,7 +92,8 @@ def _first_lines(lines: tuple[int, ...] | list[int]) -> str:
 
 def _occurrences(hits: FamilyHits) -> str:
     count = len(hits.lines)
-    return f"{count} occurrence{'s' if count != 1 else ''} (lines {_first_lines(hits.lines)})"
+    plural = "s" if count != 1 else ""
+    return f"{count} occurrence{plural} (line{plural} {_first_lines(hits.lines)})"
 
 
 def check_sources(ctx: Context) -> None:

@@ -182,9 +182,17 @@ class _Group:
     names: set[str] = field(default_factory=set)
     lines: list[int] = field(default_factory=list)
     compiled: set[bool | None] = field(default_factory=set)
-    guard: str = ""
+    guards: dict[str, list[int]] = field(default_factory=dict)  # condition -> its lines, in file order
     arm_path: bool = False
     dispatch: bool = True  # every line is one arm of a per-architecture choice
+
+    @property
+    def guard(self) -> str:
+        """The condition the lines sit under; with several, each with its lines, so none is misattributed."""
+        named = [(guard, lines) for guard, lines in self.guards.items() if guard]
+        if len(named) <= 1:
+            return named[0][0] if named else ""
+        return "; ".join(f"{guard} (line{'s' if len(lines) > 1 else ''} {_lines(lines)})" for guard, lines in named)
 
 
 class _Text:
@@ -312,7 +320,7 @@ def _analyze_c(path: str, data: bytes, language: str) -> FileAnalysis | None:
             if len(group.names) < 64:
                 group.names.update(_INTRINSIC_NAMES.findall(line))
             group.compiled.add(state.compiled)
-            group.guard = group.guard or (state.off if state.compiled is False else state.guard)
+            group.guards.setdefault(state.off if state.compiled is False else state.guard, []).append(number)
             group.arm_path = group.arm_path or state.chain_has_arm_path
             # One arm of a per-architecture chain, or a table naming the NEON intrinsic next to the x86 one.
             neon_here = _NEON_INTRINSIC.search(line) is not None
@@ -388,6 +396,11 @@ def _expansions(macros: set[str], text: _Text, comments: CommentMap, guards: Gua
                         found[name] = False
             position = raw.find(name, end)
     return found
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:3])
+    return shown + (f" and {len(lines) - 3} more" if len(lines) > 3 else "")
 
 
 def _merge(hits: tuple[FamilyHits, ...]) -> tuple[FamilyHits, ...]:
