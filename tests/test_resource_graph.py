@@ -415,6 +415,41 @@ def test_terraform_local_modules_are_followed_with_their_inputs(scan_files: Scan
     assert (where.path, where.line) == ("envs/prod/main.tf", 3)  # the module call is the place to change
 
 
+def test_terraform_module_outputs_link_to_the_resources_inside(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "main.tf": 'module "task" {\n  source = "./modules/task"\n}\n'
+            'module "capacity" {\n  source = "./modules/capacity"\n}\n'
+            'resource "aws_ecs_service" "worker" {\n  task_definition = module.task.arn\n'
+            "  capacity_provider_strategy {\n    capacity_provider = module.capacity.provider_name\n"
+            "    weight            = 1\n  }\n}\n",
+            "modules/task/main.tf": 'resource "aws_ecs_task_definition" "this" {\n  family = "w"\n  cpu = 256\n'
+            '  memory = 512\n}\noutput "arn" { value = aws_ecs_task_definition.this.arn }\n',
+            # an output that passes a nested module's output on
+            "modules/capacity/main.tf": 'module "asg" {\n  source = "../asg"\n}\n'
+            'resource "aws_ecs_capacity_provider" "this" {\n  name = "spot"\n'
+            "  auto_scaling_group_provider {\n    auto_scaling_group_arn = module.asg.arn\n  }\n}\n"
+            'output "provider_name" { value = aws_ecs_capacity_provider.this.name }\n',
+            "modules/asg/main.tf": 'resource "aws_autoscaling_group" "this" {\n  min_size = 0\n  max_size = 3\n}\n'
+            'output "arn" { value = aws_autoscaling_group.this.arn }\n',
+        }
+    )
+    service = named(report, "aws_ecs_service.worker")
+    (runs,) = links(report, LinkKind.RUNS_TASK, service)
+    assert (runs.target, runs.expression, runs.location.line) == (
+        "ecs_task_definition:modules/task/main.tf#module.task.aws_ecs_task_definition.this",
+        "module.task.arn",
+        8,
+    )
+    (bought,) = links(report, LinkKind.BUYS_CAPACITY, service)
+    provider = named(report, "module.capacity.aws_ecs_capacity_provider.this")
+    assert (bought.target, bought.target_kind) == (provider.id, TargetKind.COMPONENT)
+    (scales,) = links(report, LinkKind.SCALES, provider)
+    assert (
+        scales.target == "autoscaling_group:modules/asg/main.tf#module.capacity.module.asg.aws_autoscaling_group.this"
+    )
+
+
 # --------------------------------------------------------------------- CDK
 
 CDK_PY = """\

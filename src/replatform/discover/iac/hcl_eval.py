@@ -427,7 +427,7 @@ class Evaluator:
         return Unknown(text_of(node)) if isinstance(value, Unknown) else value
 
     def references(self, node: tree_sitter.Node, depth: int = 0) -> Iterator[tuple[str, tree_sitter.Node]]:
-        """``type.name`` of every resource (``data.type.name``, ``module.name``) the expression names.
+        """``type.name`` of every resource (``data.type.name``, ``module.name.output``) the expression names.
 
         A conditional whose condition is literal contributes only the branch it takes.
         """
@@ -435,7 +435,7 @@ class Evaluator:
             if root in ("var", "local", "each", "count", "path", "self", "terraform"):
                 continue
             if root in ("data", "module"):
-                yield ".".join([root, *attrs[: 2 if root == "data" else 1]]), at
+                yield ".".join([root, *attrs[:2]]), at  # data.type.name, module.name.output
             else:
                 yield f"{root}.{attrs[0]}", at
 

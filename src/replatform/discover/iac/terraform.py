@@ -6,7 +6,9 @@ is a directory. Root modules get their variables as Terraform does:
 ``terraform.tfvars``, ``terraform.tfvars.json``, then ``*.auto.tfvars(.json)``
 in lexical order, then ``--var-file`` files; other ``*.tfvars`` are *not*
 applied and an info finding says which were. Local modules
-(``source = "./modules/x"``) are followed with their inputs; a directory only
+(``source = "./modules/x"``) are followed with their inputs, and a reference
+to one of their outputs (``module.task.arn``) links to the resources the
+output's value names; a directory only
 ever called as a module is not a root. ``count``/``for_each`` are evaluated: 0
 instances marks the component as declared but not deployed. Links
 (service -> task definition, ASG -> launch template...) are resolved here from
@@ -487,6 +489,9 @@ class _Instance:
         self.stack = stack
         self.not_deployed = not_deployed
         self.resources: dict[str, _Resource] = {}
+        #: ``name.output`` of each local module this instance calls -> (resource type, component id) the
+        #: output's value names, so ``module.task.arn`` links to the task definition inside the module.
+        self.module_outputs: dict[str, list[tuple[str, str]]] = {}
 
     @property
     def result(self) -> ParseResult:
@@ -511,14 +516,34 @@ class _Instance:
                     json_body = _json_body(body_node, self.scope)
                     json_body.source = source
                     self._emit(rtype, name, json_body, body_node.location, None, None)
+        for parsed, kind, labels, body, block in self.module.blocks():
+            if kind == "module" and labels:  # first, so links here can follow a module's outputs
+                self._call(parsed.source, labels[0], body, block)
         for resource in list(self.resources.values()):
             _Links(self, resource).run()
         self._cluster_associations()
         self._service_scaling()
         self._queue_scaling()
-        for parsed, kind, labels, body, block in self.module.blocks():
-            if kind == "module" and labels:
-                self._call(parsed.source, labels[0], body, block)
+
+    def outputs(self) -> dict[str, list[tuple[str, str]]]:
+        """Each ``output`` -> the (resource type, component id) of the resources its value names (through the
+        outputs of the modules this instance calls too).
+        """
+        out: dict[str, list[tuple[str, str]]] = {}
+        for parsed, kind, labels, body, _block in self.module.blocks():
+            if kind != "output" or not labels:
+                continue
+            value = next((expr for key, expr in _attributes(body) if key == "value"), None)
+            if value is None:
+                continue
+            found: list[tuple[str, str]] = []
+            for address, _node in Evaluator(parsed.source, self.scope).references(value):
+                if address in self.resources:
+                    found.append((self.resources[address].rtype, self.resources[address].component.id))
+                elif address.startswith("module."):
+                    found += self.module_outputs.get(address.removeprefix("module."), [])
+            out[labels[0]] = list(dict.fromkeys(found))
+        return out
 
     def _blocks_of(self, rtype: str) -> Iterator[tuple[Evaluator, _Body]]:
         """The deployed instances of ``rtype`` resources that are not components, read with their evaluator."""
@@ -740,6 +765,8 @@ class _Instance:
             self.tree, module, scope, f"{self.prefix}module.{name}.", self.root_dir, (*self.stack, target), reason
         )
         child.run()
+        for output, named in child.outputs().items():
+            self.module_outputs[f"{name}.{output}"] = named
 
 
 @dataclass
@@ -965,7 +992,10 @@ class _Links:
             rtype = address.split(".", 1)[0]
             if (not types or rtype in types) and address in self.instance.resources:
                 found.append(self.instance.resources[address].component.id)
-        return found
+            elif address.startswith("module."):  # a module's output: the resources its value names
+                named = self.instance.module_outputs.get(address.removeprefix("module."), [])
+                found += [component for kind, component in named if not types or kind in types]
+        return list(dict.fromkeys(found))
 
     def reference(
         self, kind: LinkKind, spanned: Spanned | None, types: tuple[str, ...], attributes: tuple[Attribute, ...] = ()
