@@ -497,6 +497,13 @@ class EcsEc2Spot:
     tag_source: str
     awsvpc: SourcedNote
     rollout: SourcedNote
+    rollout_steps: tuple[str, ...]
+    rollback: str
+
+    def rollout_text(self) -> str:
+        """The rollout in one paragraph (a fix's why): the note, numbered steps, the rollback and the source."""
+        steps = " ".join(f"{n}. {step}" for n, step in enumerate(self.rollout_steps, start=1))
+        return f"{self.rollout.note} {steps} Rollback: {self.rollback} ({self.rollout.source})."
 
     def policy_arns(self, partition: str) -> tuple[str, ...]:
         return tuple(arn.replace("{partition}", partition) for arn in self.instance_policies)
@@ -522,4 +529,6 @@ def ecs_ec2_spot() -> EcsEc2Spot:
         data["auto_scaling_group"]["tag_source"],
         note("awsvpc"),
         note("rollout"),
+        tuple(data["rollout"]["steps"]),
+        data["rollout"]["rollback"],
     )

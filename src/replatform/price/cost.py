@@ -198,7 +198,9 @@ class Pricer:
         if on_ec2:  # a strategy across Fargate and EC2 capacity: only the Fargate share is priced here
             placed = placement(purchases, tasks)
             if placed is None:
-                return [_unpriced(service, "its strategy mixes Fargate and EC2 capacity and the task count is not known")]
+                return [
+                    _unpriced(service, "its strategy mixes Fargate and EC2 capacity and the task count is not known")
+                ]
             fargate_tasks = sum(n for provider, n in placed.items() if provider in FARGATE_PROVIDERS)
             purchases = [p for p in purchases if p.fargate]
         share = _fargate_spot_share(purchases, fargate_tasks)
@@ -212,8 +214,8 @@ class Pricer:
         why = "desired count is 0 or not a literal (scaled at run time): give tasks in the usage file"
         lines = self.fargate(service, shape, fargate_tasks, hours if tasks is not None else None, why, share, copies)
         if on_ec2:
-            groups = ", ".join(sorted({p.capacity.name for p in on_ec2 if p.capacity is not None})) or "its EC2 capacity"
-            note = f"the Fargate share of {how}; the tasks on EC2 are priced through {groups}"
+            names = ", ".join(sorted({p.capacity.name for p in on_ec2 if p.capacity is not None})) or "its EC2 capacity"
+            note = f"the Fargate share of {how}; the tasks on EC2 are priced through {names}"
             lines = [replace(line, note=f"{line.note}; {note}" if line.note else note) for line in lines]
         return lines
 
@@ -464,7 +466,9 @@ class Pricer:
         if not details:
             return ""
         if len(hours_seen) != 1 or None in hours_seen:
-            return "its services run for different or unknown hours: give instances and hours_per_month in the usage file"
+            return (
+                "its services run for different or unknown hours: give instances and hours_per_month in the usage file"
+            )
         hours = hours_seen.pop()
         assert hours is not None
         return float(total), hours, tuple(details)
