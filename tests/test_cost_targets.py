@@ -204,7 +204,12 @@ def test_rem_transcription_ec2_spot_is_seed_001s_band_with_the_formula_shown() -
     assert "break-even: $0.00728/h / (1 task(s) x $0.04937 per Fargate task-hour today) = 15%" in details
     assert "interruptions <5% (Spot Instance Advisor data of 2025-06-28 for us-east-1; an estimate)" in details
     (policy,) = [d for d in spot.details if d.startswith("mixed-instances policy")]
-    assert policy.endswith("t3.small, t3.medium, c7i-flex.large, c5.large, c6i.large, c5a.large")
+    # each type with its own bucket from the advisor data (us-east-1: r 0 for the first four, r 1 for the last two)
+    assert policy.endswith(
+        "each with its interruption bucket: t3.small (<5% interruptions), t3.medium (<5% interruptions), "
+        "c7i-flex.large (<5% interruptions), c5.large (<5% interruptions), c6i.large (5-10% interruptions), "
+        "c5a.large (5-10% interruptions)"
+    )
     assert "the choice would be t3.medium at $8.90 a month" in details  # the declared 2048 MiB: 486 x 0.0416 x 0.44
     assert "unlimited mode adds 0.6 vCPU x 486 h x $0.05 = $14.58 (depends on CPU use; not in the total)" in details
     assert lines["aws_ecs_service.worker", "current"].monthly == 23.99

@@ -35,6 +35,7 @@ KNOWLEDGE = ROOT / "src" / "replatform" / "knowledge"
         "fargate_spot",
         "spot_advisor",
         "ecs_on_ec2",
+        "ecs_ec2_spot",
     ],
 )
 def test_data_file_matches_its_schema(name: str) -> None:

@@ -478,3 +478,57 @@ def fargate_spot() -> FargateSpotKnowledge:
         Draining(**data["draining"]),
         dict(data["rollout"]),
     )
+
+
+@dataclass(frozen=True)
+class EcsEc2Spot:
+    """What ``migrate --target ec2-spot`` writes (AMI parameters, instance policies, Spot draining user data) and
+    the facts its fixes cite, each a `SourcedNote`.
+    """
+
+    ami_parameters: dict[str, str]
+    ami: SourcedNote
+    instance_policies: tuple[str, ...]
+    policies: SourcedNote
+    user_data: tuple[str, ...]
+    draining: SourcedNote
+    capacity_provider: SourcedNote
+    auto_scaling_group: SourcedNote
+    tag_source: str
+    awsvpc: SourcedNote
+    rollout: SourcedNote
+    rollout_steps: tuple[str, ...]
+    rollback: str
+
+    def rollout_text(self) -> str:
+        """The rollout in one paragraph (a fix's why): the note, numbered steps, the rollback and the source."""
+        steps = " ".join(f"{n}. {step}" for n, step in enumerate(self.rollout_steps, start=1))
+        return f"{self.rollout.note} {steps} Rollback: {self.rollback} ({self.rollout.source})."
+
+    def policy_arns(self, partition: str) -> tuple[str, ...]:
+        return tuple(arn.replace("{partition}", partition) for arn in self.instance_policies)
+
+
+@cache
+def ecs_ec2_spot() -> EcsEc2Spot:
+    data = load("ecs_ec2_spot")
+
+    def note(key: str) -> SourcedNote:
+        entry = data[key]
+        return SourcedNote(entry["note"], entry["source"], entry["verified"])
+
+    return EcsEc2Spot(
+        {arch: data["ami_parameters"][arch] for arch in ("x86_64", "arm64")},
+        note("ami_parameters"),
+        tuple(data["instance_policies"]["arns"]),
+        note("instance_policies"),
+        tuple(data["spot_draining"]["user_data"]),
+        note("spot_draining"),
+        note("capacity_provider"),
+        note("auto_scaling_group"),
+        data["auto_scaling_group"]["tag_source"],
+        note("awsvpc"),
+        note("rollout"),
+        tuple(data["rollout"]["steps"]),
+        data["rollout"]["rollback"],
+    )

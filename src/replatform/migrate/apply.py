@@ -277,6 +277,7 @@ def _rescan_problems(
             continue  # an info finding (an arm64-ready verdict) is news, not a problem
         path = finding.location.path
         owners = touching.get(path) or (list(range(len(proposals))) if path not in changed else [])
+        owners = [i for i in owners if finding.rule_id not in proposals[i].introduces]
         what = "does not parse" if finding.rule_id in _PARSE_RULES else "adds a finding"
         for index in owners:
             problems.setdefault(index, f"{what}: {finding.rule_id} at {finding.location.short()}: {finding.message}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+from replatform import knowledge
 from replatform.model import CostLine, Finding, PlanItem, Report, Severity
 from replatform.plan import spot_conditions
 from replatform.plan.build import PER_BLOCKER, PER_WARNING, Plan, steps_for
@@ -155,7 +156,7 @@ def _phases(plan: Plan) -> list[str]:
     return out
 
 
-def _ec2_options(plan: Plan, snapshot: Snapshot) -> list[str]:
+def _ec2_options(plan: Plan, snapshot: Snapshot, root: str = "PATH") -> list[str]:
     """The ECS-on-EC2 targets in full: fit, bin-packing, break-even, Spot types, credits, operations."""
     lines = [line for line in plan.costs if line.target in EC2_TARGETS and line.applicable and line.details]
     if not lines:
@@ -173,6 +174,7 @@ def _ec2_options(plan: Plan, snapshot: Snapshot) -> list[str]:
             "",
         ]
         out += [f"- {md(detail)}" for detail in line.details]
+    out += _ec2_spot_rollout(lines, root)
     if "ecs_managed_instances" not in snapshot.data:
         out += [
             "",
@@ -180,6 +182,32 @@ def _ec2_options(plan: Plan, snapshot: Snapshot) -> list[str]:
             "the EC2 price): not priced, the price snapshot has no management-fee table for it.",
         ]
     out += ["", f"Operations: {operations_note()}"]
+    return out
+
+
+def _ec2_spot_rollout(lines: list[CostLine], root: str) -> list[str]:
+    """What ``migrate --target ec2-spot`` writes and how to roll it out (both capacity providers side by side)."""
+    spot = [line for line in lines if line.target in ("ec2-spot", "ec2-graviton+spot") and line.monthly is not None]
+    if not spot:
+        return []
+    facts = knowledge.ecs_ec2_spot()
+    out = [
+        "",
+        f"### Moving to ECS on EC2 Spot ({code(f'replatform migrate {root} --target ec2-spot')})",
+        "",
+        "For a service declared in Terraform, written into the service's own file as one unsafe fix (CloudFormation "
+        "and CDK services: listed for a person, with this figure): a launch template (the ECS-optimized Amazon Linux 2023 "
+        "AMI from its SSM parameter; user data joining the cluster with Spot draining on), an Auto Scaling group (all "
+        "Spot, price-capacity-optimized over the same-size types above, from 0 instances, scale-in protection), a "
+        "capacity provider (managed scaling, termination protection and draining), an instance role with "
+        "AmazonEC2ContainerServiceforEC2Role and AmazonSSMManagedInstanceCore only, the task definition EC2-only "
+        "(network mode kept) and the service's strategy on the new provider. The Spot figures above are estimates.",
+        "",
+        f"Rollout: {md(facts.rollout.note)}",
+        "",
+    ]
+    out += [f"{n}. {md(step)}" for n, step in enumerate(facts.rollout_steps, start=1)]
+    out += ["", f"Rollback: {md(facts.rollback)} Source: <{facts.rollout.source}> (checked {facts.rollout.verified})."]
     return out
 
 
@@ -246,7 +274,7 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage, advisor
         ]
     out += _phases(plan)
     out += spot_conditions.markdown_section(report)
-    out += _ec2_options(plan, snapshot)
+    out += _ec2_options(plan, snapshot, report.root)
     if plan.costs:
         out += _cost_rows(plan.costs)
     blockers = [f for f in report.findings if f.severity is Severity.BLOCKER]

@@ -16,12 +16,13 @@ compare only components priced both today and on the target
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
 from replatform.discover import compute_vocabulary as v
-from replatform.graph import Graph, Purchase
-from replatform.model import AttributeValue, Component, ComponentKind, CostLine, Report, Unknown
+from replatform.graph import FARGATE_PROVIDERS, Graph, Purchase
+from replatform.model import AttributeValue, Component, ComponentKind, CostLine, LinkKind, Report, Unknown
 from replatform.price import ec2_capacity
 from replatform.price.ec2_capacity import Ec2Choice, NoFit, TaskShape
 from replatform.price.mapping import graviton_type
@@ -60,6 +61,20 @@ class _Fargate:
     vcpu: float
     gb: float
     arm: bool
+
+
+@dataclass(frozen=True)
+class EcsOnEc2:
+    """An ECS-on-EC2 line's inputs: the task's needs on EC2 (and its declared size), how many tasks run for how
+    many hours, and the instance type chosen for them (or why none fits).
+    """
+
+    needs: TaskShape
+    declared: TaskShape
+    source: str  # where the needs come from when the usage file overrides the task definition ("" otherwise)
+    tasks: float | None
+    hours: float | None
+    choice: Ec2Choice | NoFit
 
 
 def _fargate_shape(task: Component) -> _Fargate | None:
@@ -176,10 +191,19 @@ class Pricer:
         copies, why_copies = _copies(service)
         if copies is None:
             return [_unpriced(service, why_copies)]
-        desired = _number(service.get(v.DESIRED_COUNT))
-        tasks = self.usage.value_or(service, "tasks", desired if desired else None)
+        tasks = self.service_tasks(service)
         hours = self.always_on_hours(service)
-        share = _fargate_spot_share(purchases, tasks)
+        on_ec2 = [p for p in purchases if not p.fargate]
+        fargate_tasks = tasks
+        if on_ec2:  # a strategy across Fargate and EC2 capacity: only the Fargate share is priced here
+            placed = placement(purchases, tasks)
+            if placed is None:
+                return [
+                    _unpriced(service, "its strategy mixes Fargate and EC2 capacity and the task count is not known")
+                ]
+            fargate_tasks = sum(n for provider, n in placed.items() if provider in FARGATE_PROVIDERS)
+            purchases = [p for p in purchases if p.fargate]
+        share = _fargate_spot_share(purchases, fargate_tasks)
         if share is None:
             return [
                 _unpriced(
@@ -188,7 +212,41 @@ class Pricer:
                 )
             ]
         why = "desired count is 0 or not a literal (scaled at run time): give tasks in the usage file"
-        return self.fargate(service, shape, tasks, hours if tasks is not None else None, why, share, copies)
+        lines = self.fargate(service, shape, fargate_tasks, hours if tasks is not None else None, why, share, copies)
+        if on_ec2:
+            names = ", ".join(sorted({p.capacity.name for p in on_ec2 if p.capacity is not None})) or "its EC2 capacity"
+            note = f"the Fargate share of {how}; the tasks on EC2 are priced through {names}"
+            lines = [replace(line, note=f"{line.note}; {note}" if line.note else note) for line in lines]
+        return lines
+
+    def service_tasks(self, service: Component) -> float | None:
+        """Tasks a service runs at a time: the usage file's, else its literal desired count (0 or unknown: None)."""
+        desired = _number(service.get(v.DESIRED_COUNT))
+        return self.usage.value_or(service, "tasks", desired if desired else None)
+
+    def ecs_on_ec2(self, service: Component, target: str = "ec2-spot") -> EcsOnEc2 | str:
+        """What the ``target`` line of a Fargate service is made from, or why there is none.
+
+        The same inputs and the same `ec2_capacity.choose` call as the line itself: ``migrate --target ec2-spot``
+        writes this choice (instance type, diversified types, instance count) into the IaC, so the diff and the
+        plan agree.
+        """
+        task = self.graph.task_of(service)
+        shape = _fargate_shape(task) if task is not None else _fargate_shape(service)
+        if shape is None:
+            return "cpu or memory of its task definition is not a literal (or not linked)"
+        architecture, spot = EC2_TARGETS[target]
+        needs, source = self.ec2_shape(service, shape)
+        tasks = self.service_tasks(service)
+        declared = TaskShape(shape.vcpu, round(shape.gb * 1024))
+        choice = self.choose(needs, tasks, architecture, spot)
+        return EcsOnEc2(needs, declared, source, tasks, self.always_on_hours(service), choice)
+
+    def choose(
+        self, needs: TaskShape, tasks: float | None, architecture: str, spot: bool, burstable: bool = True
+    ) -> Ec2Choice | NoFit:
+        """`ec2_capacity.choose` on this pricer's snapshot and Spot data (an unknown task count packs one task)."""
+        return ec2_capacity.choose(needs, tasks or 1.0, architecture, spot, self.snapshot, self.advisor, burstable)
 
     def run_on_demand_task(self, task: Component) -> list[CostLine]:
         shape = _fargate_shape(task)
@@ -271,7 +329,7 @@ class Pricer:
             if shape.arm and architecture == "x86_64":
                 lines.append(not_applicable(component, target, "the task already runs ARM64 images"))
                 continue
-            choice = ec2_capacity.choose(needs, tasks or 1.0, architecture, spot, self.snapshot, self.advisor)
+            choice = self.choose(needs, tasks, architecture, spot)
             if isinstance(choice, NoFit):
                 lines.append(
                     CostLine(component.id, component.name, target, None, "", "", spot, f"not priced: {choice.reason}")
@@ -279,9 +337,7 @@ class Pricer:
                 continue
             steady = None
             if choice.burstable_baseline is not None:
-                other = ec2_capacity.choose(
-                    needs, tasks or 1.0, architecture, spot, self.snapshot, self.advisor, burstable=False
-                )
+                other = self.choose(needs, tasks, architecture, spot, burstable=False)
                 steady = other if isinstance(other, Ec2Choice) else None
             details = ec2_details(choice, needs, tasks, hours, fargate_task_hour, source, self.advisor, steady)
             details += self.managed_instances(choice, copies, hours)
@@ -311,7 +367,7 @@ class Pricer:
     ) -> tuple[str, ...]:
         """What the task definition's own size would need, when the usage file says the task needs less."""
         declared = TaskShape(shape.vcpu, round(shape.gb * 1024))
-        other = ec2_capacity.choose(declared, tasks or 1.0, architecture, spot, self.snapshot, self.advisor)
+        other = self.choose(declared, tasks, architecture, spot)
         if isinstance(other, NoFit):
             return (f"with the task definition's own size: {other.reason}",)
         cost = f" at ${copies * other.monthly(hours):,.2f} a month" if hours is not None and tasks is not None else ""
@@ -355,12 +411,67 @@ class Pricer:
             count = per_copy * copies if per_copy is not None else None
         hours = self.always_on_hours(component)
         why = "desired capacity is 0 or not a literal (scaled at run time): give instances in the usage file"
+        details: tuple[str, ...] = ()
+        if count is None and kind is ComponentKind.AUTOSCALING_GROUP and copies == 1:
+            derived = self.instances_for_tasks(component, instance_type)
+            if isinstance(derived, str):
+                why = f"{why} ({derived})" if derived else why
+            else:
+                count, hours, details = derived
         if hours is None:
             count, why = None, "the usage file gives hours_per_month as unknown"
         share = _ec2_spot_share(self.graph, component)
-        return self.ec2(component, instance_type, count, hours or 0.0, why, share) + [
+        lines = self.ec2(component, instance_type, count, hours or 0.0, why, share)
+        if details:
+            lines = [replace(line, details=details) if line.monthly is not None else line for line in lines]
+        return lines + [
             not_applicable(component, target, f"already EC2 capacity; {NOT_ECS_CAPACITY}") for target in EC2_TARGETS
         ]
+
+    def instances_for_tasks(self, group: Component, instance_type: str) -> tuple[float, float, tuple[str, ...]] | str:
+        """(instances, hours, how) for an ASG behind ECS capacity providers whose size ECS manages: the tasks its
+        services place on it, packed as `ec2_capacity.fits` packs them (the formula of the ECS-on-EC2 targets), for
+        the hours those services run. A reason ("" when no service buys it) when that cannot be said.
+        """
+        specs = self.advisor.specs(instance_type)
+        if specs is None:
+            return f"no vCPU/memory figures for {instance_type}"
+        total, hours_seen, details = 0, set(), []
+        for link in self.graph.into(group, LinkKind.SCALES):
+            provider = self.graph.component(link.source)
+            if provider is None:
+                continue
+            for buys in self.graph.into(provider, LinkKind.BUYS_CAPACITY):
+                service = self.graph.component(buys.source)
+                if service is None or not service.deployed or service.kind is not ComponentKind.ECS_SERVICE:
+                    continue
+                placed = placement(self.graph.purchases(service), self.service_tasks(service))
+                task = self.graph.task_of(service)
+                shape = _fargate_shape(task) if task is not None else None
+                if placed is None or shape is None:
+                    return f"the tasks {service.name} places on it are not known: give instances in the usage file"
+                tasks = placed.get(provider.name, 0.0)
+                needs, _source = self.ec2_shape(service, shape)
+                per_instance = ec2_capacity.fits(needs, specs.vcpu, specs.memory_mib)
+                if per_instance < 1:
+                    return f"a task of {service.name} ({needs.vcpu:g} vCPU, {needs.memory_mib} MiB) does not fit {instance_type}"
+                instances = math.ceil(tasks / per_instance - 1e-9)
+                total += instances
+                hours_seen.add(self.always_on_hours(service))
+                details.append(
+                    f"instances from the tasks ECS places on it (managed scaling): {tasks:g} task(s) of {service.name} "
+                    f"({needs.vcpu:g} vCPU, {needs.memory_mib} MiB), {per_instance} per {instance_type} after the ECS "
+                    f"agent's reserve ({ec2_capacity.reserved_mib(specs.memory_mib)} MiB) = {instances} instance(s)"
+                )
+        if not details:
+            return ""
+        if len(hours_seen) != 1 or None in hours_seen:
+            return (
+                "its services run for different or unknown hours: give instances and hours_per_month in the usage file"
+            )
+        hours = hours_seen.pop()
+        assert hours is not None
+        return float(total), hours, tuple(details)
 
     def batch(self, component: Component) -> list[CostLine]:
         instance_type = _instance_type(self.graph, component)
@@ -505,7 +616,8 @@ def ec2_details(
     if choice.diversified:
         out.append(
             f"mixed-instances policy ({len(choice.diversified)} same-size types, lowest interruption buckets first; "
-            f"allocation strategy price-capacity-optimized): {', '.join(choice.diversified)}"
+            f"allocation strategy price-capacity-optimized), each with its interruption bucket: "
+            + ", ".join(f"{t} ({_bucket(advisor, t)})" for t in choice.diversified)
         )
     over = choice.surplus_vcpu(needs, tasks or 1.0)
     if over is not None and choice.burstable_baseline is not None and choice.surplus_per_vcpu_hour is not None:
@@ -522,6 +634,11 @@ def ec2_details(
             )
         out.append(text)
     return tuple(out)
+
+
+def _bucket(advisor: Advisor, instance_type: str) -> str:
+    facts = advisor.facts(instance_type)
+    return f"{facts.label} interruptions" if facts is not None else "no Spot Instance Advisor figure"
 
 
 def _lambda_cost(gb_seconds: float, tiers: list[dict[str, float | None]]) -> float:
@@ -559,6 +676,21 @@ def _ec2_spot_share(graph: Graph, component: Component) -> float:
     return 0.0
 
 
+def placement(purchases: list[Purchase], tasks: float | None) -> dict[str, float] | None:
+    """Tasks per capacity provider of a strategy: each ``base`` first, the rest by weight (None: count unknown)."""
+    if len(purchases) == 1:
+        return {purchases[0].provider: tasks} if tasks is not None else None
+    if tasks is None:
+        return None
+    placed = {p.provider: float(min(p.base, tasks)) for p in purchases}
+    rest = max(0.0, tasks - sum(placed.values()))
+    weights = sum(p.weight for p in purchases)
+    if weights > 0:
+        for p in purchases:
+            placed[p.provider] += rest * p.weight / weights
+    return placed
+
+
 def _fargate_spot_share(purchases: list[Purchase], tasks: float | None) -> float | None:
     """Share of a service's tasks on FARGATE_SPOT from its strategy (base first, then weights); None if unknown."""
     if not purchases:
@@ -570,14 +702,9 @@ def _fargate_spot_share(purchases: list[Purchase], tasks: float | None) -> float
         return 1.0
     if not spot:
         return 0.0
-    if tasks is None:
+    placed = placement(purchases, tasks)
+    if placed is None:
         return None
-    placed = {p.provider: float(min(p.base, tasks)) for p in purchases}
-    rest = max(0.0, tasks - sum(placed.values()))
-    weights = sum(p.weight for p in purchases)
-    if weights > 0:
-        for p in purchases:
-            placed[p.provider] += rest * p.weight / weights
     return sum(placed[p.provider] for p in spot) / tasks if tasks else 0.0
 
 

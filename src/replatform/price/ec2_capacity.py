@@ -132,7 +132,7 @@ class NoFit:
     reason: str
 
 
-def _fits(task: TaskShape, vcpu: int, memory_mib: int) -> int:
+def fits(task: TaskShape, vcpu: int, memory_mib: int) -> int:
     """How many copies of ``task`` fit an instance (0: none)."""
     usable = memory_mib - reserved_mib(memory_mib)
     if task.vcpu <= 0 or task.memory_mib <= 0 or usable <= 0:
@@ -182,7 +182,7 @@ def _options(
         price = snapshot.ec2(instance_type)
         if specs is None or price is None:
             continue
-        per_instance = _fits(task, specs.vcpu, specs.memory_mib)
+        per_instance = fits(task, specs.vcpu, specs.memory_mib)
         if per_instance < 1:
             continue
         facts = advisor.facts(instance_type) if spot else None

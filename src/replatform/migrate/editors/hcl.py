@@ -321,3 +321,55 @@ def _labels(block: tree_sitter.Node) -> list[str]:
         elif child.type in ("block_start", "body"):
             break
     return labels
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block to write: its labels (``("resource", "aws_x", "name")``, ``("override",)``) and its body, in order:
+    attributes ``(name, expression)``, nested `Block`s, and None for a blank line.
+    """
+
+    labels: tuple[str, ...]
+    body: tuple[tuple[str, str] | Block | None, ...]
+
+
+def render_block(block: Block, unit: str = "  ", indent: str = "") -> list[str]:
+    """``block`` as ``terraform fmt`` writes it: ``=`` aligned within each run of attributes (a multi-line
+    expression closes its run), a blank line around nested blocks; the lines of a
+    multi-line expression after its first are indented with the attribute.
+    """
+    head = " ".join([block.labels[0], *(f'"{label}"' for label in block.labels[1:])])
+    lines = [f"{indent}{head} {{"]
+    inner = indent + unit
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        width = max(len(k) for k, _ in run)
+        for key, expression in run:
+            first, *rest = expression.split("\n")
+            lines.append(f"{inner}{key}{' ' * (width - len(key) + 1)}= {first}")
+            lines.extend(f"{inner}{line}" if line else "" for line in rest)
+        run.clear()
+
+    previous: object = None
+    for item in block.body:
+        if item is None:
+            flush()
+            lines.append("")
+        elif isinstance(item, Block):
+            flush()
+            if previous is not None and lines[-1] != "":  # a blank line between a block and what precedes it
+                lines.append("")
+            lines += render_block(item, unit, inner)
+        else:
+            if isinstance(previous, Block):
+                lines.append("")
+            run.append(item)
+            if "\n" in item[1]:
+                flush()
+        previous = item
+    flush()
+    lines.append(f"{indent}}}")
+    return lines

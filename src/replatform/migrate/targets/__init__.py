@@ -51,6 +51,9 @@ class Proposal:
     expects: tuple[Expectation, ...] = field(default=())
     #: Where to point a reader when no finding does (the service a Spot move is about).
     where: Location | None = None
+    #: Rules whose new findings in the files it edits are the point of the change, said in its text (new x86 EC2
+    #: capacity is a Graviton candidate): the re-scan does not hold them against it.
+    introduces: tuple[str, ...] = field(default=())
 
 
 Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]
@@ -60,6 +63,7 @@ TARGETS: dict[str, str] = {
     "graviton": "replatform.migrate.targets.graviton:propose",
     "sagemaker": "replatform.migrate.targets.sagemaker:propose",
     "spot": "replatform.migrate.targets.spot:propose",
+    "ec2-spot": "replatform.migrate.targets.ec2_spot:propose",
 }
 
 

@@ -18,7 +18,7 @@ from replatform.migrate.editors.hcl import HclEditError, labels
 from replatform.migrate.editors.python import PythonSymbols
 from replatform.migrate.editors.yaml import YamlEditError
 from replatform.migrate.targets.graviton.context import Context, Syntax, syntax_of
-from replatform.model import Component, Edit
+from replatform.model import Component, Edit, Unknown
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -37,8 +37,8 @@ class Association:
 def associated(cluster: Component) -> tuple[str, ...]:
     """The capacity providers discovery found associated with the cluster."""
     value = cluster.get(v.CAPACITY_PROVIDERS)
-    if isinstance(value, tuple):
-        return tuple(str(x) for x in value)
+    if isinstance(value, tuple):  # a reference discovery could not reduce to a name is kept as written
+        return tuple(x.expression if isinstance(x, Unknown) else str(x) for x in value)
     return (str(value),) if isinstance(value, str) else ()
 
 
@@ -77,7 +77,7 @@ def _terraform(ctx: Context, cluster: Component, providers: tuple[str, ...]) -> 
         items = editor.string_items(current) if current is not None else None
         if current is None or items is None:
             return Association(problem=f"capacity_providers of {cluster.name} is not a list of names to extend")
-        rendered = ", ".join(f'"{p}"' for p in [*items, *missing])
+        rendered = ", ".join([*(f'"{p}"' for p in items), *(_hcl_provider(p) for p in missing)])
         return Association((editor.set_expression(current, f"[{rendered}]"),), depends_on=depends)
     path = cluster.location.path
     editor = ctx.ws.hcl(path)
@@ -96,13 +96,18 @@ def _terraform(ctx: Context, cluster: Component, providers: tuple[str, ...]) -> 
                 taken.add(".".join(labels(node)[1:]))
     while f"aws_ecs_cluster_capacity_providers.{label}" in taken:
         label += "_providers"
-    rendered = ", ".join(f'"{p}"' if p in FARGATE_PROVIDERS else p for p in providers)
+    rendered = ", ".join(_hcl_provider(p) for p in providers)
     edit = editor.add_resource_after(
         block,
         ("resource", "aws_ecs_cluster_capacity_providers", label),
         [("cluster_name", f"{address}.name"), ("capacity_providers", f"[{rendered}]")],
     )
     return Association((edit,), depends_on=f"aws_ecs_cluster_capacity_providers.{label}")
+
+
+def _hcl_provider(provider: str) -> str:
+    """A name AWS defines as a string literal; anything else is a Terraform reference, written as is."""
+    return f'"{provider}"' if provider in FARGATE_PROVIDERS else provider
 
 
 def _labels_of(block: tree_sitter.Node | None) -> list[str]:

@@ -98,7 +98,7 @@ class _Draining:
     expects: list[Expectation] = field(default_factory=list)
 
 
-def _draining(ctx: Context, service_view: ServiceView) -> _Draining:
+def fit_draining(ctx: Context, service_view: ServiceView) -> _Draining:
     facts = knowledge.fargate_spot().draining
     out = _Draining()
     containers = service_view.essential_containers()
@@ -131,7 +131,7 @@ def _draining(ctx: Context, service_view: ServiceView) -> _Draining:
 
 
 def _draining_only(ctx: Context, service_view: ServiceView) -> Proposal | None:
-    fitted = _draining(ctx, service_view)
+    fitted = fit_draining(ctx, service_view)
     if not any(fitted.edits) and not fitted.by_hand:
         return None
     service = service_view.service
@@ -143,7 +143,7 @@ def _draining_only(ctx: Context, service_view: ServiceView) -> Proposal | None:
         for part in [
             "It already runs on Fargate Spot; a drain longer than the two-minute notice is cut short.",
             *fitted.reasons,
-            _code_conditions(ctx.report, service),
+            code_conditions(ctx.report, service),
             *(["By hand: " + "; ".join(fitted.by_hand) + "."] if fitted.by_hand else []),
         ]
         if part
@@ -196,7 +196,7 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
     if problem:
         return _manual(service, f"Move {service.name} to Fargate Spot by hand", f"Not changed: {problem}.")
     edits += strategy_edits
-    fitted = _draining(ctx, service_view)
+    fitted = fit_draining(ctx, service_view)
     edits += fitted.edits
     expects += fitted.expects
     description = f"Run {service.name} on Fargate Spot ({_summary(choice.shares)})"
@@ -207,7 +207,7 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
     by_hand = notes + fitted.by_hand
     parts = [
         _UNSAFE,
-        _code_conditions(ctx.report, service),
+        code_conditions(ctx.report, service),
         choice.why,
         *fitted.reasons,
         ("By hand: " + "; ".join(by_hand) + ".") if by_hand else "",
@@ -218,7 +218,7 @@ def _move(ctx: Context, service_view: ServiceView) -> Proposal:
     return Proposal(fix, expects=tuple(expects), where=service.location)
 
 
-def _code_conditions(report: Report, service: Component) -> str:
+def code_conditions(report: Report, service: Component) -> str:
     """What the worker's code must do first (``plan.spot_conditions``, read from its entry point and queue)."""
     unmet = [condition for condition, met in conditions(report, service) if met is False]
     return ("From the worker's code, before moving: " + "; ".join(unmet) + ".") if unmet else ""
