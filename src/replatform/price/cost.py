@@ -27,7 +27,7 @@ from replatform.price.ec2_capacity import Ec2Choice, NoFit, TaskShape
 from replatform.price.mapping import graviton_type
 from replatform.price.snapshot import Snapshot
 from replatform.price.spot_advisor import Advisor, load_advisor
-from replatform.price.usage import Usage
+from replatform.price.usage import Usage, code_count
 
 FARGATE_TARGETS = ("current", "graviton", "spot", "graviton+spot")
 # ECS on EC2 for Fargate work: target -> (architecture, Spot)
@@ -123,12 +123,10 @@ class Pricer:
         self.advisor = advisor
         self.graph = Graph(report)
 
-    def always_on_hours(self, component: Component) -> float | None:
-        """The usage file's hours (``null``: unknown), else its default, else the snapshot's hours per month."""
+    def always_on_hours(self, component: Component) -> float:
+        """The usage file's hours (its own, else its default; ``null`` states none), else always on: a month."""
         hours = self.usage.value_or(component, "hours_per_month", None)
-        if hours is None and not self.usage.given(component, "hours_per_month"):
-            return float(self.snapshot.hours)
-        return hours
+        return float(self.snapshot.hours) if hours is None else hours
 
     # ------------------------------------------------------------ dispatch
 
@@ -176,8 +174,7 @@ class Pricer:
         copies, why_copies = _copies(service)
         if copies is None:
             return [_unpriced(service, why_copies)]
-        desired = _number(service.get(v.DESIRED_COUNT))
-        tasks = self.usage.value_or(service, "tasks", desired if desired else None)
+        tasks = self.usage.value_or(service, "tasks", code_count(service)[0])
         hours = self.always_on_hours(service)
         share = _fargate_spot_share(purchases, tasks)
         if share is None:
@@ -345,20 +342,19 @@ class Pricer:
         copies, why_copies = _copies(component)
         if copies is None:
             return [_unpriced(component, why_copies)]
-        kind = component.kind
         count: float | None
-        if kind is ComponentKind.EC2_INSTANCE:
+        counted = ""  # how the count follows from the group's size, when no desired count is stated
+        if component.kind is ComponentKind.EC2_INSTANCE:
             count = copies
         else:
-            desired = _number(component.get(v.DESIRED_COUNT))
-            per_copy = self.usage.value_or(component, "instances", desired if desired else None)
+            desired, counted = code_count(component)
+            counted = "" if self.usage.given(component, "instances") else counted
+            per_copy = self.usage.value_or(component, "instances", desired)
             count = per_copy * copies if per_copy is not None else None
         hours = self.always_on_hours(component)
         why = "desired capacity is 0 or not a literal (scaled at run time): give instances in the usage file"
-        if hours is None:
-            count, why = None, "the usage file gives hours_per_month as unknown"
         share = _ec2_spot_share(self.graph, component)
-        return self.ec2(component, instance_type, count, hours or 0.0, why, share) + [
+        return self.ec2(component, instance_type, count, hours, why, share, counted) + [
             not_applicable(component, target, f"already EC2 capacity; {NOT_ECS_CAPACITY}") for target in EC2_TARGETS
         ]
 
@@ -383,7 +379,14 @@ class Pricer:
         return self.snapshot.spot_discount, "assumed Spot discount"
 
     def ec2(
-        self, component: Component, instance_type: str, count: float | None, hours: float, why: str, share_now: float
+        self,
+        component: Component,
+        instance_type: str,
+        count: float | None,
+        hours: float,
+        why: str,
+        share_now: float,
+        counted: str = "",
     ) -> list[CostLine]:
         mapping = graviton_type(instance_type, self.strategy)
         lines = []
@@ -407,7 +410,8 @@ class Pricer:
                 )
                 continue
             monthly = count * hours * price * (1 - discount * share)
-            formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + _spot_text(share, discount, label)
+            formula = f"{count:g}{f' ({counted})' if counted else ''} x {hours:g} h x ${price} ({chosen})"
+            formula += _spot_text(share, discount, label)
             note = (
                 mapping.reason
                 if target in ("graviton", "graviton+spot") and mapping.reason != "already Graviton"
@@ -613,6 +617,12 @@ class TargetTotal:
     saving: float  # today - their cost on this target
     not_applicable: tuple[str, ...] = ()  # names of the components that cannot take this target
     unpriced: tuple[str, ...] = ()  # names of the components whose cost here depends on usage
+
+    def nothing_priced(self) -> str:
+        """What a target with no priced line shows instead of a total (a $0.00 would read like a price)."""
+        if self.unpriced:
+            return f"nothing priced (depends on usage: {', '.join(self.unpriced)})"
+        return "not applicable" if self.not_applicable else "nothing to price"
 
 
 def target_totals(lines: list[CostLine]) -> dict[str, TargetTotal]:
