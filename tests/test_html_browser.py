@@ -80,8 +80,9 @@ def _errors(browser: WebDriver) -> list[dict[str, Any]]:
 
 
 def _dollars(text: str) -> float:
-    assert text.startswith("$"), text
-    return float(text[1:].replace(",", ""))
+    sign = -1.0 if text.startswith("-$") else 1.0  # a negative amount is written -$21.91 (price/money.py)
+    assert text.removeprefix("-").startswith("$"), text
+    return sign * float(text.removeprefix("-")[1:].replace(",", ""))
 
 
 def _visible(browser: WebDriver) -> list[Any]:
@@ -120,7 +121,14 @@ def test_report_shows_report_json(browser: WebDriver, reports: dict[str, Path], 
     if totals["current"]:
         assert _dollars(browser.find_element(By.ID, "summary-current").text) == totals["current"]
         for target, value in totals.items():
-            assert _dollars(browser.find_element(By.ID, f"total-{target.replace('+', '-')}").text) == value
+            cell = browser.find_element(By.ID, f"total-{target.replace('+', '-')}").text
+            total = data["costs"]["by_target"][target]
+            if not total["priced"]:  # said in words, never $0.00
+                unpriced = ", ".join(total["unpriced"])
+                words = f"nothing priced (depends on usage: {unpriced})" if unpriced else "not applicable"
+                assert (value, cell) == (0, words)
+                continue
+            assert _dollars(cell) == value
         for target in ("graviton", "spot", "graviton+spot"):
             # the saving compares the same components today (a Lambda is n/a on Spot, so it is on neither side)
             tile = browser.find_element(By.ID, f"summary-saving-{target.replace('+', '-')}").text

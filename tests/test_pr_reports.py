@@ -31,6 +31,7 @@ def test_assess_markdown_summary_has_costs_per_target(capsys: pytest.CaptureFixt
     args = ["assess", str(example), "--usage", str(example / "usage.yaml"), "--output-dir", str(tmp_path)]
     assert main([*args, "--format", "markdown"]) == 0
     out = capsys.readouterr().out
+    # 8 warnings: 5 x86 task definitions, 2 x86 Lambdas, and DocumentQueue without a redrive policy (task.ts:18)
     assert out.startswith("### replatform: aftersales-graph\n\n**0 blocker(s)** · 8 warning(s) · 9 info")
     # each total is the sum of its own lines; a saving compares the same components today: 254.08 - 203.33 = 50.75;
     # on graviton+spot the two Lambdas are n/a, so 74.77 (the five Fargate lines) against 233.58 today = 158.81

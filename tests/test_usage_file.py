@@ -106,9 +106,13 @@ def test_usage_init_lists_what_is_billed_by_usage(tmp_path: Path) -> None:
     # the service scaled at run time is billed, not its task definition; the switched-off ASG is not deployed
     assert '"ecs_service:cloud/infra/ecs.tf#aws_ecs_service.worker":  # a service scaled at run time' in rem
     assert "ecs_task_definition" not in rem and "aws_autoscaling_group" not in rem
-    mnist = skeleton(api.inventory(str(EXAMPLES / "ec2-mnist")))  # on main: an empty skeleton
+    mnist = skeleton(api.scan(str(EXAMPLES / "ec2-mnist")))  # on main: an empty skeleton
     assert '  "ec2_instance:infra/training-instance.yaml#TrainingInstance":' in mnist
-    assert "    hours_per_month: null" in mnist
+    # the hours it trains; not hours_per_month: an EC2 instance in the code is up all month unless the user says so
+    assert mnist.endswith(
+        '#TrainingInstance":  # an instance in a repository with a training script: hours it '
+        "trains (add hours_per_month if it is not up all month)\n    training_hours_per_month: null\n"
+    )
 
 
 TF_FLEET = """\
@@ -174,7 +178,7 @@ def test_the_repository_may_name_its_usage_file(tmp_path: Path, capsys: pytest.C
     out = tmp_path / "out"
     assert main(["assess", str(EXAMPLES / "rem-transcription"), "--offline", "--output-dir", str(out)]) == 0
     summary = capsys.readouterr().out
-    assert "  current            $     23.99" in summary and "  ec2-spot           $      3.54" in summary
+    assert "  current                 $23.99" in summary and "  ec2-spot                 $3.54" in summary
     assert (
         "- Run-on-demand tasks, Lambda traffic and scaled-to-zero capacity are priced only from the usage file (usage.yaml)."
         in (out / "MIGRATION-PLAN.md").read_text()

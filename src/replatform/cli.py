@@ -586,7 +586,8 @@ def _usage(args: argparse.Namespace) -> int:
         raise UsageError("usage: replatform usage init PATH [--output FILE]")
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path} is not a directory")
-    write_file(args.output, skeleton(api.inventory(args.path)))  # a planted link at the target is replaced
+    # scan, not inventory: a training script's finding is what makes an EC2 instance a training host (offline)
+    write_file(args.output, skeleton(api.scan(args.path)))  # a planted link at the target is replaced
     sys.stdout.write(f"wrote {args.output}\n")
     return EXIT_OK
 

@@ -18,15 +18,12 @@ from replatform.plan import spot_conditions
 from replatform.plan.build import PER_BLOCKER, PER_WARNING, Plan, steps_for
 from replatform.price.cost import EC2_TARGETS, TARGETS, TargetTotal, target_totals
 from replatform.price.ec2_capacity import operations_note
+from replatform.price.money import money
 from replatform.price.snapshot import Snapshot
 from replatform.price.spot_advisor import Advisor, load_advisor
 from replatform.price.usage import Usage
 from replatform.report.escape import markdown as md
 from replatform.report.escape import markdown_code as code
-
-
-def _money(value: float | None) -> str:
-    return "depends on usage" if value is None else f"${value:,.2f}"
 
 
 def _names(names: tuple[str, ...] | list[str]) -> str:
@@ -38,8 +35,8 @@ def _payback(plan: Plan) -> str:
         return f"payback and ROI not computable: no component has a priced saving on {plan.target}"
     text = (
         f"payback {plan.payback_months:g} months over the {len(plan.priced_items)} priced component(s) "
-        f"({plan.priced_effort_hours:g} h x ${plan.hourly_rate:g}/h = {_money(plan.priced_effort_cost)} against "
-        f"{_money(plan.monthly_saving)} a month)"
+        f"({plan.priced_effort_hours:g} h x ${plan.hourly_rate:g}/h = {money(plan.priced_effort_cost)} against "
+        f"{money(plan.monthly_saving)} a month)"
     )
     if plan.roi_first_year is not None:
         text += f"; first-year ROI {plan.roi_first_year:.0%}"
@@ -69,20 +66,20 @@ def _summary(report: Report, plan: Plan, totals: dict[str, TargetTotal]) -> list
     )
     if today.priced:
         out.append(
-            f"- Priced monthly cost today: {_money(today.monthly)} ({len(today.priced)} of {len(components)} priced "
+            f"- Priced monthly cost today: {money(today.monthly)} ({len(today.priced)} of {len(components)} priced "
             "component(s)" + (f"; not priced: {_names(unpriced_today)}" if unpriced_today else "") + ")"
         )
         out.append(
-            f"- On the target ({md(plan.target)}): {_money(chosen.monthly)} for {len(chosen.priced)} component(s) that "
-            f"cost {_money(chosen.today)} today -> saving {_money(chosen.saving)} per month, "
-            f"{_money(round(chosen.saving * 12, 2))} per year"
+            f"- On the target ({md(plan.target)}): {money(chosen.monthly)} for {len(chosen.priced)} component(s) that "
+            f"cost {money(chosen.today)} today -> saving {money(chosen.saving)} per month, "
+            f"{money(round(chosen.saving * 12, 2))} per year"
         )
     else:
         out.append(
             "- Priced monthly cost today: nothing priced (every cost depends on usage or there is nothing to price)"
         )
     out.append(
-        f"- Effort: {plan.effort_hours:g} h x ${plan.hourly_rate:g}/h = {_money(plan.effort_cost)}; {_payback(plan)}"
+        f"- Effort: {plan.effort_hours:g} h x ${plan.hourly_rate:g}/h = {money(plan.effort_cost)}; {_payback(plan)}"
     )
     return out
 
@@ -101,8 +98,8 @@ def _totals_table(totals: dict[str, TargetTotal]) -> list[str]:
             out.append(f"| {target} | 0 | - | - | - | {_names(total.not_applicable)} |")
             continue
         out.append(
-            f"| {target} | {len(total.priced)} | {_money(total.monthly)} | {_money(total.today)} | "
-            f"{_money(total.saving)} | {_names(total.not_applicable)} |"
+            f"| {target} | {len(total.priced)} | {money(total.monthly)} | {money(total.today)} | "
+            f"{money(total.saving)} | {_names(total.not_applicable)} |"
         )
     out += [
         "",
@@ -139,7 +136,7 @@ def _phases(plan: Plan) -> list[str]:
         for item in items:
             out.append(
                 f"| {md(item.name)} | {md(item.kind)} | {md(item.readiness)} | {md(item.risk)} | {item.effort_hours:g} h | "
-                f"{_money(item.monthly_saving)} | {md(item.spot or 'n/a')} |"
+                f"{money(item.monthly_saving)} | {md(item.spot or 'n/a')} |"
             )
         out.append("")
         for item in items:
@@ -170,7 +167,7 @@ def _ec2_options(plan: Plan, snapshot: Snapshot, root: str = "PATH") -> list[str
     for line in lines:
         out += [
             "",
-            f"**{md(line.name)}**, {md(line.target)}: {_money(line.monthly)} = {md(line.formula or line.note)}",
+            f"**{md(line.name)}**, {md(line.target)}: {money(line.monthly)} = {md(line.formula or line.note)}",
             "",
         ]
         out += [f"- {md(detail)}" for detail in line.details]
@@ -232,7 +229,7 @@ def _cost_rows(costs: list[CostLine]) -> list[str]:
             if line.formula and line.note:
                 how = f"{line.formula} ({line.note})"
             out.append(
-                f"| {md(line.name)} | {md(line.target)} | {_money(line.monthly)} | {md(line.resource)} | {md(how)} |"
+                f"| {md(line.name)} | {md(line.target)} | {money(line.monthly)} | {md(line.resource)} | {md(how)} |"
             )
         for note, targets in grouped.items():
             out.append(
@@ -261,8 +258,8 @@ def render(report: Report, plan: Plan, snapshot: Snapshot, usage: Usage, advisor
             "",
             f"Performance-adjusted scenario (an assumption given with --performance-factor, not a measurement): if arm64 "
             f"does the same work {plan.performance_factor:g}x faster, time-billed arm64 costs divide by {plan.performance_factor:g}: "
-            f"graviton {_money(round(totals['graviton'].monthly / plan.performance_factor, 2))}, "
-            f"graviton+spot {_money(round(totals['graviton+spot'].monthly / plan.performance_factor, 2))} per month. "
+            f"graviton {money(round(totals['graviton'].monthly / plan.performance_factor, 2))}, "
+            f"graviton+spot {money(round(totals['graviton+spot'].monthly / plan.performance_factor, 2))} per month. "
             "The savings above do not include it.",
         ]
     if totals["current"].priced:

@@ -17,6 +17,7 @@ from replatform.plan.build import Plan, build_plan
 from replatform.plan.markdown import cost_to_dict, render
 from replatform.plan.training import training_section
 from replatform.price.cost import TARGETS, cost_lines, target_totals, totals
+from replatform.price.money import money
 from replatform.price.sagemaker import (
     TrainingPrices,
     graviton_offered_for_training,
@@ -203,8 +204,11 @@ def summary(assessment: Assessment, paths: list[str]) -> str:
         for target in TARGETS:
             total = by_target[target]
             na = f"   n/a: {', '.join(total.not_applicable)}" if total.not_applicable else ""
+            if not total.priced:
+                lines.append(f"  {target:<18} {total.nothing_priced()}{na}")
+                continue
             lines.append(
-                f"  {target:<18} ${total.monthly:>10,.2f}   saving ${total.saving:>9,.2f}/month "
+                f"  {target:<18} {money(total.monthly, 11)}   saving {money(total.saving, 10)}/month "
                 f"({len(total.priced)} priced){na}"
             )
     else:
@@ -217,7 +221,7 @@ def summary(assessment: Assessment, paths: list[str]) -> str:
         lines.append(f"phase {phase} - {plan.title(phase)}: {names}")
     lines.append("")
     payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "payback not computable"
-    lines.append(f"effort {plan.effort_hours:g} h, saving ${plan.annual_saving:,.2f}/year on {plan.target}, {payback}")
+    lines.append(f"effort {plan.effort_hours:g} h, saving {money(plan.annual_saving)}/year on {plan.target}, {payback}")
     if assessment.fixes is not None:
         lines.append(fix_summary.one_line(assessment.fixes, report.root))
     lines.append("wrote: " + ", ".join(paths))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from replatform.model import CostLine
+from replatform.price.money import money
 from replatform.price.sagemaker import TrainingPrices, graviton_offered_for_training
 from replatform.price.usage import Usage
 from replatform.report.escape import markdown_code
@@ -15,10 +16,6 @@ LABELS = {
     "sagemaker": "SageMaker training, on-demand",
     "sagemaker-spot": "SageMaker training, Managed Spot (estimate)",
 }
-
-
-def _money(value: float | None) -> str:
-    return "depends on usage" if value is None else f"${value:,.2f}"
 
 
 def training_section(
@@ -45,7 +42,7 @@ def training_section(
     for line in lines:
         how = f"{line.formula} ({line.note})" if line.formula and line.note else (line.formula or line.note)
         out.append(
-            f"| {line.name} | {LABELS.get(line.target, line.target)} | {_money(line.monthly)} | {line.resource} | {how} |"
+            f"| {line.name} | {LABELS.get(line.target, line.target)} | {money(line.monthly)} | {line.resource} | {how} |"
         )
     out += [
         "",

@@ -28,7 +28,7 @@ from replatform.price.ec2_capacity import Ec2Choice, NoFit, TaskShape
 from replatform.price.mapping import graviton_type
 from replatform.price.snapshot import Snapshot
 from replatform.price.spot_advisor import Advisor, load_advisor
-from replatform.price.usage import Usage
+from replatform.price.usage import Usage, code_count
 
 FARGATE_TARGETS = ("current", "graviton", "spot", "graviton+spot")
 # ECS on EC2 for Fargate work: target -> (architecture, Spot)
@@ -138,12 +138,10 @@ class Pricer:
         self.advisor = advisor
         self.graph = Graph(report)
 
-    def always_on_hours(self, component: Component) -> float | None:
-        """The usage file's hours (``null``: unknown), else its default, else the snapshot's hours per month."""
+    def always_on_hours(self, component: Component) -> float:
+        """The usage file's hours (its own, else its default; ``null`` states none), else always on: a month."""
         hours = self.usage.value_or(component, "hours_per_month", None)
-        if hours is None and not self.usage.given(component, "hours_per_month"):
-            return float(self.snapshot.hours)
-        return hours
+        return float(self.snapshot.hours) if hours is None else hours
 
     # ------------------------------------------------------------ dispatch
 
@@ -221,8 +219,7 @@ class Pricer:
 
     def service_tasks(self, service: Component) -> float | None:
         """Tasks a service runs at a time: the usage file's, else its literal desired count (0 or unknown: None)."""
-        desired = _number(service.get(v.DESIRED_COUNT))
-        return self.usage.value_or(service, "tasks", desired if desired else None)
+        return self.usage.value_or(service, "tasks", code_count(service)[0])
 
     def ecs_on_ec2(self, service: Component, target: str = "ec2-spot") -> EcsOnEc2 | str:
         """What the ``target`` line of a Fargate service is made from, or why there is none.
@@ -401,27 +398,27 @@ class Pricer:
         copies, why_copies = _copies(component)
         if copies is None:
             return [_unpriced(component, why_copies)]
-        kind = component.kind
         count: float | None
-        if kind is ComponentKind.EC2_INSTANCE:
+        counted = ""  # how the count follows from the group's size, when no desired count is stated
+        if component.kind is ComponentKind.EC2_INSTANCE:
             count = copies
         else:
-            desired = _number(component.get(v.DESIRED_COUNT))
-            per_copy = self.usage.value_or(component, "instances", desired if desired else None)
+            desired, counted = code_count(component)
+            counted = "" if self.usage.given(component, "instances") else counted
+            per_copy = self.usage.value_or(component, "instances", desired)
             count = per_copy * copies if per_copy is not None else None
         hours = self.always_on_hours(component)
         why = "desired capacity is 0 or not a literal (scaled at run time): give instances in the usage file"
         details: tuple[str, ...] = ()
-        if count is None and kind is ComponentKind.AUTOSCALING_GROUP and copies == 1:
+        if count is None and component.kind is ComponentKind.AUTOSCALING_GROUP and copies == 1:
             derived = self.instances_for_tasks(component, instance_type)
             if isinstance(derived, str):
                 why = f"{why} ({derived})" if derived else why
             else:
                 count, hours, details = derived
-        if hours is None:
-            count, why = None, "the usage file gives hours_per_month as unknown"
+                counted = ""
         share = _ec2_spot_share(self.graph, component)
-        lines = self.ec2(component, instance_type, count, hours or 0.0, why, share)
+        lines = self.ec2(component, instance_type, count, hours, why, share, counted)
         if details:
             lines = [replace(line, details=details) if line.monthly is not None else line for line in lines]
         return lines + [
@@ -494,7 +491,14 @@ class Pricer:
         return self.snapshot.spot_discount, "assumed Spot discount"
 
     def ec2(
-        self, component: Component, instance_type: str, count: float | None, hours: float, why: str, share_now: float
+        self,
+        component: Component,
+        instance_type: str,
+        count: float | None,
+        hours: float,
+        why: str,
+        share_now: float,
+        counted: str = "",
     ) -> list[CostLine]:
         mapping = graviton_type(instance_type, self.strategy)
         lines = []
@@ -518,7 +522,8 @@ class Pricer:
                 )
                 continue
             monthly = count * hours * price * (1 - discount * share)
-            formula = f"{count:g} x {hours:g} h x ${price} ({chosen})" + _spot_text(share, discount, label)
+            formula = f"{count:g}{f' ({counted})' if counted else ''} x {hours:g} h x ${price} ({chosen})"
+            formula += _spot_text(share, discount, label)
             note = (
                 mapping.reason
                 if target in ("graviton", "graviton+spot") and mapping.reason != "already Graviton"
@@ -740,6 +745,12 @@ class TargetTotal:
     saving: float  # today - their cost on this target
     not_applicable: tuple[str, ...] = ()  # names of the components that cannot take this target
     unpriced: tuple[str, ...] = ()  # names of the components whose cost here depends on usage
+
+    def nothing_priced(self) -> str:
+        """What a target with no priced line shows instead of a total (a $0.00 would read like a price)."""
+        if self.unpriced:
+            return f"nothing priced (depends on usage: {', '.join(self.unpriced)})"
+        return "not applicable" if self.not_applicable else "nothing to price"
 
 
 def target_totals(lines: list[CostLine]) -> dict[str, TargetTotal]:

@@ -19,9 +19,17 @@ components:
 Keys under ``components`` are component ids (as in report.json) or names; a
 key that names no component is an error that suggests the nearest one. Values
 are checked against physical bounds (a month has at most 744 hours). ``null``
-means "not known": the line shows the unit price and "depends on usage", and
-never falls back to a default, so an unedited ``usage init`` skeleton prices
-nothing. Where usage is unknown the cost model never invents a number.
+means "not stated here", exactly as if the key were absent: what the code says
+is used (a literal desired count, an always-on instance's 730 hours), then the
+file's ``defaults``; only where neither says anything does the line show the
+unit price and "depends on usage". So an unedited ``usage init`` skeleton
+prices exactly what no usage file prices: it never drops a priced line and
+never prices a line at $0. Where usage is unknown the cost model never invents
+a number.
+
+`code_count` is the one place that reads how many tasks or instances the code
+runs (a desired count, or an Auto Scaling group's minimum size); the skeleton
+and the cost model both ask it, so they never disagree on what the code says.
 """
 
 from __future__ import annotations
@@ -58,35 +66,34 @@ KEYS = set(BOUNDS)
 
 @dataclass(frozen=True)
 class Usage:
-    """Per-component usage (``None``: stated as unknown) plus defaults."""
+    """Per-component usage (``None``: ``null``, not stated) plus defaults."""
 
     defaults: dict[str, float | None] = field(default_factory=dict)
     components: dict[str, dict[str, float | None]] = field(default_factory=dict)
     source: str | None = None
 
-    def _entry(self, component: Component, key: str) -> dict[str, float | None] | None:
+    def _stated(self, component: Component, key: str) -> float | None:
+        """The number the file states for this component (by id, then name); ``null`` states nothing."""
         for name in (component.id, component.name):
-            entry = self.components.get(name)
-            if entry is not None and key in entry:
-                return entry
+            value = self.components.get(name, {}).get(key)
+            if value is not None:
+                return value
         return None
 
     def given(self, component: Component, key: str) -> bool:
-        """Whether the file states ``key`` for this component (a ``null`` counts: it says "unknown")."""
-        return self._entry(component, key) is not None
+        """Whether the file states a number for ``key`` for this component (``null`` is not a statement)."""
+        return self._stated(component, key) is not None
 
     def get(self, component: Component, key: str) -> float | None:
-        """The component's value, else the default; ``None`` when unknown (or stated as ``null``)."""
-        entry = self._entry(component, key)
-        if entry is not None:
-            return entry[key]
-        return self.defaults.get(key)
+        """The component's value, else the default; ``None`` when neither states a number."""
+        stated = self._stated(component, key)
+        return stated if stated is not None else self.defaults.get(key)
 
     def value_or(self, component: Component, key: str, code: float | None) -> float | None:
-        """The component's stated value (``null`` stays unknown), else what the code says, else the default."""
-        entry = self._entry(component, key)
-        if entry is not None:
-            return entry[key]
+        """The component's stated value, else what the code says, else the default (``null`` states nothing)."""
+        stated = self._stated(component, key)
+        if stated is not None:
+            return stated
         return code if code is not None else self.defaults.get(key)
 
 
@@ -182,8 +189,41 @@ def validate_against(usage: Usage, report: Report) -> None:
 # ------------------------------------------------------------------ the skeleton
 
 
-def _literal_count(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+def _literal(value: object) -> float | None:
+    """A literal count: a number, or a number in a string (CloudFormation writes ``DesiredCapacity: "2"``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
+SCALED = "desired count is 0 or not a literal (scaled at run time)"
+
+
+def code_count(component: Component) -> tuple[float | None, str]:
+    """How many tasks (a service) or instances (an ASG, a node group) the code runs, and how we know.
+
+    ``(count, "")`` for a literal desired count; ``(count, how)`` when it comes from the group's size: an Auto
+    Scaling group with no desired capacity starts at its minimum size (AWS's default, in CloudFormation,
+    Terraform and CDK alike), and any group with min size = max size runs exactly that many (desired lies
+    between). ``(None, why)`` otherwise: a count of 0 or an expression is capacity scaled at run time.
+    """
+    stated = component.get(v.DESIRED_COUNT)
+    desired = _literal(stated)
+    if desired is not None and desired > 0:
+        return desired, ""
+    if component.kind not in (ComponentKind.AUTOSCALING_GROUP, ComponentKind.EKS_NODE_GROUP):
+        return None, SCALED
+    low, high = _literal(component.get(v.MIN_SIZE)), _literal(component.get(v.MAX_SIZE))
+    if low is not None and low > 0 and low == high and (stated is None or desired is None):
+        reason = "no desired capacity" if stated is None else "desired capacity not a literal"
+        return low, f"{reason}; min size = max size = {low:g}"
+    if stated is None and low is not None and low > 0 and component.kind is ComponentKind.AUTOSCALING_GROUP:
+        return low, f"no desired capacity: AWS starts the group at its min size {low:g}"
+    return None, SCALED
 
 
 def billed_by_usage(report: Report) -> list[tuple[Component, tuple[str, ...], str]]:
@@ -198,24 +238,23 @@ def billed_by_usage(report: Report) -> list[tuple[Component, tuple[str, ...], st
             continue
         kind = component.kind
         if kind is ComponentKind.ECS_SERVICE:
-            if not _literal_count(component.get(v.DESIRED_COUNT)):
+            if code_count(component)[0] is None:
                 out.append((component, ("tasks", "hours_per_month"), "a service scaled at run time"))
         elif kind is ComponentKind.ECS_TASK_DEFINITION:
             if not graph.runs_a_service(component):
                 out.append((component, ("tasks", "hours_per_month"), "a task run on demand (RunTask or a schedule)"))
         elif kind is ComponentKind.AUTOSCALING_GROUP or kind is ComponentKind.EKS_NODE_GROUP:
-            if not _literal_count(component.get(v.DESIRED_COUNT)):
+            if code_count(component)[0] is None:
                 out.append((component, ("instances", "hours_per_month"), "capacity scaled at run time"))
-        elif kind is ComponentKind.EC2_INSTANCE and trains:
+        elif kind is ComponentKind.EC2_INSTANCE and trains:  # up all month (the code says), training for how long?
             out.append(
                 (
                     component,
-                    ("hours_per_month", "training_hours_per_month"),
-                    "an instance in a repository with a training script: hours it runs, and hours it trains",
+                    ("training_hours_per_month",),
+                    "an instance in a repository with a training script: hours it trains (add hours_per_month if it "
+                    "is not up all month)",
                 )
             )
-        elif kind is ComponentKind.EC2_INSTANCE:
-            out.append((component, ("hours_per_month",), "an instance: hours it runs (730 when always on)"))
         elif kind is ComponentKind.LAMBDA_FUNCTION:
             out.append((component, ("requests_per_month", "avg_duration_ms"), "a Lambda function"))
         elif kind is ComponentKind.BATCH_COMPUTE_ENVIRONMENT:
@@ -229,7 +268,10 @@ def skeleton(report: Report) -> str:
     """A usage file listing every usage-based component, each value ``null`` (unknown) until filled in."""
     lines = [
         "# replatform usage file: fill in what the code does not say.",
-        "# null means unknown: that component is shown as 'depends on usage' and never priced from a guess.",
+        "# Listed: components whose usage the code does not state. Any other component's id or name may be added",
+        "# (hours_per_month for an instance that is not on all month); a number here overrides what the code says.",
+        "# null states nothing: what the code says is used, and where it says nothing the line shows",
+        "# 'depends on usage' (never a guess, never $0).",
         f"# Keys: {', '.join(sorted(KEYS))}.",
         f"# Bounds: hours_per_month 0-{MAX_HOURS}; counts >= 0; avg_duration_ms > 0.",
         "# training_hours_per_month: an EC2 instance that trains (SageMaker bills only these hours).",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from replatform.model import BaselineState, Finding, Report, Severity
+from replatform.price.money import money
 from replatform.report.baseline import counts
 from replatform.report.escape import markdown as escape
 from replatform.report.escape import markdown_code
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 #: GitHub's comment limit is 65,536 characters; stay clearly under it.
 LIMIT = 65_000
 TOP_BLOCKERS = 10
-
-
-def _money(value: float | None) -> str:
-    return "depends on usage" if value is None else f"${value:,.2f}"
 
 
 def migrate_available() -> bool:
@@ -98,15 +95,15 @@ def _costs(assessment: Assessment) -> list[str]:
         if target != "current" and not total.priced:
             continue
         label = "today" if target == "current" else target + (" (estimate)" if "spot" in target else "")
-        saving = "" if target == "current" else _money(total.saving)
-        out.append(f"| {label} | {_money(total.monthly)} | {saving} |")
+        saving = "" if target == "current" else money(total.saving)
+        out.append(f"| {label} | {money(total.monthly)} | {saving} |")
     out += ["", "Each total is the sum of its own lines; savings compare the same components today."]
     payback = f"payback {plan.payback_months:g} months" if plan.payback_months is not None else "payback not computable"
     phases = len({i.phase for i in plan.items})
     out += [
         "",
         f"Plan: {len(plan.items)} component(s) in {phases} phase(s), effort {plan.effort_hours:g} h, "
-        f"saving {_money(plan.annual_saving)}/year on {escape(plan.target)}, {payback}. "
+        f"saving {money(plan.annual_saving)}/year on {escape(plan.target)}, {payback}. "
         f"Prices: {escape(assessment.snapshot.describe())}; Spot figures are estimates.",
     ]
     return out

@@ -77,7 +77,12 @@ TYPES: dict[str, tuple[ComponentKind, dict[str, str]]] = {
     "AWS::ElasticLoadBalancingV2::TargetGroup": (ComponentKind.LB_TARGET_GROUP, {}),
     "AWS::EC2::Instance": (
         ComponentKind.EC2_INSTANCE,
-        {"InstanceType": v.INSTANCE_TYPE, "ImageId": v.IMAGE_ID, "UserData": v.USER_DATA},
+        {
+            "InstanceType": v.INSTANCE_TYPE,
+            "ImageId": v.IMAGE_ID,
+            "UserData": v.USER_DATA,
+            "InstanceMarketOptions.MarketType": v.MARKET_TYPE,
+        },
     ),
     "AWS::EC2::LaunchTemplate": (
         ComponentKind.LAUNCH_TEMPLATE,
@@ -343,7 +348,7 @@ def _purchase_attributes(
             out.append(Attribute(v.MARKET, market or "mixed", given[v.CAPACITY_PROVIDERS].location))
         elif v.LAUNCH_TYPE in given and _market(given[v.LAUNCH_TYPE].value) == "on_demand":
             out.append(Attribute(v.MARKET, "on_demand", given[v.LAUNCH_TYPE].location))
-    elif type_name == "AWS::EC2::LaunchTemplate" and v.MARKET_TYPE in given:
+    elif type_name in ("AWS::EC2::LaunchTemplate", "AWS::EC2::Instance") and v.MARKET_TYPE in given:
         market = _market(given[v.MARKET_TYPE].value)
         if market:
             out.append(Attribute(v.MARKET, market, given[v.MARKET_TYPE].location))

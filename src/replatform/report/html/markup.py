@@ -7,6 +7,7 @@ values) and from registries goes through `esc` (`report.escape.html`); links onl
 
 from __future__ import annotations
 
+from replatform.price.money import money
 from replatform.report.escape import html as esc
 from replatform.report.escape import html_has_controls
 
@@ -26,11 +27,6 @@ def link(url: str, text: str | None = None) -> str:
     target = href(url)
     label = esc(text if text is not None else url)
     return f'<a href="{target}" rel="noopener noreferrer">{label}</a>' if target else label
-
-
-def money(value: float | None) -> str:
-    """Dollars with cents, or the words that say the number is not known."""
-    return "depends on usage" if value is None else f"${value:,.2f}"
 
 
 def badge(kind: str, text: str) -> str:

@@ -38,8 +38,9 @@ def summary(report: Report, assessment: Assessment | None) -> str:
         if by_target["current"].priced:
             tiles.append(_tile("cost today / month", money(by_target["current"].monthly), "summary-current"))
             for target in TARGETS[1:]:
-                saving = by_target[target].saving
-                tiles.append(_tile(f"saving on {target} / month", money(saving), f"summary-saving-{_slug(target)}"))
+                total = by_target[target]
+                saving = money(total.saving) if total.priced else esc(total.nothing_priced())
+                tiles.append(_tile(f"saving on {target} / month", saving, f"summary-saving-{_slug(target)}"))
         else:
             tiles.append(_tile("cost today / month", "not priced", "summary-current"))
         tiles.append(_tile("effort", f"{plan.effort_hours:g} h", "summary-effort"))
@@ -98,11 +99,15 @@ def cost_chart(assessment: Assessment) -> str:
         total = by_target[target]
         estimate = " (estimate)" if "spot" in target else ""
         saving = "" if target == "current" else money(total.saving)
+        head = f'<tr data-target="{esc(target)}"><th scope="row">{esc(_LABELS[target])}{estimate}</th>'
+        tail = f"<td>{esc(', '.join(total.not_applicable))}</td></tr>"
+        if not total.priced:  # no $0.00 that reads like a price
+            out.append(f'{head}<td id="total-{_slug(target)}" colspan="4">{esc(total.nothing_priced())}</td>{tail}')
+            continue
         out.append(
-            f'<tr data-target="{esc(target)}"><th scope="row">{esc(_LABELS[target])}{estimate}</th>'
-            f'<td class="num" id="total-{_slug(target)}">{money(total.monthly)}</td>'
+            f'{head}<td class="num" id="total-{_slug(target)}">{money(total.monthly)}</td>'
             f'<td class="num">{money(round(total.monthly * 12, 2))}</td><td class="num">{money(total.today)}</td>'
-            f'<td class="num">{saving}</td><td>{esc(", ".join(total.not_applicable))}</td></tr>'
+            f'<td class="num">{saving}</td>{tail}'
         )
     out += ["</tbody></table>", "</section>"]
     return "\n".join(out)
