@@ -164,3 +164,40 @@ def test_target_settings(tmp_path: Path) -> None:
     (tmp_path / ".replatform.toml").write_text('[target]\nglibc = "new"\n')
     with pytest.raises(ConfigError, match=r"target\.glibc"):
         load_config(str(tmp_path))
+
+
+def test_deprecated_runtime_already_on_arm64_is_no_arm64_blocker(tmp_path: Path) -> None:
+    """16a: Runtime python3.9 with Architectures [arm64] (CloudFormation, SAM Globals, serverless per function and
+    per provider, Terraform, CDK TypeScript and Python): the move is done, so the runtime's end of support is a
+    warning of its own; the same runtime on x86_64 still blocks the move (the update Lambda refuses)."""
+    report = api.scan(str(Path(__file__).parent / "rules" / "lambda-runtime-end-of-support"))
+    found = sorted(
+        (f.location.path, f.location.line, f.rule_id, f.severity.value, f.subject)
+        for f in report.findings
+        if f.rule_id.startswith("lambda-")
+    )
+    end = "lambda-runtime-end-of-support"
+    assert found == [
+        ("app.py", 12, end, "warning", "Py"),
+        ("main.tf", 4, end, "warning", "aws_lambda_function.tf"),
+        ("provider/serverless.yml", 6, end, "warning", "one"),
+        ("serverless.yml", 5, end, "warning", "perFunction"),
+        ("stack.ts", 9, end, "warning", "Ts"),
+        ("template.yaml", 11, end, "warning", "Fn"),
+        ("template.yaml", 22, end, "warning", "FromGlobals"),
+        ("template.yaml", 27, "lambda-runtime-deprecated", "blocker", "StillX86"),
+        ("template.yaml", 28, "lambda-x86", "warning", "StillX86"),
+    ]
+    fn = next(f for f in report.findings if f.subject == "Fn")
+    assert fn.message == (
+        "Lambda function Fn is on arm64 already; its runtime python3.9 is deprecated since 2025-12-15, and Lambda "
+        "blocks creating and then updating functions on deprecated runtimes"
+    )
+    assert fn.fix is not None and fn.fix.description == "Move to python3.13 (it has arm64 too)."
+    # The acceptance input: one arm64 function on python3.9 is no longer a blocker (exit 0 at --fail-on blocker).
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n"
+        "      Architectures: [arm64]\n      Handler: i.h\n"
+    )
+    assert main(["scan", str(tmp_path), "--offline", "--format", "json", "--fail-on", "blocker"]) == 0
+    assert main(["scan", str(tmp_path), "--offline", "--format", "json", "--fail-on", "warning"]) == 1

@@ -13,6 +13,7 @@ import pytest
 from replatform import api
 from replatform.cli import main
 from replatform.model import BaselineState, Finding, Location, Report, Severity
+from replatform.registry.stage import RegistryOptions
 from replatform.report import baseline
 from replatform.report.sarif import SarifReporter
 
@@ -173,3 +174,33 @@ def test_sarif_carries_baseline_state(tmp_path: Path) -> None:
     main(["scan", str(EXAMPLES / "ec2-mnist"), "--baseline", str(base), "--format", "sarif", "-o", str(out)])
     results = json.loads(out.read_text())["runs"][0]["results"]
     assert [r["baselineState"] for r in results] == ["new"] + ["unchanged"] * (len(results) - 1)
+
+
+V1 = Path(__file__).resolve().parent / "data" / "baseline"
+
+
+@pytest.mark.parametrize("name", ["v1-baseline.json", "v1.sarif"])
+def test_files_written_with_version_1_fingerprints_still_match(name: str) -> None:
+    """v1 fingerprints were over the rule id (files written by replatform before 15a, committed as they were):
+    read as a baseline, they are recomputed from rule, path and subject, so nothing turns new on upgrade."""
+    report = api.scan(str(V1 / "repo"), registry=RegistryOptions(offline=True))
+    stored = json.loads((V1 / name).read_text())
+    numpy = next(f for f in report.findings if f.subject == "numpy")
+    v1_numpy = (
+        next(f["fingerprint"] for f in stored["findings"] if f["subject"] == "numpy")
+        if "findings" in stored
+        else next(
+            r["partialFingerprints"]["replatformFingerprint/v1"]
+            for r in stored["runs"][0]["results"]
+            if r["ruleId"] == numpy.rule_id
+        )
+    )
+    assert v1_numpy == "2403004dcad8527d486feeb554a2ee0b" != numpy.fingerprint  # the scheme did change
+    compared = api.compare_with_baseline(report, str(V1 / name))
+    assert [(f.rule_id, f.baseline) for f in compared.findings] == [
+        ("dockerfile-platform-amd64", BaselineState.UNCHANGED),
+        ("dependency-below-arm64-minimum", BaselineState.UNCHANGED),
+        ("image-not-checked", BaselineState.UNCHANGED),
+        ("registry-not-consulted", BaselineState.UNCHANGED),
+    ]
+    assert compared.baseline is not None and compared.baseline.fixed == ()

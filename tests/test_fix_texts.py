@@ -125,6 +125,10 @@ SAMPLE_FIXES: dict[str, list[str | None]] = {
     "helm-template": [None],
     "iac-not-aws": [None],
     "lambda-runtime-deprecated": ["Move to nodejs22.x, then set the architecture to arm64."],
+    "lambda-runtime-end-of-support": [
+        "Move to nodejs22.x (it has arm64 too).",
+        "Move to python3.13 (it has arm64 too).",
+    ],
     "lambda-runtime-no-arm64": [
         "Move to provided.al2023 (Lambda offers arm64 for it), then set the architecture to arm64.",
         "Move to python3.13 (Lambda offers arm64 for it), then set the architecture to arm64.",

@@ -136,7 +136,7 @@ def test_one_scan_writes_several_formats(tmp_path: Path, capsys: pytest.CaptureF
     )
     data = json.loads(capsys.readouterr().out)
     results = json.loads(sarif.read_text())["runs"][0]["results"]
-    assert [r["partialFingerprints"]["replatformFingerprint/v1"] for r in results] == [
+    assert [r["partialFingerprints"]["replatformFingerprint/v2"] for r in results] == [
         f["fingerprint"] for f in data["findings"] if KINDS.get(f["rule_id"]) is not VerdictKind.READY
     ]  # SARIF leaves the "ready" verdicts out (--sarif-include-ready adds them)
     assert summary.read_text().startswith("### replatform: ec2-mnist\n")

@@ -39,6 +39,8 @@ TRAIN, TEST = 320, 64  # samples: 20 batches of 16 per epoch
 #: Small enough for 2 shared cores; the values are hyperparameters of the job, not edits of the script.
 FAST = {"epochs": 2, "batch_size": 16, "test_batch_size": 64}
 SKLEARN = ROOT / "tests" / "data" / "training" / "tabular-sklearn"
+#: The acceptance test's trainer: argparse inside main(), a store_true flag, a module constant.
+FLAG = ROOT / "tests" / "data" / "training" / "flag-in-main"
 
 
 def _synthetic_digits(count: int, seed: int) -> list[tuple[torch.Tensor, int]]:
@@ -385,10 +387,16 @@ def test_tabular_v2_rendering_and_serving(tabular_v2: tuple[JobTree, str], tabul
     invoked = re.search(r"-- train\.py (.*)", output)
     assert invoked is not None
     assert invoked.group(1).split() == [
-        "--early-stopping", "False", "--label", "label", "--learning-rate", "0.1", "--max-iter", "30",
-        "--max_leaf_nodes", "31",
-    ]  # fmt: skip
-    assert "after 30 iterations" in output  # --early-stopping False is False (a store_true flag would stop early)
+        "--label",
+        "label",
+        "--learning-rate",
+        "0.1",
+        "--max-iter",
+        "30",
+        "--max_leaf_nodes",
+        "31",
+    ]  # fmt: skip  (--early-stopping is a store_true flag: never a hyperparameter of the request)
+    assert "after 30 iterations" in output  # the flag's default (off): no early stop
     assert sorted(os.listdir(tree.base / "model")) == ["metrics.json", "model.joblib"]
     assert files_under(tree.base / "code") == ["sagemaker_contract.py", "train.py"]
     accuracy = json.loads((tree.base / "model" / "metrics.json").read_text())["accuracy"]
@@ -449,3 +457,69 @@ def test_tabular_evaluation_step(tmp_path: Path, tabular_v2: tuple[JobTree, str]
     report = json.loads((processing / "evaluation" / "evaluation.json").read_text())
     trained = json.loads((tree.base / "model" / "metrics.json").read_text())["accuracy"]
     assert report == {"metrics": {"accuracy": {"value": pytest.approx(trained)}}, "samples": 100}
+
+
+# -- a store_true flag: never sent, so the job starts --------------------------------------------------------------
+
+
+def _churn_tree(base: Path, request: dict[str, Any]) -> JobTree:
+    tree = JobTree(base, request)
+    _csv(tree.channel("training") / "churn.csv", 200, 3)
+    text = (tree.channel("training") / "churn.csv").read_text().replace(",label\n", ",churn\n", 1)
+    (tree.channel("training") / "churn.csv").write_text(text)
+    return tree
+
+
+def test_store_true_flag_is_left_at_its_default_and_the_job_starts(tmp_path: Path) -> None:
+    """The toolkit renders every hyperparameter as ``--key value``: a store_true flag in the request killed the job
+    ("unrecognized arguments"); migrate leaves it out, says so in the README, and the job runs."""
+    repo = migrated_copy(FLAG, tmp_path / "repo")  # every fix verified and applied (--fail-on manual: none left)
+    request = json.loads((repo / "sagemaker" / "training-job.json").read_text())
+    own = {k: v for k, v in request["HyperParameters"].items() if not k.startswith("sagemaker_")}
+    assert own == {"max-depth": "3"}  # no "verbose"; N_ESTIMATORS stays a constant (the script has its own parser)
+    readme = (repo / "sagemaker" / "README.md").read_text()
+    assert "- Not hyperparameters: `--verbose` (store_true/store_false flags)." in readme
+    assert "- Not hyperparameters: `N_ESTIMATORS` stays a constant in the script" in readme
+    tree = _churn_tree(tmp_path / "ml", request)
+    tree.package(repo, ["train_xgb.py", "sagemaker_contract.py"])
+    tree.v2_hyperparameters({})
+    run = run_toolkit(tree)
+    assert isinstance(run, subprocess.CompletedProcess)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-4000:]
+    invoked = re.search(r"-- train_xgb\.py (.*)", output)
+    assert invoked is not None and invoked.group(1).split() == ["--max-depth", "3"]
+    assert "verbose:" not in output and re.search(r"^accuracy=0\.\d{4}$", output, re.MULTILINE)
+    assert sorted(os.listdir(tree.base / "model")) == ["model.pkl"]
+    # The README's way to turn the flag on: the key with `true` (the script now reads a typed boolean).
+    tree.v2_hyperparameters({"verbose": True})
+    run = run_toolkit(tree)
+    assert isinstance(run, subprocess.CompletedProcess)
+    assert run.returncode == 0 and "verbose: 20 trees of depth 3" in run.stdout + run.stderr
+
+
+def test_a_store_true_flag_given_a_value_kills_the_job(tmp_path: Path) -> None:
+    """Why the flag is left out: the unmigrated option with the value the old request sent fails at start."""
+    script = tmp_path / "flag.py"
+    script.write_text(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--verbose', action='store_true')\n"
+        "print(p.parse_args())\n"
+    )
+    code = {"S3DataSource": {"S3DataDistributionType": "FullyReplicated"}}
+    request = {
+        "InputDataConfig": [{"ChannelName": "code", "DataSource": code}],
+        "ResourceConfig": {"InstanceType": "ml.m5.large"},
+    }
+    tree = JobTree(tmp_path / "ml", request)
+    tree.package(tmp_path, ["flag.py"])
+    tree.write_config(
+        "hyperparameters.json",
+        {
+            "verbose": json.dumps(False),
+            "sagemaker_program": json.dumps("flag.py"),
+            "sagemaker_submit_directory": json.dumps(str(tree.channel("code") / "sourcedir.tar.gz")),
+        },
+    )
+    run = run_toolkit(tree)
+    assert isinstance(run, subprocess.CompletedProcess)
+    assert run.returncode != 0 and "error: unrecognized arguments: False" in run.stdout + run.stderr

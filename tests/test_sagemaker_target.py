@@ -476,3 +476,54 @@ def test_region_reaches_the_job(tmp_path: Path) -> None:
     assert job["AlgorithmSpecification"]["TrainingImage"] == (
         "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.5.1-cpu-py311"
     )
+
+
+def test_a_rejected_fix_takes_every_dependent_fix_and_file_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All or nothing: the job passes options the script edits add, so one rejected edit writes no job either."""
+    import dataclasses
+
+    from replatform.cli import main
+    from replatform.migrate import apply as applying
+    from replatform.migrate.apply import MigrateOptions, Outcome
+    from replatform.migrate.targets import TargetOptions, get
+    from replatform.migrate.workspace import Workspace
+
+    copy = tmp_path / "mnist"
+    shutil.copytree(MNIST, copy)
+    report = api.scan(str(copy))
+    proposals = get("sagemaker")(report, TargetOptions(), Workspace(str(copy)))
+    entry = next(f for f in report.findings if f.rule_id == "sagemaker-training-script")
+    # The path fix claims a finding the re-scan still reports (the script is still a training entry point).
+    proposals = [
+        dataclasses.replace(p, findings=(*p.findings, entry)) if p.fix.rule_id == "sagemaker-local-path" else p
+        for p in proposals
+    ]
+    scanner = lambda path: api.scan(path, use_gitignore=False)  # noqa: E731
+    migration = applying.plan(str(copy), report, "sagemaker", proposals, MigrateOptions(), scanner)
+    outcomes = [(r.proposal.fix.rule_id, r.outcome, r.detail.split(",")[0]) for r in migration.results]
+    needs = "needs 'Read inputs from SM_CHANNEL_* and write the model to SM_MODEL_DIR"
+    assert outcomes == [
+        ("sagemaker-training-script", Outcome.REJECTED, needs),
+        (
+            "sagemaker-local-path",
+            Outcome.REJECTED,
+            "the re-scan still reports sagemaker-training-script at train.py:131",
+        ),
+        ("sagemaker-hardcoded-hyperparameter", Outcome.REJECTED, needs),
+        ("sagemaker-no-checkpoint", Outcome.REJECTED, needs),
+        ("sagemaker-runtime-download", Outcome.REJECTED, needs),
+        ("sagemaker-model-not-servable", Outcome.REJECTED, needs),
+        ("sagemaker-training-script", Outcome.REJECTED, needs),
+    ]
+    assert migration.changes == () and len(migration.remaining) == 7
+    # Selecting one concern leaves the ones it needs unselected: nothing is offered, and --fail-on manual says so.
+    code = main(["migrate", str(copy), "--target", "sagemaker", "--rule", "sagemaker-local-path", "--apply",
+                 "--fail-on", "manual"])  # fmt: skip
+    assert code == 1 and sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in MNIST.iterdir())
+    out = capsys.readouterr().out
+    assert (
+        "why: needs 'Import the SageMaker training contract (sagemaker_contract.py, generated beside train.py)'" in out
+    )
+    assert out.rstrip().endswith("0 fix(es) applied in 0 file(s), 1 rejected.")

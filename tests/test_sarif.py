@@ -42,7 +42,7 @@ def test_sarif_rules_help_and_fingerprints() -> None:
     assert result["level"] == "error"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 29
     finding = next(f for f in report.findings if f.rule_id == "c-inline-asm")
-    assert result["partialFingerprints"] == {"replatformFingerprint/v1": finding.fingerprint}
+    assert result["partialFingerprints"] == {"replatformFingerprint/v2": finding.fingerprint}
     again = json.loads(SarifReporter().render(api.scan(str(EXAMPLES / "porting-samples"))))
     assert again == log
 

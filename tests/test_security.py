@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import threading
 import time
@@ -362,14 +364,15 @@ def test_escaping_per_output() -> None:
     assert escape.markdown_code("x`y") == "``x`y``"
     # HTML drops what it cannot show as an escape, bidi overrides included (they would reorder the page's text)
     assert escape.html('a<b>"&\u202ec\x1b\x85\u200bd\te\nf') == "a&lt;b&gt;&quot;&amp;cd\te\nf"
-    assert [escape.csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ok", 3)] == [
+    assert [escape.csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ok", 3, "a\x1b]0;t\x07\u202eb")] == [
         "'=1+1",
         "'+1",
         "'-1",
         "'@SUM(A1)",
-        "'\tx",
+        "\\x09x",  # a control is shown as on a terminal (so nothing starts like a formula any more)
         "ok",
         3,
+        "a\\x1b]0;t\\x07\\u202eb",
     ]
     assert escape.sarif_uri("dir with space/a#b?c%d.txt") == "dir%20with%20space/a%23b%3Fc%25d.txt"
     assert escape.sarif_uri("caf\\xe9/c:x") == "caf%E9/c%3Ax"
@@ -396,3 +399,23 @@ def test_the_threat_model_names_tests_that_exist() -> None:
     named = set(re.findall(r"::(test_\w+)", doc))
     defined = set(re.findall(r"^def (test_\w+)\(", "".join(p.read_text() for p in root.rglob("test_*.py")), re.M))
     assert len(named) > 30 and named <= defined, sorted(named - defined)
+
+
+def test_csv_shows_control_characters_in_file_names_instead_of_sending_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """8a: a file name with an OSC title sequence (ESC ] 0 ; ... BEL) reaches stdout as visible escapes."""
+    from replatform.cli import main
+
+    folder = tmp_path / "sub" / "\x1b]0;pwned\x07dir"
+    folder.mkdir(parents=True)
+    (folder / "a.c").write_text("#include <immintrin.h>\n__m128 f(__m128 a) { return _mm_add_ps(a, a); }\n")
+    main(["scan", str(tmp_path), "--offline", "--format", "csv", "--fail-on", "never"])
+    out = capsys.readouterr().out
+    assert not escape.CONTROLS.search(out.replace("\n", ""))  # no ESC, BEL or any other control but row ends
+    rows = list(csv.reader(io.StringIO(out)))
+    assert {row[3] for row in rows[1:]} == {"sub/\\x1b]0;pwned\\x07dir/a.c"}
+    assert [(row[1], row[5]) for row in rows[1:]] == [
+        ("c-x86-intrinsics", "x86 SIMD headers"),
+        ("c-x86-intrinsics", "SSE intrinsics"),
+    ]

@@ -7,18 +7,22 @@ route to Docker Hub here). openblas is not on PyPI, so the index answers 404 for
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from replatform import api
 from replatform.assess.catalog import catalog
 from replatform.assess.verdicts import KINDS, SEVERITIES
+from replatform.cli import main
 from replatform.model import Finding, Report
 from replatform.registry import oci
 from replatform.registry.stage import RegistryOptions
+from replatform.report import baseline
 
 from .conftest import EXAMPLES
 from .http_server import serve
@@ -156,3 +160,64 @@ def test_an_unreachable_index_falls_back_to_the_same_severities(
         "python-samples/incompatible/requirements.txt", "python-samples/incompatible/requirements.txt"
     ]
     assert offline_note.fix is not None and offline_note.fix.description.startswith("Run without --offline to ask ")
+
+
+def _gate(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> tuple[int, dict[str, Any]]:
+    code = main([*arguments, "--format", "json", "--fail-on", "blocker"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_baseline_written_online_gates_an_offline_check_with_no_change(
+    registries: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """15a: docs/ci.md writes the baseline online (the default) and the pre-commit hook checks offline. The same
+    answer from the knowledge base and from PyPI (numpy 1.18.5: dependency-below-arm64-minimum offline,
+    pypi-no-arm64-artifact online) is one fingerprint, so an unchanged tree passes the gate both ways."""
+    monkeypatch.delenv("REPLATFORM_OFFLINE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    online_file, offline_file = tmp_path / "online.json", tmp_path / "offline.json"
+    assert main(["baseline", "write", str(PORTING), "-o", str(online_file), "--index-url", registries]) == 0
+    assert main(["baseline", "write", str(PORTING), "-o", str(offline_file), "--offline"]) == 0
+    capsys.readouterr()
+    online = {(r.finding.location.path, r.finding.subject): r.finding.rule_id for r in baseline.load(str(online_file))}
+    numpy = ("python-samples/incompatible/requirements.txt", "numpy")
+    assert online[numpy] == "pypi-no-arm64-artifact"  # the registry really answered
+    assert json.loads(online_file.read_text())["baseline_version"] == 2
+
+    code, report = _gate(capsys, ["scan", str(PORTING), "--offline", "--baseline", str(online_file)])
+    assert code == 0
+    assert [(f["rule_id"], f["subject"]) for f in report["findings"] if f["baseline"] == "new"] == [
+        ("image-not-checked", "golang:1.20"),  # offline cannot check the image the registry said is ready (info)
+        ("registry-not-consulted", "python-samples/compatible/requirements.txt"),  # a note about the run (info)
+    ]
+    offline_numpy = next(f for f in report["findings"] if (f["path"], f["subject"]) == numpy)
+    assert (offline_numpy["rule_id"], offline_numpy["baseline"]) == ("dependency-below-arm64-minimum", "unchanged")
+    assert [(f["rule_id"], f["subject"]) for f in report["baseline"]["fixed"]] == [
+        ("image-arm64-ready", "golang:1.20"),
+        ("pypi-arm64-ready", "requests"),  # answers only the registries give (info): offline has no word on them
+    ]
+
+    code, report = _gate(capsys, ["scan", str(PORTING), "--index-url", registries, "--baseline", str(offline_file)])
+    assert code == 0  # and the other way round: written offline, checked online
+    assert [(f["rule_id"], f["subject"]) for f in report["findings"] if f["baseline"] == "new"] == [
+        ("image-arm64-ready", "golang:1.20"),
+        ("pypi-arm64-ready", "requests"),
+    ]
+
+
+def test_a_changed_answer_is_new_whatever_the_source(tmp_path: Path) -> None:
+    """The fingerprint holds the verdict's answer: an upgrade or a downgrade of a pin is never 'unchanged'."""
+    (tmp_path / "requirements.txt").write_text("numpy==1.21.1\n")
+    ready = api.scan(str(tmp_path), registry=RegistryOptions(offline=True))
+    (tmp_path / "requirements.txt").write_text("numpy==1.18.5\n")
+    blocked = api.scan(str(tmp_path), registry=RegistryOptions(offline=True))
+    compared = baseline.compare(blocked, [baseline.Recorded(f.fingerprint, f) for f in ready.findings], "b.json")
+    assert [
+        (f.rule_id, f.baseline.value if f.baseline else None) for f in compared.findings if f.subject == "numpy"
+    ] == [("dependency-below-arm64-minimum", "new")]
+    assert compared.baseline is not None
+    assert [(f.rule_id, f.subject) for f in compared.baseline.fixed] == [("dependency-arm64-ready", "numpy")]
+    # By hand: the answer, the file and the package; no rule id, so no source.
+    key = "arm64 verdict: does not install on arm64\x1frequirements.txt\x1fnumpy"
+    (numpy,) = (f for f in blocked.findings if f.subject == "numpy")
+    assert numpy.fingerprint == hashlib.sha256(key.encode()).hexdigest()[:32]

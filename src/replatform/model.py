@@ -281,8 +281,15 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs and line shifts: rule, file and subject only."""
-        key = "\x1f".join((self.rule_id, self.location.path, self.subject or self.message))
+        """Stable across runs, line shifts and verdict sources: what the finding is about, file and subject.
+
+        What it is about is the rule, except for an arm64 verdict on a dependency or an image: there it is
+        the answer (does not install, builds from source...), whichever source gave it, because the knowledge
+        base (offline) and a registry (online) answer the same question under different rule ids.
+        """
+        from replatform.assess.verdicts import fingerprint_topic  # lazily: verdicts imports this module
+
+        key = "\x1f".join((fingerprint_topic(self.rule_id), self.location.path, self.subject or self.message))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[int, str, int, int, str, str]:

@@ -57,6 +57,18 @@ def _check_lambda_runtime(ctx: Context, function: Component) -> bool:
         return False
     where = _where(function, v.RUNTIME)
     since = f" since {fact.deprecation_date}" if fact.deprecation_date else ""
+    if fact.arm64 and _is_arm(function.get(v.ARCHITECTURE)):
+        # Already on arm64: the move is done; what is left is the runtime's end of support, not an arm64 blocker.
+        ctx.emit(
+            "lambda-runtime-end-of-support",
+            where,
+            f"Lambda function {function.name} is on arm64 already; its runtime {fact.runtime} is deprecated{since}, "
+            f"and Lambda blocks creating and then updating functions on deprecated runtimes",
+            subject=function.name,
+            fix=f"Move to {fact.replacement} (it has arm64 too).",
+            references=(fact.source,),
+        )
+        return True
     if not fact.arm64:
         ctx.emit(
             "lambda-runtime-no-arm64",

@@ -56,6 +56,20 @@ KINDS: dict[str, VerdictKind] = {
 }
 
 
+#: Verdict rules whose subject is not a dependency or an image (a note about the source; code already ported).
+_NOT_ABOUT_A_DEPENDENCY = frozenset({"registry-not-consulted", "c-x86-code-already-ported"})
+
+
+def fingerprint_topic(rule_id: str) -> str:
+    """What a finding's fingerprint says it is about: the verdict's answer for a dependency or image verdict
+    (so a baseline written online matches the same answer found offline), else the rule itself.
+    """
+    kind = KINDS.get(rule_id)
+    if kind is None or rule_id in _NOT_ABOUT_A_DEPENDENCY:
+        return rule_id
+    return f"arm64 verdict: {kind.value}"
+
+
 def is_ready(finding: Finding) -> bool:
     """Whether the finding only says that something is ready (nothing to do)."""
     return KINDS.get(finding.rule_id) is VerdictKind.READY

@@ -314,6 +314,28 @@ def _problems(
     return problems, changes, validations
 
 
+def without_unmet_needs(
+    proposals: list[Proposal], outcome: Outcome = Outcome.REJECTED
+) -> tuple[list[Proposal], list[FixResult]]:
+    """Drop every proposal that needs a fix not among ``proposals`` (and, in turn, what needs those)."""
+    kept, dropped = list(proposals), list[FixResult]()
+    while True:
+        offered = {id(p.fix) for p in kept}
+        unmet = {
+            id(p): next(need for need in p.needs if id(need) not in offered)
+            for p in kept
+            if any(id(need) not in offered for need in p.needs)
+        }
+        if not unmet:
+            return kept, dropped
+        dropped += [
+            FixResult(p, outcome, f"needs '{unmet[id(p)].description}', which is not offered")
+            for p in kept
+            if id(p) in unmet
+        ]
+        kept = [p for p in kept if id(p) not in unmet]
+
+
 def verify(
     root: str,
     report: Report,
@@ -337,7 +359,10 @@ def verify(
             if failing:
                 problems = failing
         rejected += [FixResult(proposals[i], Outcome.REJECTED, why) for i, why in sorted(problems.items())]
-        proposals = [p for i, p in enumerate(proposals) if i not in problems]
+        proposals, dependents = without_unmet_needs([p for i, p in enumerate(proposals) if i not in problems])
+        rejected += dependents
+        if not proposals:
+            return [], rejected, [], []
     rejected += [
         FixResult(p, Outcome.REJECTED, "still failing after several rounds of dropping fixes") for p in proposals
     ]
@@ -355,7 +380,9 @@ def plan(
     """Select, de-conflict and verify: the changes ``--apply`` would write."""
     candidates, settled = _triage(proposals, options)
     kept, conflicts = deconflict(candidates)
+    kept, unmet = without_unmet_needs(kept)
     verified, rejected, changes, validations = verify(root, report, kept, scanner, options)
+    rejected += unmet
     planned = [FixResult(p, Outcome.PLANNED) for p in verified]
     order = {id(p): i for i, p in enumerate(proposals)}
     results = sorted([*planned, *settled, *conflicts, *rejected], key=lambda r: order[id(r.proposal)])

@@ -5,10 +5,18 @@ FILE`` marks every finding, and ``--fail-on`` then counts only the new ones.
 The file may be a baseline written by ``replatform baseline write``, a
 report.json (``scan --format json`` or ``assess``) or a SARIF log of ours.
 
-Fingerprints are rule, path and subject (never the line), so a finding that
-moved down the file is still the same finding. Matching is by count: a
-fingerprint seen twice in the baseline and three times now is two unchanged
-findings and one new one.
+Fingerprints are what the finding is about, path and subject (never the line),
+so a finding that moved down the file is still the same finding. What it is
+about is the rule, or for a dependency or image verdict its answer whichever
+source gave it (``Finding.fingerprint``): a baseline written online matches
+the same answer found offline. Matching is by count: a fingerprint seen twice
+in the baseline and three times now is two unchanged findings and one new one.
+
+Versions: baseline files from version 2 on and SARIF's
+``replatformFingerprint/v2`` store fingerprints of this kind and are used as
+stored; version 1 files, v1-only SARIF and report.json (which has no version)
+get their fingerprints recomputed from the recorded rule, path and subject, so
+files written before keep matching.
 """
 
 from __future__ import annotations
@@ -23,11 +31,12 @@ from replatform import __version__
 from replatform.errors import UsageError
 from replatform.model import Baseline, BaselineState, Confidence, Finding, Location, Report, Severity
 from replatform.report.json_report import finding_to_dict
+from replatform.report.sarif import FINGERPRINT_KEY as SARIF_FINGERPRINT
 
-BASELINE_VERSION = 1
+#: 2: fingerprints over the verdict's answer, not its source (1: over the rule id; recomputed when read).
+BASELINE_VERSION = 2
 #: A baseline is data we parse, possibly from a repository under review: bound what we read.
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
-_SARIF_FINGERPRINT = "replatformFingerprint/v1"
 _SARIF_SEVERITY = {"error": Severity.BLOCKER, "warning": Severity.WARNING, "note": Severity.INFO, "none": Severity.INFO}
 
 
@@ -70,7 +79,8 @@ def load(path: str) -> list[Recorded]:
         if isinstance(data, dict) and isinstance(data.get("runs"), list):
             return _from_sarif(data)
         if isinstance(data, dict) and isinstance(data.get("findings"), list):
-            return [_from_report(item) for item in data["findings"]]
+            current = data.get("baseline_version") == BASELINE_VERSION
+            return [_from_report(item, stored=current) for item in data["findings"]]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"baseline {path} has a malformed finding: {type(exc).__name__}: {exc}") from None
     raise UsageError(f"baseline {path} is neither a replatform report/baseline (findings[]) nor SARIF (runs[])")
@@ -86,7 +96,7 @@ def _line(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
 
 
-def _from_report(item: Any) -> Recorded:
+def _from_report(item: Any, *, stored: bool) -> Recorded:
     finding = Finding(
         rule_id=_text(item["rule_id"]),
         severity=Severity(item["severity"]),
@@ -95,7 +105,7 @@ def _from_report(item: Any) -> Recorded:
         subject=_text(item.get("subject", "")),
         confidence=Confidence(item.get("confidence", "high")),
     )
-    return Recorded(_text(item.get("fingerprint") or finding.fingerprint), finding)
+    return Recorded(_text(item.get("fingerprint") or finding.fingerprint) if stored else finding.fingerprint, finding)
 
 
 def _from_sarif(data: dict[str, Any]) -> list[Recorded]:
@@ -113,7 +123,7 @@ def _from_sarif(data: dict[str, Any]) -> list[Recorded]:
                 location=Location(_text(physical["artifactLocation"]["uri"]), _line(physical["region"]["startLine"])),
                 subject=_text(properties.get("subject", "")),
             )
-            fingerprint = result.get("partialFingerprints", {}).get(_SARIF_FINGERPRINT) or finding.fingerprint
+            fingerprint = result.get("partialFingerprints", {}).get(SARIF_FINGERPRINT) or finding.fingerprint
             recorded.append(Recorded(_text(fingerprint), finding))
     return recorded
 

@@ -81,10 +81,16 @@ def markdown_code(text: str) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A CSV cell that neither a terminal nor a spreadsheet will run.
+
+    Controls become visible escapes as on a terminal (``cat report.csv`` must not retitle
+    the terminal or reorder its text; a newline cannot start a forged row), then text
+    starting like a formula gets a leading ``'``.
+    """
+    if not isinstance(value, str):
+        return value
+    text = terminal(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def sarif_uri(path: str) -> str:

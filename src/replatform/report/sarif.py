@@ -16,6 +16,10 @@ from replatform.model import Edit, Finding, Fix, Report, Severity
 from replatform.report.escape import sarif_uri
 from replatform.report.json_text import pretty
 
+#: The key of our fingerprint in ``partialFingerprints`` (v2: over a verdict's answer, not its source; v1 was
+#: over the rule id, and a v1 log read as a baseline has its fingerprints recomputed).
+FINGERPRINT_KEY = "replatformFingerprint/v2"
+
 _LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -57,7 +61,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
                 }
             }
         ],
-        "partialFingerprints": {"replatformFingerprint/v1": finding.fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"confidence": finding.confidence.value, "count": finding.count, "subject": finding.subject},
     }
     if finding.rule_id in index:

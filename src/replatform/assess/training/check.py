@@ -178,7 +178,13 @@ def _hyperparameters(ctx: Context, source: SourceFile, script: TrainingScript) -
             fix=(
                 f"Parse {', '.join(h.name for h in constants)} as options defaulting to today's values (each under "
                 f"both spellings, e.g. `--{example.replace('_', '-')}` and `--{example}`; booleans typed); "
-                "`migrate --target sagemaker` adds the parsing in the `__main__` block."
+                + (
+                    "the script has its own parser (line "
+                    f"{script.parser.statement.line}): add them there (`migrate --target sagemaker` leaves them "
+                    "constants)."
+                    if script.parser is not None
+                    else "`migrate --target sagemaker` adds the parsing in the `__main__` block."
+                )
             ),
         )
     known_args = script.parser is not None and script.parser.method == "parse_known_args"

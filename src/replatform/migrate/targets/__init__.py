@@ -42,8 +42,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A fix a target proposes, the findings it answers (none for a change no rule asked for), and what the
-    re-scan must show once it is made.
+    """A fix a target proposes, the findings it answers (none for a change no rule asked for), what the
+    re-scan must show once it is made, and the fixes it depends on.
     """
 
     fix: Fix
@@ -54,6 +54,9 @@ class Proposal:
     #: Rules whose new findings in the files it edits are the point of the change, said in its text (new x86 EC2
     #: capacity is a Graviton candidate): the re-scan does not hold them against it.
     introduces: tuple[str, ...] = field(default=())
+    #: Fixes this one is useless or harmful without (the same objects the target proposes): when one of them
+    #: is not offered (rejected, not selected, in conflict), neither is this one.
+    needs: tuple[Fix, ...] = field(default=())
 
 
 Target = Callable[[Report, TargetOptions, Workspace], list[Proposal]]

@@ -179,8 +179,13 @@ def fixes(report: Report, options: SageMakerOptions) -> tuple[Fix, ...]:
     return tuple(result)
 
 
-def _answered(report: Report, path: str, fix: Fix, rewritten: frozenset[str]) -> tuple[Finding, ...]:
-    """The findings of the script a fix clears (the re-scan checks they are gone)."""
+def _answered(report: Report, plan: JobPlan, fix: Fix, rewritten: frozenset[str]) -> tuple[Finding, ...]:
+    """The findings of the script a fix clears (the re-scan checks they are gone).
+
+    Constants of a script with its own parser stay constants (the plan says so), so the hyperparameter
+    fix does not claim their finding.
+    """
+    path = plan.script.path
     rules = {
         "sagemaker-local-path": ("sagemaker-local-path",),
         "sagemaker-hardcoded-hyperparameter": (
@@ -198,6 +203,8 @@ def _answered(report: Report, path: str, fix: Fix, rewritten: frozenset[str]) ->
             continue
         if finding.rule_id == "sagemaker-local-path" and finding.subject.split(":", 1)[-1] not in rewritten:
             continue
+        if finding.rule_id == "sagemaker-hardcoded-hyperparameter" and plan.constants:
+            continue
         if finding.rule_id == "sagemaker-runtime-download" and ":torchvision.datasets." not in finding.subject:
             continue  # a URL or Hub download is left for a person
         answered.append(finding)
@@ -211,7 +218,15 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
     )
     plan, data = plan_for(report, sagemaker)
     rewritten = frozenset(rewritten_bases(plan, data))
-    proposals = [Proposal(fix, _answered(report, plan.script.path, fix, rewritten)) for fix in fixes(report, sagemaker)]
+    changes = fixes(report, sagemaker)
+    # One migration: the job passes options the script edits add and reads paths they move, and every edit
+    # imports the generated contract, so a fix that is rejected takes all the others with it.
+    proposals = [
+        Proposal(
+            fix, _answered(report, plan, fix, rewritten), needs=tuple(other for other in changes if other is not fix)
+        )
+        for fix in changes
+    ]
     answered = {id(finding) for proposal in proposals for finding in proposal.findings}
     for finding in report.findings:
         if (

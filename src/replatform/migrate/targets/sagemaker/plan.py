@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from replatform.assess.training.channels import Channel, channels_of
-from replatform.assess.training.facts import Metric, TrainingScript, Value
+from replatform.assess.training.facts import Hyperparameter, Metric, TrainingScript, Value
 from replatform.migrate.targets.sagemaker import images
 from replatform.migrate.targets.sagemaker.images import Image
 from replatform.model import ComponentKind, Report
@@ -56,6 +56,10 @@ class JobPlan:
     instance_reason: str
     channels: tuple[Channel, ...]
     hyperparameters: tuple[tuple[str, Value], ...]
+    #: store_true/store_false options left out of the request (the toolkit passes ``--key value``, never a bare flag).
+    flags: tuple[str, ...]
+    #: Module constants that stay constants (the script parses its own options; no second parser is added).
+    constants: tuple[str, ...]
     metrics: tuple[Metric, ...]
     checkpoints: bool
     checkpoint_every: int
@@ -135,22 +139,43 @@ def _ec2_shape(report: Report) -> tuple[str | None, str]:
 
 
 def hyperparameter_keys(script: TrainingScript) -> tuple[tuple[str, Value], ...]:
-    """Keys and defaults for the job request: constants by name, argparse options by their first long option."""
+    """Keys and defaults for the job request: constants by name, argparse options by their first long option.
+
+    A ``store_true``/``store_false`` flag is never a key: the toolkit renders every hyperparameter as
+    ``--key value``, and a flag given a value (``--verbose False``) is an "unrecognized arguments" error
+    that kills the job at start (or, as a typed boolean, just repeats the default). It keeps its default.
+    """
     found: list[tuple[str, Value]] = []
     for hyperparameter in script.hyperparameters:
-        if hyperparameter.value is None:
+        if hyperparameter.value is None or hyperparameter in _flags(script):
             continue
         if hyperparameter.source == "argparse":
             if script.parser is None:
                 continue
-            long = next((o for o in hyperparameter.options if o.startswith("--")), hyperparameter.options[0])
-            key = long.lstrip("-")
+            key = _long_option(hyperparameter)
         elif script.parser is None:
             key = hyperparameter.name
         else:
             continue  # the script has its own parser: constants stay constants
         found.append((key, hyperparameter.value))
     return tuple(found)
+
+
+def _long_option(hyperparameter: Hyperparameter) -> str:
+    return next((o for o in hyperparameter.options if o.startswith("--")), hyperparameter.options[0]).lstrip("-")
+
+
+def _flags(script: TrainingScript) -> tuple[Hyperparameter, ...]:
+    return tuple(
+        h for h in script.hyperparameters if h.source == "argparse" and h.action in ("store_true", "store_false")
+    )
+
+
+def kept_constants(script: TrainingScript) -> tuple[str, ...]:
+    """Module constants the migration leaves alone because the script parses its own options."""
+    if script.parser is None:
+        return ()
+    return tuple(h.name for h in script.hyperparameters if h.source == "constant")
 
 
 def _evaluation(script: TrainingScript, channels: tuple[Channel, ...]) -> tuple[Evaluation | None, str]:
@@ -259,6 +284,8 @@ def build_plan(
         instance_reason=reason,
         channels=channels,
         hyperparameters=hyperparameter_keys(script),
+        flags=tuple(f"--{_long_option(h)}" for h in _flags(script)),
+        constants=kept_constants(script),
         metrics=script.metrics,
         checkpoints=checkpoints,
         checkpoint_every=checkpoint_every,

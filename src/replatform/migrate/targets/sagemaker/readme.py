@@ -71,6 +71,26 @@ def _findings(plan: JobPlan) -> list[str]:
     return rows
 
 
+def _left_out(plan: JobPlan) -> list[str]:
+    """What the request does not set, and why (a flag the toolkit cannot pass; constants of a script with a parser)."""
+    lines = []
+    if plan.flags:
+        flags = ", ".join(f"`{flag}`" for flag in plan.flags)
+        lines.append(
+            f"- Not hyperparameters: {flags} (store_true/store_false flags). The toolkit passes every hyperparameter "
+            "as `--key value` and cannot give a bare flag, so the job runs with the flag's default. The script now "
+            "reads it as a typed boolean: add the key with `true` or `false` to HyperParameters to change it."
+        )
+    if plan.constants:
+        names = ", ".join(f"`{name}`" for name in plan.constants)
+        lines.append(
+            f"- Not hyperparameters: {names} {'stays a constant' if len(plan.constants) == 1 else 'stay constants'} "
+            "in the script (it parses its own options, and a second "
+            "parser would reject them); add an option to its parser to tune one per job."
+        )
+    return lines
+
+
 def readme(plan: JobPlan, files: list[str]) -> str:
     """The README text."""
     script = plan.script
@@ -123,6 +143,7 @@ def readme(plan: JobPlan, files: list[str]) -> str:
         "- Network isolation is on: the job reads its data and code from channels and downloads nothing.",
         f"- Hyperparameters (defaults: the script's values): {', '.join(f'`{k}`' for k, _ in plan.hyperparameters) or 'none'}."
         " Both `--batch-size` and `--batch_size` spellings work; booleans read True/true/1/False/false/0; an unknown key fails the job.",
+        *_left_out(plan),
         f"- {gate}",
         "",
         "## Files",
