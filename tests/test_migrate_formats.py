@@ -40,6 +40,8 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     "sam-globals": ([("lambda-x86", S), ("lambda-x86", S)], {"cfn-lint"}),
     "sam-globals-x86": ([("lambda-x86", S)], {"cfn-lint"}),
     "serverless": ([("lambda-x86", S), ("lambda-x86", S)], set()),
+    # AMIs named by public SSM parameters: {{resolve:ssm:...}}, resolve:ssm:..., a parameter's Default
+    "ssm-ami": ([("ec2-x86-instance", U)] * 5, {"cfn-lint", "terraform"}),
     "terraform-eks": ([("ec2-x86-instance", U)], {"terraform"}),
     "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], {"terraform"}),  # code is a zip we cannot see
 }
@@ -82,6 +84,20 @@ def test_eks_node_group_moves_ami_type_with_its_instance_types() -> None:
     )
     assert "AL2_x86_64 -> AL2023_ARM_64_STANDARD" in fix.why and "end of support" in fix.why
     assert len(result.proposal.findings) == 3  # two instance types and the AMI type
+
+
+def test_ssm_ami_reference_keeps_its_wrapper() -> None:
+    """Only the parameter name inside {{resolve:ssm:...}} / resolve:ssm:... changes: a bare name in ImageId is
+    not an AMI id (cfn-lint E1152), and the Default of an SSM-typed parameter stays a bare name."""
+    text = patch(api.migrate(str(FORMATS / "ssm-ami"), unsafe=True))
+    changed = sorted(line for line in text.splitlines() if line.startswith("+") and "ssm" in line)
+    assert changed == [
+        '+        "ImageId": "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"',
+        '+        ImageId: "{{resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2/arm64/recommended/image_id}}"',
+        "+      ImageId: '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}'",
+        '+  image_id      = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"',
+    ]
+    assert "+    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-arm64-gp2\n" in text
 
 
 def test_hadolint_rejects_a_change_that_adds_from_platform(tmp_path: Path) -> None:

@@ -253,28 +253,7 @@ def _ami(ctx: Context, component: Component, plan: _Plan) -> None:
         plan.manual.append(f"the AMI {value} is an id: choose its arm64 twin ({moves.ami_lookup.format(ami=value)})")
         return
     if isinstance(value, str):
-        moved = moves.ami_parameter(value) or moves.ami_parameter(
-            value.removeprefix("{{resolve:ssm:").removesuffix("}}")
-        )
-        if moved is None:
-            plan.manual.append(f"the AMI {value} has no known arm64 sibling")
-            return
-        new_name, rule = moved
-        syntax = syntax_of(component)
-        if syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):
-            before = len(plan.edits)
-            literal = _cfn_yaml_literal if syntax is Syntax.CFN_YAML else _cfn_json_literal
-            literal(ctx, where, value, new_name, plan)
-            if len(plan.edits) > before:
-                plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
-            return
-        buffer = ctx.ws.buffer(where.path)
-        edit = _in_span(buffer, where, value, new_name) if buffer is not None else None
-        if edit is None:
-            plan.manual.append(f"the AMI parameter {value} is not written literally at {where.short()}")
-            return
-        plan.edits.append(edit)
-        plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
+        _ami_parameter(ctx, component, where, value, plan)
         return
     if isinstance(value, Unknown) and "FindInMap" in value.expression:
         plan.manual.append(f"the AMI comes from a mapping of AMI ids ({value.expression}): add the arm64 ids to it")
@@ -285,6 +264,46 @@ def _ami(ctx: Context, component: Component, plan: _Plan) -> None:
             _terraform_ssm_parameter(ctx, where.path, data.group(1), plan)
             return
         plan.notes.append(f"The AMI ({value.expression}) is not a literal: make sure it resolves to an arm64 image.")
+
+
+#: How an AMI parameter is written in place of an AMI id: CloudFormation's dynamic reference
+#: ``{{resolve:ssm:NAME}}`` (optionally ``:VERSION``) and EC2's ``resolve:ssm:NAME`` (launch templates, any IaC).
+_SSM_REFERENCE = re.compile(
+    r"^(?:\{\{resolve:ssm:(?P<dynamic>[^:}]+)(?::\d+)?\}\}|resolve:ssm:(?P<ec2>[^:]+)(?::\d+)?)$"
+)
+
+
+def ssm_parameter_name(value: str) -> str:
+    """The SSM parameter an AMI value names: the bare name, or the one inside a ``resolve:ssm`` reference."""
+    match = _SSM_REFERENCE.match(value)
+    return (match.group("dynamic") or match.group("ec2")) if match else value
+
+
+def _ami_parameter(ctx: Context, component: Component, where: Location, value: str, plan: _Plan) -> None:
+    """An AMI named by a public SSM parameter: only the parameter's name is spliced, so a reference around it
+    (``{{resolve:ssm:...}}``, ``resolve:ssm:...``) stays a reference and the template stays valid.
+    """
+    name = ssm_parameter_name(value)
+    moved = knowledge.graviton_moves().ami_parameter(name)
+    if moved is None:
+        plan.manual.append(f"the AMI {value} has no known arm64 sibling")
+        return
+    new_name, rule = moved
+    buffer = ctx.ws.buffer(where.path)
+    edit = _in_span(buffer, where, name, new_name) if buffer is not None else None
+    syntax = syntax_of(component)
+    if edit is not None:
+        plan.edits.append(edit)
+    elif syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):  # a !Ref to a parameter whose Default names it
+        before = len(plan.edits)
+        literal = _cfn_yaml_literal if syntax is Syntax.CFN_YAML else _cfn_json_literal
+        literal(ctx, where, value, value.replace(name, new_name), plan)
+        if len(plan.edits) == before:
+            return
+    else:
+        plan.manual.append(f"the AMI parameter {value} is not written literally at {where.short()}")
+        return
+    plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
 
 
 def _terraform_ssm_parameter(ctx: Context, path: str, name: str, plan: _Plan) -> None:
