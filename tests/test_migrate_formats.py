@@ -36,6 +36,8 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     "dockerfile": ([("dockerfile-platform-amd64", S), ("dockerfile-download-x86-artifact", U)], {"hadolint"}),
     "github-actions": ([("ci-build-without-arm64", S)], set()),
     "gitlab-ci": ([("ci-build-without-arm64", S)], set()),
+    # lists of types (ASG overrides, node groups) in every syntax: each item edited, no Graviton type twice
+    "instance-lists": ([("ec2-x86-instance", U)] * 9, {"cfn-lint", "terraform"}),
     "kubernetes-compose": ([("k8s-arch-amd64", U), ("k8s-arch-amd64", U), ("compose-platform-amd64", U)], set()),
     "sam-globals": ([("lambda-x86", S), ("lambda-x86", S)], {"cfn-lint"}),
     "sam-globals-x86": ([("lambda-x86", S)], {"cfn-lint"}),
@@ -98,6 +100,47 @@ def test_ssm_ami_reference_keeps_its_wrapper() -> None:
         '+  image_id      = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"',
     ]
     assert "+    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-arm64-gp2\n" in text
+
+
+def test_lists_of_types_keep_their_diversity() -> None:
+    """m5.large and m5a.large both map to m7g.large: the second takes the next family the mapping table offers
+    for m5a at that size (m6g, the price_first target; then m8g, the newest), so a Spot list stays diverse."""
+    migration = api.migrate(str(FORMATS / "instance-lists"), unsafe=True)
+    moves = {r.proposal.fix.component: r.proposal.fix.description.split(": ", 1)[1] for r in migration.offered}
+    assert moves == {
+        "autoscaling_group:nodes.tf#aws_autoscaling_group.workers": (
+            "c5.large -> c7g.large, c5a.large -> c6g.large, c6i.large -> c8g.large"
+        ),
+        "autoscaling_group:overrides.json#Mixed": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "autoscaling_group:overrides.yaml#MixedASG": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:cdk/stack.ts#Spot": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:cdkpy/app.py#Spot": "c5.xlarge -> c7g.xlarge, c5a.xlarge -> c6g.xlarge",
+        "eks_node_group:nodes.tf#aws_eks_node_group.spot": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:overrides.json#Nodes": "r5.large -> r7g.large, r5a.large -> r6g.large, r6i.large -> r8g.large",
+        "launch_template:nodes.tf#aws_launch_template.workers": "c5.large -> c7g.large",
+        "launch_template:overrides.json#Template": "c5.large -> c7g.large",
+    }
+    text = patch(migration)
+    overrides = "-            - InstanceType: m5.large\n-            - InstanceType: m5a.large\n"
+    assert overrides + "+            - InstanceType: m7g.large\n+            - InstanceType: m6g.large\n" in text
+    assert '+  instance_types = ["m7g.large", "m6g.large"]\n' in text
+    assert '+            "Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"}]\n' in text
+
+
+def test_a_list_with_no_distinct_graviton_type_left_needs_a_person(tmp_path: Path) -> None:
+    (tmp_path / "nodes.tf").write_text(
+        'resource "aws_eks_node_group" "spot" {\n'
+        '  capacity_type  = "SPOT"\n'
+        '  instance_types = ["m5.large", "m5a.large", "m6i.large", "m6a.large"]\n'
+        "}\n"
+    )
+    (result,) = api.migrate(str(tmp_path), unsafe=True).results
+    fix = result.proposal.fix
+    assert fix.applicability is Applicability.MANUAL and not fix.edits
+    assert fix.why == (
+        "Needs a person: m6a.large: its Graviton types of the same size (m7g.large, m6g.large, m8g.large) are all "
+        "in the list already; choose another type or drop it."
+    )
 
 
 def test_hadolint_rejects_a_change_that_adds_from_platform(tmp_path: Path) -> None:

@@ -52,12 +52,13 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
     """One fix per component: every x86 type it names, its AMI and (EKS) its AMI type."""
     plan = _Plan()
     moved: list[str] = []
-    for value, where in stated_instance_types(component):
-        target = graviton_type(value, ctx.options.strategy)
-        if target is None:
-            continue
+    stated = stated_instance_types(component)
+    shared = {where for _, where in stated if sum(where == other for _, other in stated) > 1}
+    for value, target, where in _distinct_targets(stated, ctx.options.strategy, plan):
         moved.append(f"{value} -> {target}")
         try:
+            if where in shared and _list_item(ctx, component, where, value, target, plan):
+                continue
             _retype(ctx, component, where, value, target, plan)
         except (YamlEditError, ValueError, KeyError) as exc:
             plan.manual.append(f"{value}: {exc}")
@@ -79,6 +80,54 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
     if plan.notes:
         why += " " + " ".join(plan.notes)
     return make_fix(RULE, component, description, plan.edits, Applicability.UNSAFE, why)
+
+
+def _distinct_targets(
+    stated: list[tuple[str, Location]], strategy: str, plan: _Plan
+) -> list[tuple[str, str, Location]]:
+    """(x86 type, Graviton type, where) for each mapped type, no Graviton type twice in one component.
+
+    A list of types (Spot overrides, node group instance types) is diversity the user chose: m5.large and
+    m5a.large both map to m7g.large, so the second takes the next Graviton family the mapping table offers
+    for its x86 family at the same size (the other strategies' targets: m6g.large, then m8g.large); when none is
+    left the type needs a person.
+    """
+    taken = {value for value, _ in stated if graviton_type(value, strategy) is None}
+    out: list[tuple[str, str, Location]] = []
+    for value, where in stated:
+        candidates = [graviton_type(value, s) for s in (strategy, *STRATEGIES)]
+        options = list(dict.fromkeys(c for c in candidates if c is not None))
+        if not options:
+            continue
+        free = [c for c in options if c not in taken]
+        if not free:
+            plan.manual.append(
+                f"{value}: its Graviton types of the same size ({', '.join(options)}) are all in the list already; "
+                "choose another type or drop it"
+            )
+            continue
+        if free[0] != options[0]:
+            plan.notes.append(f"{value} -> {free[0]}, not {options[0]}: that type is in the list already.")
+        taken.add(free[0])
+        out.append((value, free[0], where))
+    return out
+
+
+def _list_item(ctx: Context, component: Component, where: Location, old: str, new: str, plan: _Plan) -> bool:
+    """One item of a list of types (ASG overrides, node group types): discovery records one location for the
+    list (its first item, or the whole list), so the item is looked up there, then in its resource's text,
+    where it must be written exactly once.
+    """
+    buffer = ctx.ws.buffer(where.path)
+    if buffer is None:
+        return False
+    regions = [where] + ([component.location] if component.location.path == where.path else [])
+    for region in regions:
+        edit = _in_span(buffer, region, old, new)
+        if edit is not None:
+            plan.edits.append(edit)
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- where a literal is written
