@@ -18,12 +18,16 @@ from replatform.graph import stated_instance_types
 from replatform.migrate.editors.hcl import HclEditor, hcl_string
 from replatform.migrate.editors.text import Buffer
 from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.targets.graviton import machine_images
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
 from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, Location, Unknown
 from replatform.price import mapping as price_mapping
 from replatform.price.mapping import STRATEGIES
 
 RULE = "ec2-x86-instance"
+#: Kinds whose construct names its AMI (CDK: ``machineImage``); a CloudFormation or Terraform group's AMI is
+#: its launch template's.
+_IMAGE_KINDS = (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE, ComponentKind.AUTOSCALING_GROUP)
 _TYPE = re.compile(r"^(ml\.)?([a-z][a-z0-9-]*)\.([a-z0-9]+)$")
 
 
@@ -64,6 +68,8 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
             plan.manual.append(f"{value}: {exc}")
     if component.kind is ComponentKind.EKS_NODE_GROUP:
         _ami_type(ctx, component, plan)
+    elif syntax_of(component) in (Syntax.CDK_TYPESCRIPT, Syntax.CDK_PYTHON) and component.kind in _IMAGE_KINDS:
+        machine_images.move(ctx, component, plan)
     elif component.kind in (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE):
         _ami(ctx, component, plan)
     description = f"Move {component.name} to Graviton: " + ", ".join(moved or ["no mapped type"])
