@@ -292,17 +292,15 @@ def test_json_lists_every_fix_with_its_edits(capsys: pytest.CaptureFixture[str])
     document = json.loads(capsys.readouterr().out)
     assert document["target"] == "graviton" and document["applied"] is False
     numpy = next(f for f in document["fixes"] if f["component"].endswith("incompatible/requirements.txt#numpy"))
-    assert numpy["outcome"] == "planned" and numpy["applicability"] == "safe"
+    # the knowledge base's minimum, offline, with no Python known for the folder: never claimed safe (12e)
+    assert numpy["outcome"] == "needs --unsafe-fixes" and numpy["applicability"] == "unsafe"
+    assert "not checked against the workload's Python (not known)" in numpy["why"]
     (edit,) = numpy["edits"]
     source = (EXAMPLES / "porting-samples" / edit["path"]).read_bytes()
     assert source[edit["start_byte"] : edit["end_byte"]] == b"1.18.5" and edit["replacement"] == "1.19.0"
     manual = [f["rule_id"] for f in document["fixes"] if f["outcome"] == "manual"]
     assert "c-inline-asm" in manual and "dependency-unsupported-on-arm64" in manual
-    assert document["files"] == [
-        "go-samples/go.mod",
-        "java-samples/pom.xml",
-        "python-samples/incompatible/requirements.txt",
-    ]
+    assert document["files"] == ["go-samples/go.mod", "java-samples/pom.xml"]
 
 
 def test_rule_and_component_filters(capsys: pytest.CaptureFixture[str]) -> None:
@@ -399,6 +397,48 @@ def test_dependency_target_version_from_registry_verdict_or_knowledge_base() -> 
         "dependency-below-arm64-minimum", Severity.BLOCKER, "numpy 1.18.5 is older", Location("r"), subject="numpy"
     )
     assert first_ready(knowledge_base, numpy) == "1.19.0"  # packages.json, from Porting Advisor's python rules
+
+
+def test_pin_upgrades_are_checked_against_the_workload_python() -> None:
+    """12e: FROM python:3.11-slim, numpy 1.18.5 and tensorflow 2.4.0. The knowledge base's first arm64-ready
+    releases (1.19.0, 2.7.0) predate CPython 3.11 (no cp311 wheels), and offline nothing checks them against
+    it: the upgrades are offered unsafe, saying why, never safe."""
+    root = ROOT / "tests" / "data" / "migrate" / "python-target"
+    fixes = {r.proposal.fix.component.rsplit("#", 1)[1]: r.proposal.fix for r in api.migrate(str(root)).results}
+    assert sorted(fixes) == ["numpy", "tensorflow"]
+    numpy, tensorflow = fixes["numpy"], fixes["tensorflow"]
+    assert numpy.applicability is tensorflow.applicability is Applicability.UNSAFE
+    assert numpy.why == (
+        "Unsafe: 1.19.0 is the knowledge base's first arm64-ready release, not checked against CPython 3.11: an old "
+        "release may publish no wheel for it (run migrate online to pick the first release with an aarch64 wheel "
+        "for it). 1.18.5 -> 1.19.0 stays within major version 1."
+    )
+    assert "2.7.0 is the knowledge base's first arm64-ready release, not checked against CPython 3.11" in tensorflow.why
+
+
+def test_pin_upgrade_the_registry_chose_for_the_workload_python_stays_safe(tmp_path: Path) -> None:
+    """A registry verdict names the first release with an aarch64 wheel for the target's Python: that one is
+    checked, so a same-major upgrade keeps its safe label."""
+    from replatform.migrate.targets import TargetOptions
+    from replatform.migrate.targets.graviton.context import Context
+    from replatform.migrate.targets.graviton.dependencies import dependency_of, fix_dependency
+    from replatform.migrate.workspace import Workspace
+    from replatform.model import Finding, Location, Severity
+    from replatform.model import Fix as ModelFix
+
+    (tmp_path / "requirements.txt").write_text("numpy==1.18.5\n")
+    report = api.scan(str(tmp_path))
+    registry = Finding(
+        "pypi-no-arm64-artifact",
+        Severity.BLOCKER,
+        "numpy 1.18.5 on CPython 3.11: no arm64 artifact (...); first arm64-ready version: 1.23.2 [registry verdict]",
+        Location("requirements.txt", 1, 1, 1, 14, 0, 13),
+        subject="numpy",
+        fix=ModelFix("Upgrade numpy to >= 1.23.2 (the first release with an aarch64 wheel for CPython 3.11.9, ...)."),
+    )
+    ctx = Context(report, TargetOptions(), Workspace(str(tmp_path)))
+    fix = fix_dependency(ctx, registry, dependency_of(ctx, registry))
+    assert (fix.applicability, fix.why) == (Applicability.SAFE, "Safe: 1.18.5 -> 1.23.2 stays within major version 1.")
 
 
 def test_text_output_shows_control_characters_instead_of_sending_them(tmp_path: Path) -> None:

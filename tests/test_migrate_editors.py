@@ -325,6 +325,28 @@ def test_python_keywords_member_and_import() -> None:
     assert editor.insert_keyword(fn, "handler", '"x"') is None
 
 
+def test_python_value_over_lines_is_one_line_in_a_one_line_call() -> None:
+    """A keyword whose value is written over lines goes into a one-line call as one line, the way the call is
+    written (no "( a=1, )" left from the multi-line form); into a multi-line call it keeps its lines."""
+    editor = PythonEditor(_buffer(PY))
+    task = editor.call_at(PY.index("ecs.FargateTaskDefinition"), len(PY) - 1)
+    fn = editor.call_at(PY.index("_lambda.Function("), PY.index("task =") - 2)
+    assert task is not None and fn is not None
+    value = "ecs.RuntimePlatform(\n    cpu_architecture=ecs.CpuArchitecture.ARM64,\n    operating_system_family=x,\n)"
+    one_line = _apply(PY, editor.insert_keyword(task, "runtime_platform", value)).splitlines()[-1]
+    assert one_line == (
+        'task = ecs.FargateTaskDefinition(self, "T", cpu=256, '
+        "runtime_platform=ecs.RuntimePlatform(cpu_architecture=ecs.CpuArchitecture.ARM64, operating_system_family=x))"
+    )
+    lines = _apply(PY, editor.insert_keyword(fn, "runtime_platform", value)).splitlines()
+    assert lines[10:14] == [
+        "    runtime_platform=ecs.RuntimePlatform(",
+        "        cpu_architecture=ecs.CpuArchitecture.ARM64,",
+        "        operating_system_family=x,",
+        "    ),",
+    ]
+
+
 # ---------------------------------------------------------------- Dockerfile
 
 

@@ -34,12 +34,27 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     ),
     "codebuild": ([("ci-build-without-arm64", U)], set()),  # plain docker build: the image becomes arm64-only
     "dockerfile": ([("dockerfile-platform-amd64", S), ("dockerfile-download-x86-artifact", U)], {"hadolint"}),
+    # ECS on EC2 (CDK TS and Python, CloudFormation): each task fix carries its hosts' types and AMI
+    "ecs-on-ec2": (
+        [
+            ("ecs-task-x86", U),
+            ("ecs-task-x86", U),
+            ("ec2-x86-instance", U),
+            ("ecs-task-x86", U),
+            ("ec2-x86-instance", U),
+        ],
+        {"cfn-lint"},
+    ),
     "github-actions": ([("ci-build-without-arm64", S)], set()),
     "gitlab-ci": ([("ci-build-without-arm64", S)], set()),
+    # lists of types (ASG overrides, node groups) in every syntax: each item edited, no Graviton type twice
+    "instance-lists": ([("ec2-x86-instance", U)] * 9, {"cfn-lint", "terraform"}),
     "kubernetes-compose": ([("k8s-arch-amd64", U), ("k8s-arch-amd64", U), ("compose-platform-amd64", U)], set()),
     "sam-globals": ([("lambda-x86", S), ("lambda-x86", S)], {"cfn-lint"}),
     "sam-globals-x86": ([("lambda-x86", S)], {"cfn-lint"}),
     "serverless": ([("lambda-x86", S), ("lambda-x86", S)], set()),
+    # AMIs named by public SSM parameters: {{resolve:ssm:...}}, resolve:ssm:..., a parameter's Default
+    "ssm-ami": ([("ec2-x86-instance", U)] * 5, {"cfn-lint", "terraform"}),
     "terraform-eks": ([("ec2-x86-instance", U)], {"terraform"}),
     "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], {"terraform"}),  # code is a zip we cannot see
 }
@@ -82,6 +97,121 @@ def test_eks_node_group_moves_ami_type_with_its_instance_types() -> None:
     )
     assert "AL2_x86_64 -> AL2023_ARM_64_STANDARD" in fix.why and "end of support" in fix.why
     assert len(result.proposal.findings) == 3  # two instance types and the AMI type
+
+
+def test_ssm_ami_reference_keeps_its_wrapper() -> None:
+    """Only the parameter name inside {{resolve:ssm:...}} / resolve:ssm:... changes: a bare name in ImageId is
+    not an AMI id (cfn-lint E1152), and the Default of an SSM-typed parameter stays a bare name."""
+    text = patch(api.migrate(str(FORMATS / "ssm-ami"), unsafe=True))
+    changed = sorted(line for line in text.splitlines() if line.startswith("+") and "ssm" in line)
+    assert changed == [
+        '+        "ImageId": "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"',
+        '+        ImageId: "{{resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2/arm64/recommended/image_id}}"',
+        "+      ImageId: '{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}'",
+        '+  image_id      = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"',
+    ]
+    assert "+    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-arm64-gp2\n" in text
+
+
+def test_lists_of_types_keep_their_diversity() -> None:
+    """m5.large and m5a.large both map to m7g.large: the second takes the next family the mapping table offers
+    for m5a at that size (m6g, the price_first target; then m8g, the newest), so a Spot list stays diverse."""
+    migration = api.migrate(str(FORMATS / "instance-lists"), unsafe=True)
+    moves = {r.proposal.fix.component: r.proposal.fix.description.split(": ", 1)[1] for r in migration.offered}
+    assert moves == {
+        "autoscaling_group:nodes.tf#aws_autoscaling_group.workers": (
+            "c5.large -> c7g.large, c5a.large -> c6g.large, c6i.large -> c8g.large"
+        ),
+        "autoscaling_group:overrides.json#Mixed": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "autoscaling_group:overrides.yaml#MixedASG": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:cdk/stack.ts#Spot": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:cdkpy/app.py#Spot": "c5.xlarge -> c7g.xlarge, c5a.xlarge -> c6g.xlarge",
+        "eks_node_group:nodes.tf#aws_eks_node_group.spot": "m5.large -> m7g.large, m5a.large -> m6g.large",
+        "eks_node_group:overrides.json#Nodes": "r5.large -> r7g.large, r5a.large -> r6g.large, r6i.large -> r8g.large",
+        "launch_template:nodes.tf#aws_launch_template.workers": "c5.large -> c7g.large",
+        "launch_template:overrides.json#Template": "c5.large -> c7g.large",
+    }
+    text = patch(migration)
+    overrides = "-            - InstanceType: m5.large\n-            - InstanceType: m5a.large\n"
+    assert overrides + "+            - InstanceType: m7g.large\n+            - InstanceType: m6g.large\n" in text
+    assert '+  instance_types = ["m7g.large", "m6g.large"]\n' in text
+    assert '+            "Overrides": [{"InstanceType": "m7g.large"}, {"InstanceType": "m6g.large"}]\n' in text
+
+
+def test_a_list_with_no_distinct_graviton_type_left_needs_a_person(tmp_path: Path) -> None:
+    (tmp_path / "nodes.tf").write_text(
+        'resource "aws_eks_node_group" "spot" {\n'
+        '  capacity_type  = "SPOT"\n'
+        '  instance_types = ["m5.large", "m5a.large", "m6i.large", "m6a.large"]\n'
+        "}\n"
+    )
+    (result,) = api.migrate(str(tmp_path), unsafe=True).results
+    fix = result.proposal.fix
+    assert fix.applicability is Applicability.MANUAL and not fix.edits
+    assert fix.why == (
+        "Needs a person: m6a.large: its Graviton types of the same size (m7g.large, m6g.large, m8g.large) are all "
+        "in the list already; choose another type or drop it."
+    )
+
+
+def test_ecs_on_ec2_task_moves_with_its_hosts() -> None:
+    """12d: an arm64 task cannot be placed on c5.large hosts, so the task's fix carries the ASG's type and AMI
+    (found through service -> capacity provider -> ASG -> launch template) and answers both findings; no separate
+    host fix is offered. The CloudFormation task also states RuntimePlatform ARM64."""
+    migration = api.migrate(str(FORMATS / "ecs-on-ec2"), unsafe=True)
+    by_component = {r.proposal.fix.component: r.proposal for r in migration.offered}
+    assert sorted(by_component) == [
+        "ec2_instance:infra/lib/hosts.ts#Bastion",
+        "ec2_instance:py/app.py#Box",
+        "ecs_task_definition:cluster.yaml#Worker",
+        "ecs_task_definition:infra/lib/hosts.ts#Td",
+        "ecs_task_definition:py/app.py#Td",
+    ]
+    td = by_component["ecs_task_definition:infra/lib/hosts.ts#Td"]
+    assert td.fix.description == "Run ECS task Td on ARM64 with its hosts (Move Asg to Graviton: c5.large -> c7g.large)"
+    assert sorted(f.rule_id for f in td.findings) == ["ec2-x86-instance", "ecs-task-x86"]
+    assert td.fix.why.startswith(
+        "The tasks are placed on EC2 hosts (Asg): an arm64 task cannot be placed on an x86 host"
+    )
+    source = (FORMATS / "ecs-on-ec2" / "infra" / "lib" / "hosts.ts").read_bytes()
+    # CDK's Ec2TaskDefinition has no runtimePlatform: the hosts' type and AMI are the whole move
+    assert sorted(source[e.start_byte : e.end_byte].decode() + " -> " + e.replacement for e in td.fix.edits) == [
+        " -> ecs.AmiHardwareType.ARM",
+        "c5.large -> c7g.large",
+    ]
+    worker = by_component["ecs_task_definition:cluster.yaml#Worker"]
+    assert worker.fix.description.endswith("with its hosts (Move HostTemplate to Graviton: m5.large -> m7g.large)")
+    text = patch(migration)
+    assert (
+        '+        ImageId: "{{resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id}}"'
+        in text
+    )
+    assert (
+        "+            machine_image=ecs.EcsOptimizedImage.amazon_linux2023(hardware_type=ecs.AmiHardwareType.ARM),\n"
+        in text
+    )
+    assert (
+        "+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),\n"
+        in text
+    )
+
+
+def test_ecs_on_ec2_task_waits_for_hosts_that_need_a_person(tmp_path: Path) -> None:
+    """Hosts whose AMI cannot be moved by an edit (a map of AMI ids): the task fix is manual and says why."""
+    root = tmp_path / "app"
+    shutil.copytree(FORMATS / "ecs-on-ec2" / "infra", root / "infra")
+    stack = root / "infra" / "lib" / "hosts.ts"
+    stack.write_text(
+        stack.read_text().replace(
+            "ecs.EcsOptimizedImage.amazonLinux2()",
+            "ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' })",
+        )
+    )
+    migration = api.migrate(str(root), unsafe=True)
+    (td,) = [r.proposal.fix for r in migration.results if r.proposal.fix.component.endswith("#Td")]
+    assert td.applicability is Applicability.MANUAL and not td.edits
+    assert "Needs a person first: Asg: Needs a person: the machineImage ec2.MachineImage.genericLinux(" in td.why
+    assert not [r for r in migration.results if r.proposal.fix.component.endswith("#Asg")]
 
 
 def test_hadolint_rejects_a_change_that_adds_from_platform(tmp_path: Path) -> None:

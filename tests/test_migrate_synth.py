@@ -112,6 +112,27 @@ def test_typescript_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
     assert _image_platforms(out / "AftersalesApi.assets.json") == ["linux/arm64"]
 
 
+def test_ecs_on_ec2_synthesizes_arm64_tasks_on_graviton_hosts(tmp_path: Path) -> None:
+    """12d: the task and the hosts it is placed on move in one fix; the synthesized stack places the task (an
+    Ec2TaskDefinition, which has no runtimePlatform) on c7g.large instances booting the ECS-optimised arm64 AMI."""
+    root = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "data" / "migrate" / "formats" / "ecs-on-ec2" / "infra", root / "infra")
+    migration = api.migrate(str(root), unsafe=True, apply=True, rules=["ecs-task-x86"])
+    assert [r.proposal.fix.component for r in migration.offered] == ["ecs_task_definition:infra/lib/hosts.ts#Td"]
+    out = tmp_path / "cdk.out"
+    _synth_typescript(root, out)
+    template = out / "Hosts.template.json"
+    (task,) = _resources(template, "AWS::ECS::TaskDefinition").values()
+    assert task["RequiresCompatibilities"] == ["EC2"] and "RuntimePlatform" not in task
+    (data,) = _resources(template, "AWS::AutoScaling::LaunchConfiguration").values()
+    assert data["InstanceType"] == "c7g.large"
+    parameters = json.loads(template.read_text())["Parameters"]
+    assert (
+        parameters[data["ImageId"]["Ref"]]["Default"]
+        == "/aws/service/ecs/optimized-ami/amazon-linux-2/arm64/recommended/image_id"
+    )
+
+
 def test_python_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
     pytest.importorskip("aws_cdk", reason="aws-cdk-lib from PyPI is a test dependency: make test installs it")
     root = tmp_path / "app"

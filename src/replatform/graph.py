@@ -165,6 +165,15 @@ class Graph:
             out.append(Purchase(name, base_n, weight_n, market, False, asg))
         return out
 
+    def hosts(self, task: Component) -> list[Component]:
+        """The Auto Scaling groups whose instances an ECS task definition (or service) is placed on, through
+        the EC2 capacity providers its services buy (``runs_task`` -> ``buys_capacity`` -> ``scales``).
+        """
+        services = [task] if task.kind is ComponentKind.ECS_SERVICE else []
+        services += [self.by_id[link.source] for link in self.into(task, LinkKind.RUNS_TASK)]
+        found = {p.capacity.id: p.capacity for s in services for p in self.purchases(s) if p.capacity is not None}
+        return [found[key] for key in sorted(found)]
+
     def _with_task(self, component: Component) -> list[Component]:
         """A service and the task definition it runs (links may start at either)."""
         task = self.task_of(component) if component.kind is ComponentKind.ECS_SERVICE else None

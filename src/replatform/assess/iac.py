@@ -5,7 +5,7 @@ from __future__ import annotations
 from replatform import knowledge
 from replatform.assess.context import Context
 from replatform.discover import compute_vocabulary as v
-from replatform.graph import stated_instance_types
+from replatform.graph import Graph, stated_instance_types
 from replatform.model import AttributeValue, Component, ComponentKind, Location, Severity, Unknown
 from replatform.price.mapping import graviton_type
 
@@ -113,12 +113,26 @@ def check_lambda(ctx: Context) -> None:
         )
 
 
+def _on_graviton_hosts(graph: Graph, task: Component) -> bool:
+    """A task definition that states no platform runs on its EC2 hosts' architecture: true when it is placed on
+    Auto Scaling groups whose every instance type is a Graviton one (CDK's Ec2TaskDefinition has no
+    runtimePlatform to state).
+    """
+    known = knowledge.instances().graviton_families
+    groups = graph.hosts(task)
+    types = [t for group in groups for t in graph.instance_types(group)]
+    return bool(groups) and bool(types) and all(isinstance(t, str) and t.split(".")[0] in known for t in types)
+
+
 def check_ecs(ctx: Context) -> None:
     # A service runs its task definition's platform; ecs_patterns constructs get an implicit task definition.
+    graph = Graph(ctx.report)
     for component in ctx.components(ComponentKind.ECS_TASK_DEFINITION):
         value = component.get(v.ARCHITECTURE)
         arm = _is_arm(value)
         if arm or (value is not None and arm is None):
+            continue
+        if value is None and _on_graviton_hosts(graph, component):
             continue
         how = "stated" if value is not None else "the default, as no runtime platform is set"
         _placement(

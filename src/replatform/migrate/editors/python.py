@@ -8,6 +8,7 @@ or inline for a one-line call. Modules are written the way the file imports them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -140,11 +141,11 @@ class PythonEditor:
             raise PythonEditError("call without arguments")
         members = [c for c in args.named_children if c.type != "comment"]
         if not members:
-            return self.buffer.insert(args.start_byte + 1, f"{name}={' '.join(value.split())}")
+            return self.buffer.insert(args.start_byte + 1, f"{name}={_one_line(value)}")
         last = members[-1]
         comma = last.next_sibling if last.next_sibling is not None and last.next_sibling.type == "," else None
         if args.start_point[0] == args.end_point[0]:
-            return self.buffer.insert(last.end_byte, f", {name}={' '.join(value.split())}")
+            return self.buffer.insert(last.end_byte, f", {name}={_one_line(value)}")
         indent = self.buffer.indentation(last.start_byte)
         lines = value.split("\n")
         body = "\n".join([lines[0], *[indent + line for line in lines[1:]]])
@@ -236,6 +237,13 @@ class PythonEditor:
         lines += "".join(f"from aws_cdk import {m} as {a}\n" for m, a in sorted(symbols.needed.items()))
         offset = self.buffer.next_line(self._last_cdk_import.end_byte) if self._last_cdk_import is not None else 0
         return [self.buffer.insert(offset, self.buffer.lines(lines))]
+
+
+def _one_line(value: str) -> str:
+    """A value written over several lines (``f(\n    a=1,\n)``) as one line (``f(a=1)``), for a call on one line."""
+    text = " ".join(part.strip() for part in value.splitlines() if part.strip())
+    text = re.sub(r"([(\[{]) ", r"\1", text)
+    return re.sub(r",? ([)\]}])", r"\1", text)
 
 
 def _text(node: tree_sitter.Node) -> str:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from replatform.assess.catalog import catalog
 from replatform.migrate.targets import Proposal, TargetOptions
-from replatform.migrate.targets.graviton import builds, dependencies, ecs, instances, lambdas
+from replatform.migrate.targets.graviton import builds, dependencies, ecs, hosts, instances, lambdas
 from replatform.migrate.targets.graviton.context import Context, worst
 from replatform.migrate.workspace import Workspace
 from replatform.model import Applicability, Component, ComponentKind, Finding, Fix, Report, Severity
@@ -41,6 +41,7 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
     proposals: list[Proposal] = []
     instance_findings: dict[str, list[Finding]] = defaultdict(list)
     lambda_fixes: list[Proposal] = []
+    task_fixes: list[Proposal] = []
     for finding in report.findings:
         rule = finding.rule_id
         if rule == "lambda-x86":
@@ -52,7 +53,7 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
             kinds = (ComponentKind.ECS_TASK_DEFINITION, ComponentKind.ECS_SERVICE)
             task = _component(ctx, finding, kinds, finding.subject)
             if task is not None:
-                proposals.append(Proposal(ecs.fix_task(ctx, task), (finding,)))
+                task_fixes.append(Proposal(ecs.fix_task(ctx, task), (finding,)))
                 continue
         elif rule in ("ec2-x86-instance", "eks-ami-x86"):
             name = finding.subject.rsplit(":", 1)[0] if rule == "ec2-x86-instance" else finding.subject
@@ -83,8 +84,12 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
             continue
         if finding.severity.rank >= Severity.WARNING.rank and finding.rule_id not in _OTHER_MOVES:
             proposals.append(Proposal(_advice(finding), (finding,)))
-    for component_id, findings in sorted(instance_findings.items()):
-        proposals.append(Proposal(instances.fix_instances(ctx, ctx.by_id[component_id]), tuple(findings)))
+    host_fixes = {
+        component_id: Proposal(instances.fix_instances(ctx, ctx.by_id[component_id]), tuple(findings))
+        for component_id, findings in sorted(instance_findings.items())
+    }
+    tied, taken = hosts.tie(ctx, task_fixes, host_fixes)
+    proposals += tied + [proposal for component_id, proposal in host_fixes.items() if component_id not in taken]
     proposals.extend(_share_labels(lambda_fixes))
     return sorted(proposals, key=_order)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -10,6 +11,8 @@ from replatform.graph import Graph
 from replatform.migrate.targets import TargetOptions
 from replatform.migrate.workspace import Workspace
 from replatform.model import Applicability, Component, Edit, Finding, Fix, Report, Severity
+from replatform.registry.target import Target
+from replatform.registry.workload import targets_by_directory
 
 #: Rules whose findings inside a build context or code folder mean "this will not simply run on arm64".
 _NOT_READY_RULES = frozenset(
@@ -72,6 +75,7 @@ class Context:
     children: dict[str, list[Component]] = field(default_factory=lambda: defaultdict(list))
     #: The links discovery resolved (code folders, image build folders, images): migrate never re-links.
     graph: Graph = field(init=False)
+    _python_targets: dict[str, Target] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.graph = Graph(self.report)
@@ -79,6 +83,13 @@ class Context:
             self.by_id[component.id] = component
             if component.parent:
                 self.children[component.parent].append(component)
+
+    def python_target(self, folder: str) -> Target | None:
+        """The target the requirements in ``folder`` are judged for (`registry.workload`: the workload's Python)."""
+        if self._python_targets is None:
+            folders = {posixpath.dirname(c.location.path) for c in self.report.components}
+            self._python_targets = targets_by_directory(self.report, directories=folders)
+        return self._python_targets.get(folder)
 
     def not_ready_under(self, folder: str) -> list[Finding]:
         """Findings inside ``folder`` ("." for the root) that say its code or image is not ready for arm64 yet."""

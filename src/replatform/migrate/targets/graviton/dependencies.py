@@ -17,6 +17,10 @@ from replatform.migrate.editors.manifests import replace_maven_version, replace_
 from replatform.migrate.targets.graviton.context import Context, make_fix
 from replatform.model import Applicability, Component, ComponentKind, Finding, Fix
 from replatform.registry.stage import FIRST_READY_LABEL
+from replatform.registry.target import line_of
+
+#: How a registry finding's fix says its version was chosen for the workload's Python (`registry.stage`).
+_REGISTRY_CHOSE = "the first release with an aarch64 wheel for"
 
 _LOCKFILES = {
     "npm": ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"),
@@ -80,10 +84,35 @@ def fix_dependency(ctx: Context, finding: Finding, dependency: Component | None)
     else:
         applicability = Applicability.SAFE
         why = f"Safe: {old} -> {new} stays within major version {'.'.join(map(str, new_major or ()))}."
+    unchecked = _unchecked_for_python(ctx, finding, dependency, new)
+    if unchecked:
+        applicability = Applicability.UNSAFE
+        why = why.replace("Safe: ", "", 1) if why.startswith("Safe: ") else why
+        why = f"Unsafe: {unchecked} " + why.removeprefix("Unsafe: ")
     if lockfile:
         applicability = Applicability.UNSAFE
         why += f" {lockfile} must be regenerated for the new version to be installed."
     return make_fix(rule, dependency, description, [edit], applicability, why)
+
+
+def _unchecked_for_python(ctx: Context, finding: Finding, dependency: Component, new: str) -> str:
+    """Why ``new`` is not known to install for the workload's Python ("" when the registry chose it for that
+    Python: its first release with an aarch64 wheel for the target).
+
+    The knowledge base's minimum is the first release with any aarch64 support, which predates newer Pythons
+    (numpy 1.19.0 has no cp311 wheel); offline nothing says which Pythons a release has wheels for.
+    """
+    if dependency.get("ecosystem") != "pypi":
+        return ""
+    if finding.fix is not None and _REGISTRY_CHOSE in finding.fix.description:
+        return ""
+    target = ctx.python_target(posixpath.dirname(dependency.location.path))
+    version = target.python if target is not None else None
+    python = f"CPython {line_of(version)}" if version else "the workload's Python (not known)"
+    return (
+        f"{new} is the knowledge base's first arm64-ready release, not checked against {python}: an old release "
+        "may publish no wheel for it (run migrate online to pick the first release with an aarch64 wheel for it)."
+    )
 
 
 def _lockfile(ctx: Context, dependency: Component) -> str | None:

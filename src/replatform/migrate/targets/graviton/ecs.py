@@ -7,6 +7,8 @@ unsafe when an image comes from a registry (it must be published for linux/arm64
 
 from __future__ import annotations
 
+import tree_sitter
+
 from replatform.migrate.editors.python import PythonEditor, PythonSymbols
 from replatform.migrate.editors.typescript import Symbols, TypeScriptEditor
 from replatform.migrate.editors.yaml import YamlEditError
@@ -39,7 +41,25 @@ def fix_task(ctx: Context, task: Component) -> Fix:
     if problem:
         return make_fix(RULE, task, description, [], Applicability.MANUAL, f"Not changed automatically: {problem}.")
     applicability, why = _safety(ctx, task, images)
+    if _placed_by_hosts(task):
+        # no runtimePlatform to set: the hosts' move (joined to this fix, see hosts.py) makes the tasks arm64
+        if not ctx.graph.hosts(task):
+            why = (
+                "Not changed automatically: an Ec2TaskDefinition has no runtimePlatform; its tasks run on the "
+                "architecture of the cluster's EC2 instances, and none were found linked to its service."
+            )
+            return make_fix(RULE, task, description, [], Applicability.MANUAL, why)
+        description = f"Run ECS task {task.name} on ARM64 (its images built for arm64)"
+        return Fix(description, tuple(sorted({e for e in edits if e is not None})), applicability, RULE, task.id, why)
     return make_fix(RULE, task, description, edits, applicability, why)
+
+
+def _placed_by_hosts(task: Component) -> bool:
+    """CDK's ``Ec2TaskDefinition`` takes no ``runtimePlatform``: the container instances decide the architecture."""
+    return task.get("construct") == "Ec2TaskDefinition" and syntax_of(task) in (
+        Syntax.CDK_TYPESCRIPT,
+        Syntax.CDK_PYTHON,
+    )
 
 
 def _safety(ctx: Context, task: Component, images: list[Component]) -> tuple[Applicability, str]:
@@ -82,35 +102,12 @@ def _cdk_typescript(ctx: Context, task: Component, images: list[Component]) -> t
     if call is None:
         return [], "the construct call was not found"
     symbols = Symbols()
-    prefix = editor.module_prefix()
-    cpu = editor.symbol(f"{prefix}aws-ecs", "CpuArchitecture", "ecs", symbols)
-    family = editor.symbol(f"{prefix}aws-ecs", "OperatingSystemFamily", "ecs", symbols)
     edits: list[Edit | None] = []
-    props = editor.props(call, 2)
-    platform_value = f"{{\n{editor.buffer.indent_unit}cpuArchitecture: {cpu}.ARM64,\n{editor.buffer.indent_unit}operatingSystemFamily: {family}.LINUX,\n}}"
-    if props is None:
-        if len(editor.arguments(call)) != 2:
-            return [], "the construct's props are not an object literal"
-        edits.append(
-            editor.append_argument(
-                call,
-                f"{{ runtimePlatform: {{ cpuArchitecture: {cpu}.ARM64, operatingSystemFamily: {family}.LINUX }} }}",
-            )
-        )
-    else:
-        current = editor.property(props, "runtimePlatform")
-        if current is None:
-            edits.append(editor.insert_property(props, "runtimePlatform", platform_value))
-        elif current.type == "object":
-            architecture = editor.property(current, "cpuArchitecture")
-            if architecture is None:
-                edits.append(editor.insert_property(current, "cpuArchitecture", f"{cpu}.ARM64"))
-            elif architecture.type == "member_expression" and (architecture.text or b"").endswith(b"X86_64"):
-                edits.append(editor.replace_member(architecture, "ARM64"))
-            else:
-                return [], f"cpuArchitecture is {(architecture.text or b'').decode()}, not a literal to change"
-        else:
-            return [], f"runtimePlatform is {(current.text or b'').decode()}, not an object literal"
+    if not _placed_by_hosts(task):
+        edit, problem = _ts_runtime_platform(editor, call, symbols)
+        if problem:
+            return [], problem
+        edits.append(edit)
     for image in images:
         if isinstance(image.get("asset_directory"), str) and image.location.path == path:
             edit, problem = _ts_asset_platform(editor, image, symbols)
@@ -118,6 +115,32 @@ def _cdk_typescript(ctx: Context, task: Component, images: list[Component]) -> t
                 return [], problem
             edits.append(edit)
     return [*edits, *editor.import_edits(symbols)], ""
+
+
+def _ts_runtime_platform(editor: TypeScriptEditor, call: tree_sitter.Node, symbols: Symbols) -> tuple[Edit | None, str]:
+    """``runtimePlatform: { cpuArchitecture: ARM64, operatingSystemFamily: LINUX }`` in the construct's props."""
+    prefix = editor.module_prefix()
+    cpu = editor.symbol(f"{prefix}aws-ecs", "CpuArchitecture", "ecs", symbols)
+    family = editor.symbol(f"{prefix}aws-ecs", "OperatingSystemFamily", "ecs", symbols)
+    props = editor.props(call, 2)
+    unit = editor.buffer.indent_unit
+    platform_value = f"{{\n{unit}cpuArchitecture: {cpu}.ARM64,\n{unit}operatingSystemFamily: {family}.LINUX,\n}}"
+    if props is None:
+        if len(editor.arguments(call)) != 2:
+            return None, "the construct's props are not an object literal"
+        inline = f"{{ runtimePlatform: {{ cpuArchitecture: {cpu}.ARM64, operatingSystemFamily: {family}.LINUX }} }}"
+        return editor.append_argument(call, inline), ""
+    current = editor.property(props, "runtimePlatform")
+    if current is None:
+        return editor.insert_property(props, "runtimePlatform", platform_value), ""
+    if current.type != "object":
+        return None, f"runtimePlatform is {(current.text or b'').decode()}, not an object literal"
+    architecture = editor.property(current, "cpuArchitecture")
+    if architecture is None:
+        return editor.insert_property(current, "cpuArchitecture", f"{cpu}.ARM64"), ""
+    if architecture.type == "member_expression" and (architecture.text or b"").endswith(b"X86_64"):
+        return editor.replace_member(architecture, "ARM64"), ""
+    return None, f"cpuArchitecture is {(architecture.text or b'').decode()}, not a literal to change"
 
 
 def _ts_asset_platform(editor: TypeScriptEditor, image: Component, symbols: Symbols) -> tuple[Edit | None, str]:
@@ -153,7 +176,9 @@ def _cdk_python(ctx: Context, task: Component, images: list[Component]) -> tuple
     ecs = editor.module("aws_ecs", "ecs", symbols)
     edits: list[Edit | None] = []
     current = editor.keyword(call, "runtime_platform")
-    if current is None:
+    if _placed_by_hosts(task):
+        pass
+    elif current is None:
         unit = editor.buffer.indent_unit
         value = (
             f"{ecs}.RuntimePlatform(\n{unit}cpu_architecture={ecs}.CpuArchitecture.ARM64,\n"

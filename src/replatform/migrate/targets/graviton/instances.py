@@ -18,12 +18,16 @@ from replatform.graph import stated_instance_types
 from replatform.migrate.editors.hcl import HclEditor, hcl_string
 from replatform.migrate.editors.text import Buffer
 from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.targets.graviton import machine_images
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
 from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, Location, Unknown
 from replatform.price import mapping as price_mapping
 from replatform.price.mapping import STRATEGIES
 
 RULE = "ec2-x86-instance"
+#: Kinds whose construct names its AMI (CDK: ``machineImage``); a CloudFormation or Terraform group's AMI is
+#: its launch template's.
+_IMAGE_KINDS = (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE, ComponentKind.AUTOSCALING_GROUP)
 _TYPE = re.compile(r"^(ml\.)?([a-z][a-z0-9-]*)\.([a-z0-9]+)$")
 
 
@@ -52,17 +56,20 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
     """One fix per component: every x86 type it names, its AMI and (EKS) its AMI type."""
     plan = _Plan()
     moved: list[str] = []
-    for value, where in stated_instance_types(component):
-        target = graviton_type(value, ctx.options.strategy)
-        if target is None:
-            continue
+    stated = stated_instance_types(component)
+    shared = {where for _, where in stated if sum(where == other for _, other in stated) > 1}
+    for value, target, where in _distinct_targets(stated, ctx.options.strategy, plan):
         moved.append(f"{value} -> {target}")
         try:
+            if where in shared and _list_item(ctx, component, where, value, target, plan):
+                continue
             _retype(ctx, component, where, value, target, plan)
         except (YamlEditError, ValueError, KeyError) as exc:
             plan.manual.append(f"{value}: {exc}")
     if component.kind is ComponentKind.EKS_NODE_GROUP:
         _ami_type(ctx, component, plan)
+    elif syntax_of(component) in (Syntax.CDK_TYPESCRIPT, Syntax.CDK_PYTHON) and component.kind in _IMAGE_KINDS:
+        machine_images.move(ctx, component, plan)
     elif component.kind in (ComponentKind.EC2_INSTANCE, ComponentKind.LAUNCH_TEMPLATE):
         _ami(ctx, component, plan)
     description = f"Move {component.name} to Graviton: " + ", ".join(moved or ["no mapped type"])
@@ -79,6 +86,54 @@ def fix_instances(ctx: Context, component: Component) -> Fix:
     if plan.notes:
         why += " " + " ".join(plan.notes)
     return make_fix(RULE, component, description, plan.edits, Applicability.UNSAFE, why)
+
+
+def _distinct_targets(
+    stated: list[tuple[str, Location]], strategy: str, plan: _Plan
+) -> list[tuple[str, str, Location]]:
+    """(x86 type, Graviton type, where) for each mapped type, no Graviton type twice in one component.
+
+    A list of types (Spot overrides, node group instance types) is diversity the user chose: m5.large and
+    m5a.large both map to m7g.large, so the second takes the next Graviton family the mapping table offers
+    for its x86 family at the same size (the other strategies' targets: m6g.large, then m8g.large); when none is
+    left the type needs a person.
+    """
+    taken = {value for value, _ in stated if graviton_type(value, strategy) is None}
+    out: list[tuple[str, str, Location]] = []
+    for value, where in stated:
+        candidates = [graviton_type(value, s) for s in (strategy, *STRATEGIES)]
+        options = list(dict.fromkeys(c for c in candidates if c is not None))
+        if not options:
+            continue
+        free = [c for c in options if c not in taken]
+        if not free:
+            plan.manual.append(
+                f"{value}: its Graviton types of the same size ({', '.join(options)}) are all in the list already; "
+                "choose another type or drop it"
+            )
+            continue
+        if free[0] != options[0]:
+            plan.notes.append(f"{value} -> {free[0]}, not {options[0]}: that type is in the list already.")
+        taken.add(free[0])
+        out.append((value, free[0], where))
+    return out
+
+
+def _list_item(ctx: Context, component: Component, where: Location, old: str, new: str, plan: _Plan) -> bool:
+    """One item of a list of types (ASG overrides, node group types): discovery records one location for the
+    list (its first item, or the whole list), so the item is looked up there, then in its resource's text,
+    where it must be written exactly once.
+    """
+    buffer = ctx.ws.buffer(where.path)
+    if buffer is None:
+        return False
+    regions = [where] + ([component.location] if component.location.path == where.path else [])
+    for region in regions:
+        edit = _in_span(buffer, region, old, new)
+        if edit is not None:
+            plan.edits.append(edit)
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- where a literal is written
@@ -253,28 +308,7 @@ def _ami(ctx: Context, component: Component, plan: _Plan) -> None:
         plan.manual.append(f"the AMI {value} is an id: choose its arm64 twin ({moves.ami_lookup.format(ami=value)})")
         return
     if isinstance(value, str):
-        moved = moves.ami_parameter(value) or moves.ami_parameter(
-            value.removeprefix("{{resolve:ssm:").removesuffix("}}")
-        )
-        if moved is None:
-            plan.manual.append(f"the AMI {value} has no known arm64 sibling")
-            return
-        new_name, rule = moved
-        syntax = syntax_of(component)
-        if syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):
-            before = len(plan.edits)
-            literal = _cfn_yaml_literal if syntax is Syntax.CFN_YAML else _cfn_json_literal
-            literal(ctx, where, value, new_name, plan)
-            if len(plan.edits) > before:
-                plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
-            return
-        buffer = ctx.ws.buffer(where.path)
-        edit = _in_span(buffer, where, value, new_name) if buffer is not None else None
-        if edit is None:
-            plan.manual.append(f"the AMI parameter {value} is not written literally at {where.short()}")
-            return
-        plan.edits.append(edit)
-        plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
+        _ami_parameter(ctx, component, where, value, plan)
         return
     if isinstance(value, Unknown) and "FindInMap" in value.expression:
         plan.manual.append(f"the AMI comes from a mapping of AMI ids ({value.expression}): add the arm64 ids to it")
@@ -285,6 +319,46 @@ def _ami(ctx: Context, component: Component, plan: _Plan) -> None:
             _terraform_ssm_parameter(ctx, where.path, data.group(1), plan)
             return
         plan.notes.append(f"The AMI ({value.expression}) is not a literal: make sure it resolves to an arm64 image.")
+
+
+#: How an AMI parameter is written in place of an AMI id: CloudFormation's dynamic reference
+#: ``{{resolve:ssm:NAME}}`` (optionally ``:VERSION``) and EC2's ``resolve:ssm:NAME`` (launch templates, any IaC).
+_SSM_REFERENCE = re.compile(
+    r"^(?:\{\{resolve:ssm:(?P<dynamic>[^:}]+)(?::\d+)?\}\}|resolve:ssm:(?P<ec2>[^:]+)(?::\d+)?)$"
+)
+
+
+def ssm_parameter_name(value: str) -> str:
+    """The SSM parameter an AMI value names: the bare name, or the one inside a ``resolve:ssm`` reference."""
+    match = _SSM_REFERENCE.match(value)
+    return (match.group("dynamic") or match.group("ec2")) if match else value
+
+
+def _ami_parameter(ctx: Context, component: Component, where: Location, value: str, plan: _Plan) -> None:
+    """An AMI named by a public SSM parameter: only the parameter's name is spliced, so a reference around it
+    (``{{resolve:ssm:...}}``, ``resolve:ssm:...``) stays a reference and the template stays valid.
+    """
+    name = ssm_parameter_name(value)
+    moved = knowledge.graviton_moves().ami_parameter(name)
+    if moved is None:
+        plan.manual.append(f"the AMI {value} has no known arm64 sibling")
+        return
+    new_name, rule = moved
+    buffer = ctx.ws.buffer(where.path)
+    edit = _in_span(buffer, where, name, new_name) if buffer is not None else None
+    syntax = syntax_of(component)
+    if edit is not None:
+        plan.edits.append(edit)
+    elif syntax in (Syntax.CFN_YAML, Syntax.CFN_JSON):  # a !Ref to a parameter whose Default names it
+        before = len(plan.edits)
+        literal = _cfn_yaml_literal if syntax is Syntax.CFN_YAML else _cfn_json_literal
+        literal(ctx, where, value, value.replace(name, new_name), plan)
+        if len(plan.edits) == before:
+            return
+    else:
+        plan.manual.append(f"the AMI parameter {value} is not written literally at {where.short()}")
+        return
+    plan.notes.append(f"AMI parameter moved to {new_name} ({rule.note}).")
 
 
 def _terraform_ssm_parameter(ctx: Context, path: str, name: str, plan: _Plan) -> None:
