@@ -256,3 +256,43 @@ def test_analysis_never_runs_the_script(tmp_path: Path) -> None:
     source = f"import torch\nopen({str(marker)!r}, 'w').close()\nif __name__ == '__main__':\n    pass\n".encode()
     analyse("x.py", source)
     assert not marker.exists()
+
+
+PICKLED = """\
+import os
+import pickle
+
+import pandas as pd
+from sklearn.ensemble import GradientBoostingClassifier
+
+DATA = "/home/ec2-user/data/churn.csv"
+OUT_DIR = "/home/ec2-user/models"
+REPORT = "/home/ec2-user/reports/metrics.csv"
+
+if __name__ == "__main__":
+    df = pd.read_csv(DATA)
+    clf = GradientBoostingClassifier().fit(df, df.pop("churn"))
+    os.makedirs(OUT_DIR, exist_ok=True)
+    with open(os.path.join(OUT_DIR, "model.pkl"), "wb") as f:
+        pickle.dump(clf, f)
+    pd.DataFrame({"a": [1]}).to_csv(REPORT)
+"""
+
+
+def test_scan_and_migrate_send_each_output_to_the_same_place(assess_files: ScanFiles, tmp_path: Path) -> None:
+    # A pickled estimator is the model (SM_MODEL_DIR, uploaded as model.tar.gz); a metrics CSV is other output.
+    # The finding said SM_OUTPUT_DATA_DIR for the model folder while migrate wrote SM_MODEL_DIR: one decision now.
+    report = assess_files({"train.py": PICKLED, "requirements.txt": "scikit-learn\npandas\n"})
+    said = {
+        f.location.line: f.message.rsplit("in a training job it is ", 1)[1]
+        for f in report.findings
+        if f.rule_id == "sagemaker-local-path"
+    }
+    assert said == {7: "SM_CHANNEL_TRAINING", 8: "SM_MODEL_DIR", 9: "SM_OUTPUT_DATA_DIR"}
+    migration = api.migrate(str(tmp_path), target="sagemaker", unsafe=True)
+    (script,) = [change.after.decode() for change in migration.changes if change.path == "train.py"]
+    assert '\nOUT_DIR = os.environ.get("SM_MODEL_DIR", "/home/ec2-user/models")' in script
+    assert (
+        '\nREPORT = os.path.join(os.environ.get("SM_OUTPUT_DATA_DIR", "/home/ec2-user/reports"), "metrics.csv")'
+        in script
+    )

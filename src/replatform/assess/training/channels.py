@@ -1,7 +1,9 @@
-"""Input channels: one per folder a training script reads (``training`` when there is one).
+"""Where a training script's paths go in a job: input channels, one per folder it reads (``training`` when
+there is one), and the model or output folder for what it writes.
 
 A SageMaker job mounts each input channel at ``/opt/ml/input/data/<name>`` and names it in
-``SM_CHANNEL_<NAME>``; the findings and the migration name channels the same way, here.
+``SM_CHANNEL_<NAME>``; it uploads ``SM_MODEL_DIR`` as the model artifact and ``SM_OUTPUT_DATA_DIR`` as other
+output. The findings and the migration decide both here, so the advice and the edit agree.
 """
 
 from __future__ import annotations
@@ -57,3 +59,26 @@ def channel_for(plan_channels: tuple[Channel, ...], use: PathUse) -> Channel | N
         return None
     folder = _folder(use)
     return next((c for c in plan_channels if c.local == folder), None)
+
+
+def environment_for(channels: tuple[Channel, ...], uses: list[PathUse]) -> str | None:
+    """The job's variable for the paths one literal names: an input's channel, ``SM_MODEL_DIR`` for a model
+    (saved models and the folders made for what the script writes: a fitted estimator pickled to a file is the
+    model), ``SM_OUTPUT_DATA_DIR`` for other output (plots, CSVs); None for the script's own checkpoints, which
+    the job's checkpoint folder replaces, and for an input no channel covers.
+    """
+    inputs = [u for u in uses if u.role == "input"]
+    if inputs:
+        channel = channel_for(channels, inputs[0])
+        return channel.env if channel is not None else None
+    if any(u.what == "checkpoint" for u in uses):
+        return None
+    if any(u.what in ("model", "directory") for u in uses):
+        return "SM_MODEL_DIR"
+    if any(u.what == "artifact" and (u.tail or u.base or "").lower().endswith(_MODEL_FILES) for u in uses):
+        return "SM_MODEL_DIR"
+    return "SM_OUTPUT_DATA_DIR"
+
+
+#: Files a fitted model is written to (pickle, joblib, ONNX, XGBoost/LightGBM boosters, safetensors).
+_MODEL_FILES = (".pkl", ".pickle", ".joblib", ".onnx", ".ubj", ".bst", ".model", ".safetensors", ".pt", ".pth", ".h5")

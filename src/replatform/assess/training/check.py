@@ -5,7 +5,7 @@ from __future__ import annotations
 from replatform.assess.context import Context
 from replatform.assess.prescan import Extractor
 from replatform.assess.training.analysis import MAX_SCRIPT_BYTES, analyse
-from replatform.assess.training.channels import channel_for, channels_of
+from replatform.assess.training.channels import channels_of, environment_for
 from replatform.assess.training.facts import PathUse, TrainingScript
 from replatform.discover.source import SourceFile
 from replatform.model import Confidence
@@ -15,6 +15,9 @@ from replatform.model import Confidence
 _ENTRY = b"__main__"
 _FRAMEWORK_IMPORTS = (b"torch", b"tensorflow", b"keras", b"sklearn", b"xgboost", b"transformers")
 _TRAINING_SIGNALS = (b".backward(", b".fit(", b"train_step(", b".train(")
+
+#: Where the script's own checkpoints go in a job: the folder CheckpointConfig syncs to S3.
+_UNMAPPED = "/opt/ml/checkpoints"
 
 
 def _candidate(source: SourceFile) -> tuple[SourceFile, TrainingScript] | None:
@@ -140,13 +143,7 @@ def _paths(ctx: Context, source: SourceFile, script: TrainingScript) -> None:
         assert first.base_span is not None
         roles = sorted({f"{u.role} {u.what}" for u in uses})
         calls = sorted({f"{u.call} (line {u.line})" for u in uses})
-        inputs = [u for u in uses if u.role == "input"]
-        channel = channel_for(channels, inputs[0]) if inputs else None
-        env = (
-            channel.env
-            if channel
-            else ("SM_MODEL_DIR" if any(u.what == "model" for u in uses) else "SM_OUTPUT_DATA_DIR")
-        )
+        env = environment_for(channels, uses) or _UNMAPPED
         ctx.emit(
             "sagemaker-local-path",
             source.location_of_line(first.base_span.line),

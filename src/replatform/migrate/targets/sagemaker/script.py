@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from replatform.assess.training.channels import channel_for
+from replatform.assess.training.channels import environment_for
 from replatform.assess.training.facts import PathUse, Span
 from replatform.migrate.targets.sagemaker.plan import CONTRACT_MODULE, JobPlan
 from replatform.model import Applicability, Edit, Fix
@@ -74,15 +74,10 @@ class ScriptEdits:
         return edits
 
     def _environment(self, uses: list[PathUse]) -> str | None:
-        inputs = [u for u in uses if u.role == "input"]
-        if inputs:
-            channel = channel_for(self.plan.channels, inputs[0])
-            return channel.env if channel is not None else None
-        if any(u.what == "checkpoint" for u in uses):
-            return None  # the script's own checkpoints: left for a person (the contract checkpoints already)
-        if any(u.what in ("model", "directory") for u in uses):
-            return "SM_MODEL_DIR"
-        return "SM_OUTPUT_DATA_DIR"
+        """The job's variable for a literal; None leaves it to a person (the script's own checkpoints: the
+        contract checkpoints already).
+        """
+        return environment_for(self.plan.channels, uses)
 
     # -- hyperparameters ---------------------------------------------------------------------------------------------
     def hyperparameters(self) -> list[Edit]:
