@@ -222,6 +222,38 @@ def test_terraform_load_balancer_blocks_are_evidence(scan_files: ScanFiles) -> N
     assert "stopTimeout 300 s exceeds the 2-minute Spot notice (web.tf:8): lower it to <= 120 s" in verdict.changes
 
 
+CFN_GROUPS = """\
+Resources:
+  Quoted:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "0"
+      MaxSize: "4"
+      DesiredCapacity: "2"
+      LaunchTemplate: {LaunchTemplateId: lt-1, Version: "1"}
+  Fixed:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: 2
+      MaxSize: 2
+      LaunchTemplate: {LaunchTemplateId: lt-1, Version: "1"}
+"""
+
+
+def test_redundancy_reads_the_count_the_cost_model_reads(scan_files: ScanFiles) -> None:
+    # A quoted "2" and a group pinned at min = max = 2 both run two instances (usage.code_count, as cost does).
+    report = scan_files({"groups.yaml": CFN_GROUPS})
+    graph = Graph(report)
+    by_name = {c.name: c for c in report.components}
+    quoted = suitability(graph, by_name["Quoted"], None)
+    assert "redundant: 2 copies (groups.yaml:7), so one interruption leaves capacity" in quoted.reasons
+    fixed = suitability(graph, by_name["Fixed"], None)
+    assert (
+        "redundant: 2 copies (groups.yaml:10) (no desired capacity; min size = max size = 2), so one interruption "
+        "leaves capacity" in fixed.reasons
+    )
+
+
 def test_phases_are_numbered_from_one_and_empty_sections_are_left_out(tmp_path: Path) -> None:
     mnist = assess_project(str(EXAMPLES / "ec2-mnist"))
     (item,) = mnist.plan.items

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from replatform.discover import compute_vocabulary as v
 from replatform.graph import Graph
 from replatform.model import Attribute, Component, ComponentKind, Link, LinkKind, Location, TargetKind, Unknown
+from replatform.price.usage import code_count
 
 STATEFUL_IMAGES = re.compile(
     r"(?:^|/)(postgres|mysql|mariadb|redis|valkey|mongo|mongodb|kafka|zookeeper|elasticsearch|opensearch|cassandra|"
@@ -130,14 +131,15 @@ class _Signals:
 
     def redundancy(self) -> None:
         attribute = self.component.attribute(v.DESIRED_COUNT)
-        if attribute is None:
-            return
-        desired = attribute.value
-        where = _attribute_at(self.component, attribute)
-        if isinstance(desired, int) and not isinstance(desired, bool):
-            if desired >= 2:
-                self.reasons.append(f"redundant: {desired} copies {where}, so one interruption leaves capacity")
-            elif self.component.kind is ComponentKind.ECS_SERVICE and desired == 1:
+        count, how = code_count(self.component)  # the count the cost model reads: "2", min = max size too
+        where = _attribute_at(self.component, attribute) if attribute is not None else _at(None, self.component)
+        where += f" ({how})" if how and count is not None else ""
+        desired = attribute.value if attribute is not None else None
+        if count is not None:
+            copies = int(count) if float(count).is_integer() else count
+            if count >= 2:
+                self.reasons.append(f"redundant: {copies} copies {where}, so one interruption leaves capacity")
+            elif self.component.kind is ComponentKind.ECS_SERVICE and count == 1:
                 self.changes.append(
                     f"a single task {where}: run at least 2 (or mix in an on-demand base) so an interruption is not "
                     "an outage"
