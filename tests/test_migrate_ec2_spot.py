@@ -43,10 +43,14 @@ DATA = ROOT / "tests" / "data" / "migrate"
 U, M = Applicability.UNSAFE, Applicability.MANUAL
 SERVICE = "ecs_service:cloud/infra/ecs.tf#aws_ecs_service.worker"
 
-CASES: dict[str, tuple[Path, list[tuple[str, Applicability]]]] = {
-    "rem-transcription": (EXAMPLES / "rem-transcription", [("aws_ecs_service.worker", U)]),
-    "terraform-arm64": (DATA / "ec2_spot" / "terraform-arm64", [("aws_ecs_service.thumbnails", U)]),
-    "terraform-web": (DATA / "spot" / "terraform-web", [("aws_ecs_service.web", U)]),
+#: Every case: (root, [(component name, label)] of every fix in order, the validator that must pass).
+CASES: dict[str, tuple[Path, list[tuple[str, Applicability]], str]] = {
+    "rem-transcription": (EXAMPLES / "rem-transcription", [("aws_ecs_service.worker", U)], "terraform"),
+    "terraform-arm64": (DATA / "ec2_spot" / "terraform-arm64", [("aws_ecs_service.thumbnails", U)], "terraform"),
+    "terraform-web": (DATA / "spot" / "terraform-web", [("aws_ecs_service.web", U)], "terraform"),
+    # two services on one cluster: one new capacity provider per cluster and run, the worker in the next run
+    "ticket-api": (EXAMPLES / "ticket-api", [("ApiService", U), ("WorkerService", M)], "cfn-lint"),
+    "cloudformation-json": (DATA / "spot" / "cloudformation-json", [("Service", U)], "cfn-lint"),
 }
 
 
@@ -66,7 +70,7 @@ def _fix(migration: applying.Migration, name: str) -> Fix:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_ec2_spot_golden_diff(name: str, update_golden: bool, tmp_path: Path) -> None:
-    source, labels = CASES[name]
+    source, labels, validator = CASES[name]
     root = _copy(source, tmp_path)
     migration = api.migrate(str(root), target="ec2-spot", unsafe=True)
     rendered = patch(migration)
@@ -75,14 +79,16 @@ def test_ec2_spot_golden_diff(name: str, update_golden: bool, tmp_path: Path) ->
         golden.write_text(rendered)
     assert rendered == golden.read_text(), f"ec2-spot diff of {name} changed; rerun with --update-golden and review"
     assert _named(migration) == labels
-    assert [r.outcome for r in migration.results] == [Outcome.PLANNED]
+    assert [r.outcome for r in migration.results] == [Outcome.PLANNED if a is U else Outcome.MANUAL for _n, a in labels]
     assert migration.validations and all(v.status is Status.PASSED for v in migration.validations)
-    assert {v.validator for v in migration.validations} == {"terraform"}
-    assert all(NOT_RUN in v.detail for v in migration.validations)
+    assert {v.validator for v in migration.validations} == {validator}
+    assert all((NOT_RUN in v.detail) == (validator == "terraform") for v in migration.validations)
     assert api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True).applied
     again = api.migrate(str(root), target="ec2-spot", unsafe=True)
-    assert again.changes == () and [r.proposal.fix.applicability for r in again.results] == [M]
-    assert "already runs on EC2 capacity" in again.results[0].proposal.fix.why
+    moved = [n for n, a in labels if a is U]
+    assert [(n, a) for n, a in _named(again) if n in moved] == [(n, M) for n in moved]
+    assert all("already runs on EC2 capacity" in _fix(again, n).why for n in moved)
+    assert again.changes == () or [n for n, a in labels if a is M]  # a service left for the next run moves now
 
 
 def test_done_when_rem_transcription_rescans_into_a_priced_ec2_spot_worker(
@@ -203,3 +209,118 @@ def test_the_plan_has_the_rollout_section() -> None:
     assert "### Moving to ECS on EC2 Spot (`replatform migrate rem-transcription --target ec2-spot`)" in text
     assert "1. Apply the new capacity first" in text and "Rollback: The Fargate revision" in text
     assert ComponentKind.AUTOSCALING_GROUP.value == "autoscaling_group"
+
+
+# ---------------------------------------------------------------- CloudFormation (YAML, JSON)
+
+
+def test_cloudformation_json_rescans_into_a_priced_ec2_spot_service(tmp_path: Path) -> None:
+    root = _copy(DATA / "spot" / "cloudformation-json", tmp_path)
+    migration = api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True)
+    assert [(v.validator, v.status) for v in migration.validations] == [("cfn-lint", Status.PASSED)]
+    fix = _fix(migration, "Service")
+    assert "(the EcsMaxInstances parameter)" in fix.why and "var.ecs_max_instances" not in fix.why
+    after = api.scan(str(root))
+    graph = Graph(after)
+    service = graph.component("ecs_service:stack.json#Service")
+    assert service is not None and service.get("launch_type") is None
+    (purchase,) = graph.purchases(service)
+    assert (purchase.provider, purchase.market, purchase.fargate) == ("ServiceEc2SpotCapacityProvider", "spot", False)
+    group = purchase.capacity
+    assert group is not None and group.name == "ServiceEc2SpotAutoScalingGroup"
+    template = graph.launch_template_of(group)
+    assert template is not None and template.name == "ServiceEc2SpotLaunchTemplate"
+    assert template.get("image_id") == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    # the first override is the EcsInstanceType parameter, read through its default
+    assert graph.instance_types(group) == ("t3.micro", "t3.small", "t3a.micro", "t3a.small")
+    assert group.get("min_size") == "0" and group.get("max_size") == 2
+    assert group.get("on_demand_percentage") == 0 and group.get("on_demand_base") == 0
+    cluster = graph.component("ecs_cluster:stack.json#Cluster")
+    assert cluster is not None
+    assert cluster.get("capacity_providers")[1].expression == "Ref ServiceEc2SpotCapacityProvider"  # type: ignore[index,union-attr]
+    task = graph.task_of(service)
+    assert task is not None and task.get("requires_compatibilities") == ("EC2",)
+    assert '"NetworkMode": "awsvpc"' in (root / "stack.json").read_text()  # kept
+    # 2 tasks of 0.25 vCPU / 512 MiB in awsvpc mode: a t3.micro has 2 network interfaces, so 1 task each;
+    # 2 instances x 730 h x $0.0104 (t3.micro) x (1 - 69 % advertised Spot savings)
+    lines = cost_lines(after, load_snapshot("us-east-1"), load_usage(None))
+    current = next(ln for ln in lines if ln.name == "ServiceEc2SpotAutoScalingGroup" and ln.target == "current")
+    assert current.monthly == round(2 * 730 * 0.0104 * (1 - 0.69), 2) == 4.71
+    assert current.estimate
+    assert "$4.71 a month = 2 instance(s) x 730 h x $0.0104/h (t3.micro)" in fix.why
+
+
+def test_ticket_api_worker_moves_in_the_next_run_beside_the_api(tmp_path: Path) -> None:
+    """The second run extends the association the first added and reuses the parameters whose defaults agree."""
+    root = _copy(EXAMPLES / "ticket-api", tmp_path)
+    first = api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True)
+    assert "Not changed in this run: Cluster gets another service's EC2 Spot" in _fix(first, "WorkerService").why
+    second = api.migrate(str(root), target="ec2-spot", unsafe=True)
+    assert _named(second) == [("ApiService", M), ("WorkerService", U)]
+    assert [v.status for v in second.validations] == [Status.PASSED]  # cfn-lint
+    text = patch(second)
+    assert "-      LaunchType: FARGATE\n+      CapacityProviderStrategy:\n" in text
+    assert (
+        "         - !Ref ApiServiceEc2SpotCapacityProvider\n+        - !Ref WorkerServiceEc2SpotCapacityProvider\n"
+        in text
+    )
+    assert "     Type: AWS::ECS::Service\n+    DependsOn: ClusterCapacityProviders\n" in text
+    # the AMI and the Spot price agree and are reused; the worker's size and maximum are its own
+    assert "+  WorkerServiceEcsInstanceType:\n+    Type: String\n+    Default: t3.small\n" in text
+    assert "+  WorkerServiceEcsMaxInstances:\n+    Type: Number\n+    Default: 2\n" in text
+    assert "+  EcsAmiId:" not in text and "+  EcsSpotMaxPrice:" not in text
+    assert "+        InstanceType: !Ref WorkerServiceEcsInstanceType\n" in text
+    applying.write(second)
+    graph = Graph(api.scan(str(root)))
+    for name in ("ApiService", "WorkerService"):
+        service = graph.component(f"ecs_service:infra/service.yaml#{name}")
+        assert service is not None
+        (purchase,) = graph.purchases(service)
+        assert purchase.provider == f"{name}Ec2SpotCapacityProvider" and purchase.market == "spot"
+    cluster = graph.component("ecs_cluster:infra/service.yaml#Cluster")
+    assert cluster is not None and [str(p) for p in cluster.get("capacity_providers")] == [  # type: ignore[union-attr]
+        "FARGATE",
+        "Unknown(expression='Ref ApiServiceEc2SpotCapacityProvider')",
+        "Unknown(expression='Ref WorkerServiceEc2SpotCapacityProvider')",
+    ]
+
+
+def test_a_cluster_listing_its_providers_itself_is_named_literally_or_left_to_a_person(tmp_path: Path) -> None:
+    """After ``--target spot`` the cluster lists FARGATE and FARGATE_SPOT itself: the instances' user data cannot
+    name it by Ref (the cluster would depend on the provider, the provider on the cluster)."""
+    yaml_root = _copy(EXAMPLES / "ticket-api", tmp_path / "yaml")
+    api.migrate(str(yaml_root), target="spot", unsafe=True, apply=True)
+    migration = api.migrate(str(yaml_root), target="ec2-spot", unsafe=True)
+    assert _named(migration) == [("ApiService", U), ("WorkerService", M)]
+    assert [v.status for v in migration.validations] == [Status.PASSED]  # cfn-lint: no W1020 for a Sub with no variable
+    text = patch(migration)
+    assert "         - FARGATE_SPOT\n+        - !Ref ApiServiceEc2SpotCapacityProvider\n" in text
+    assert '+          Fn::Base64: |\n+            #!/bin/bash\n+            echo "ECS_CLUSTER=tickets" >>' in text
+    assert "ClusterCapacityProviderAssociations" not in text
+    json_root = _copy(DATA / "spot" / "cloudformation-json", tmp_path / "json")
+    api.migrate(str(json_root), target="spot", unsafe=True, apply=True)
+    (result,) = api.migrate(str(json_root), target="ec2-spot", unsafe=True).results
+    assert result.proposal.fix.applicability is M
+    assert result.proposal.fix.why.startswith(
+        "Not changed: the cluster Cluster lists its capacity providers itself and has no literal ClusterName"
+    )
+
+
+def test_cloudformation_refusals_say_why(tmp_path: Path) -> None:
+    root = _copy(DATA / "spot" / "cloudformation-json", tmp_path)
+    stack = root / "stack.json"
+    stack.write_text(
+        stack.read_text().replace(
+            '{"Subnets": {"Ref": "Subnets"}}', '{"Subnets": {"Ref": "Subnets"}, "AssignPublicIp": "ENABLED"}'
+        )
+    )
+    (result,) = api.migrate(str(root), target="ec2-spot", unsafe=True).results
+    assert "(AssignPublicIp: ENABLED), which ECS supports on Fargate only" in result.proposal.fix.why
+    stack.write_text(
+        stack.read_text().replace(
+            '"Cluster": {"Ref": "Cluster"},\n        "Launch', '"Cluster": "shared",\n        "Launch'
+        )
+    )
+    (result,) = api.migrate(str(root), target="ec2-spot", unsafe=True).results
+    assert result.proposal.fix.applicability is M
+    assert "its cluster is not declared in this template" in result.proposal.fix.why

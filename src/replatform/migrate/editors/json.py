@@ -128,6 +128,25 @@ class JsonEditor:
             text = f", {json.dumps(key)}: {self._render(value, '', multiline=False)}"
         return self.buffer.insert(last.end_byte, text)
 
+    def insert_properties(self, path: Path, items: Sequence[tuple[str, Any]], *, after: str | None = None) -> Edit:
+        """Add several properties to the multi-line object at ``path`` as one edit, after the property ``after``
+        (else the last one); a key already there is an error, never overwritten.
+        """
+        obj = self.node(path)
+        if obj is None or obj.type != "object" or not self._multiline(obj):
+            raise JsonEditError(f"no multi-line object at {path!r}")
+        taken = [key for key, _value in items if self._pair_value(obj, key) is not None]
+        if taken:
+            raise JsonEditError(f"{', '.join(taken)} already declared at {path!r}")
+        pairs = [c for c in obj.named_children if c.type == "pair"]
+        if not pairs:
+            raise JsonEditError(f"empty object at {path!r}")
+        keys = [pair.child_by_field_name("key") for pair in pairs]
+        anchor = next((pair for pair, key in zip(pairs, keys, strict=True) if key and _string(key) == after), pairs[-1])
+        indent = self.buffer.indentation(anchor.start_byte)
+        text = "".join(f",\n{indent}{json.dumps(k)}: {self._render(v, indent, multiline=True)}" for k, v in items)
+        return self.buffer.insert(anchor.end_byte, self.buffer.lines(text))
+
     def remove_property(self, path: Path, key: str) -> Edit | None:
         """Delete ``"key": value`` from the object at ``path`` with the comma that separated it (None when absent)."""
         obj = self.node(path)
@@ -174,7 +193,7 @@ class JsonEditor:
     def _render(self, value: Any, indent: str, *, multiline: bool) -> str:
         unit = self.buffer.indent_unit
         if isinstance(value, Mapping):
-            if not multiline:
+            if not multiline or _short(value):
                 return (
                     "{"
                     + ", ".join(f"{json.dumps(k)}: {self._render(v, '', multiline=False)}" for k, v in value.items())
@@ -192,6 +211,17 @@ class JsonEditor:
                 return "[\n" + items + "\n" + indent + "]"
             return "[" + ", ".join(self._render(v, indent, multiline=False) for v in value) + "]"
         return json.dumps(value, ensure_ascii=False)
+
+
+def _short(value: Mapping[str, Any]) -> bool:
+    """A CloudFormation intrinsic of scalars (``{"Ref": "Cluster"}``, ``{"Fn::GetAtt": ["Role", "Arn"]}``): one line."""
+    if len(value) != 1:
+        return False
+    ((key, inner),) = value.items()
+    if key != "Ref" and not key.startswith("Fn::"):
+        return False
+    items = inner if isinstance(inner, list) else [inner]
+    return all(not isinstance(item, Mapping | list) for item in items)
 
 
 def _objects_in_arrays_inline(root: tree_sitter.Node) -> bool:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import YAMLError
 
 from replatform.migrate.editors.text import Buffer
@@ -19,7 +20,34 @@ from replatform.model import Edit
 
 #: A path into a YAML file: the document index, then map keys and list indexes.
 Path = tuple[int | str, ...]
-YamlValue = str | int | bool | Mapping[str, "YamlValue"] | Sequence["YamlValue"]
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value with a short-form tag, written as the file would (``!Ref Cluster``, ``!Sub |`` and its lines)."""
+
+    tag: str
+    value: YamlValue
+
+
+YamlValue: TypeAlias = str | int | bool | Mapping[str, "YamlValue"] | Sequence["YamlValue"] | Tagged
+
+
+def plain(node: Any) -> YamlValue:
+    """A loaded node as a `YamlValue` (tags kept), so a value can be copied into new text."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar):
+        return Tagged(str(node.tag.value), str(node.value))
+    if isinstance(node, Mapping):
+        value: YamlValue = {str(k): plain(v) for k, v in node.items()}
+    elif isinstance(node, list):
+        value = [plain(item) for item in node]
+    elif isinstance(node, bool | int):
+        value = node
+    else:
+        value = str(node)
+    return Tagged(str(tag), value) if isinstance(tag, str) and tag.startswith("!") else value
+
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_/][A-Za-z0-9_./:@+, -]*$")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
@@ -154,15 +182,36 @@ class YamlEditor:
             close = self._flow_close(node.lc.line, node.lc.col)
             separator = ", " if len(node) else ""
             return self.buffer.insert(close, f"{separator}{key}: {self._flow(value)}")
+        offset, indent = self._block_map_end(node, map_path, after)
+        return self._insert_lines(offset, self._block_entry(key, value, indent))
+
+    def insert_entries(
+        self, map_path: Path, entries: Sequence[tuple[str, YamlValue]], *, after: str | None = None
+    ) -> Edit:
+        """Add several entries to the block map at ``map_path`` as one edit, each after a blank line when the
+        map separates its entries so (a template's resources); a key already there is an error, never overwritten.
+        """
+        node = self.node(map_path)
+        if not isinstance(node, CommentedMap) or node.fa.flow_style():
+            raise YamlEditError(f"no block map at {map_path!r}")
+        taken = [key for key, _value in entries if key in node]
+        if taken:
+            raise YamlEditError(f"{', '.join(taken)} already declared at {map_path!r}")
+        offset, indent = self._block_map_end(node, map_path, after)
+        keys = list(node)
+        separated = len(keys) < 2 or not self.buffer.source.lines[int(node.lc.key(keys[1])[0]) - 1].strip()
+        lines: list[str] = []
+        for key, value in entries:
+            lines += [*([""] if separated else []), *self._block_entry(key, value, indent)]
+        return self._insert_lines(offset, lines)
+
+    def _block_map_end(self, node: CommentedMap, map_path: Path, after: str | None) -> tuple[int, str]:
+        """Where a new entry of a block map goes (after ``after``, else its last key) and its indentation."""
         if not len(node):
             raise YamlEditError(f"empty block map at {map_path!r}")
-        keys = list(node)
-        anchor = after if after in node else keys[-1]
+        anchor = after if after in node else list(node)[-1]
         line, column = (int(x) for x in node.lc.key(anchor))
-        offset = self._entry_end(line, column)
-        indent = " " * column
-        body = self._block_entry(key, value, indent)
-        return self._insert_lines(offset, body)
+        return self._entry_end(line, column), " " * column
 
     def remove_entry(self, map_path: Path, key: str) -> Edit | None:
         """Delete ``key: value`` (all its lines) from the block map at ``map_path`` (None when absent)."""
@@ -295,6 +344,8 @@ class YamlEditor:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def _scalar(self, value: YamlValue) -> str:
+        if isinstance(value, Tagged):
+            return f"{value.tag} {self._flow(value.value)}"
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int):
@@ -303,6 +354,8 @@ class YamlEditor:
         return text if _plain(text) else self._quoted(text)
 
     def _flow(self, value: YamlValue) -> str:
+        if isinstance(value, Tagged):
+            return f"{value.tag} {self._flow(value.value)}"
         if isinstance(value, Mapping):
             return "{" + ", ".join(f"{k}: {self._flow(v)}" for k, v in value.items()) + "}"
         if isinstance(value, Sequence) and not isinstance(value, str):
@@ -313,13 +366,24 @@ class YamlEditor:
 
     def _block_entry(self, key: str, value: YamlValue, indent: str) -> list[str]:
         unit = self.buffer.indent_unit if self.buffer.indent_unit != "\t" else "  "
+        tag = ""
+        if isinstance(value, Tagged):  # ``key: !Tag value``, or the tag then its block (``!Sub |``)
+            if not isinstance(value.value, Mapping | list) and "\n" not in str(value.value):
+                return [f"{indent}{key}: {self._scalar(value)}"]
+            tag, value = f" {value.tag}", value.value
+        if isinstance(value, str) and "\n" in value:  # a literal block: the lines as written (user data, scripts)
+            chomp = "" if value.endswith("\n") else "-"
+            return [
+                f"{indent}{key}:{tag} |{chomp}",
+                *(f"{indent}{unit}{ln}" if ln else "" for ln in value.splitlines()),
+            ]
         if isinstance(value, Mapping):
-            lines = [f"{indent}{key}:"]
+            lines = [f"{indent}{key}:{tag}"]
             for child_key, child in value.items():
                 lines.extend(self._block_entry(child_key, child, indent + unit))
             return lines
         if isinstance(value, Sequence) and not isinstance(value, str):
-            lines = [f"{indent}{key}:"]
+            lines = [f"{indent}{key}:{tag}"]
             for item in value:
                 lines.extend(self._render_item(item, indent + unit, " "))
             return lines

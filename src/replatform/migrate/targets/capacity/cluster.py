@@ -2,21 +2,25 @@
 
 Terraform: the cluster's ``aws_ecs_cluster_capacity_providers`` gets the providers (a new one is added after
 the cluster when it has none; the service must then depend on it). CloudFormation: the cluster's
-``CapacityProviders`` (or its ``ClusterCapacityProviderAssociations``). CDK: ``enableFargateCapacityProviders``
+``CapacityProviders`` (or its ``ClusterCapacityProviderAssociations``; a new one for an Auto Scaling group
+provider, which the cluster itself cannot list without a circular dependency). CDK: ``enableFargateCapacityProviders``
 for the Fargate providers. A cluster that is not declared in the repository cannot be edited: the caller says
 what must be true of it instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import tree_sitter
 
 from replatform.discover import compute_vocabulary as v
 from replatform.migrate.editors.hcl import HclEditError, labels
+from replatform.migrate.editors.json import JsonEditError
 from replatform.migrate.editors.python import PythonSymbols
-from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.editors.yaml import YamlEditError, YamlValue
+from replatform.migrate.targets.capacity.intrinsics import in_style, ref
 from replatform.migrate.targets.graviton.context import Context, Syntax, syntax_of
 from replatform.model import Component, Edit, Unknown
 
@@ -52,7 +56,7 @@ def associate(ctx: Context, cluster: Component, providers: tuple[str, ...]) -> A
             return _cloudformation(ctx, cluster, providers, syntax)
         if syntax in (Syntax.CDK_TYPESCRIPT, Syntax.CDK_PYTHON):
             return _cdk(ctx, cluster, providers, syntax)
-    except (HclEditError, YamlEditError, ValueError, KeyError) as exc:
+    except (HclEditError, YamlEditError, JsonEditError, ValueError, KeyError) as exc:
         return Association(problem=str(exc))
     return Association(problem=f"no editor for {syntax.value}")
 
@@ -121,7 +125,14 @@ def _cloudformation(ctx: Context, cluster: Component, providers: tuple[str, ...]
     if not missing:
         return Association()
     path = cluster.location.path
-    if syntax is Syntax.CFN_JSON:
+    buffer = ctx.ws.buffer(path)
+    if buffer is None:
+        return Association(problem=ctx.ws.notes.get(path, "file not editable"))
+    json_file = syntax is Syntax.CFN_JSON
+    items = [p if p in FARGATE_PROVIDERS else in_style(ref(p), buffer.data, json_file) for p in missing]
+    if attribute is None and any(p not in FARGATE_PROVIDERS for p in missing):
+        return _new_association(ctx, cluster, providers, json_file)
+    if json_file:
         editor = ctx.ws.json(path)
         if editor is None:
             return Association(problem=ctx.ws.notes.get(path, "file not editable"))
@@ -131,10 +142,10 @@ def _cloudformation(ctx: Context, cluster: Component, providers: tuple[str, ...]
             if where is None:
                 return Association(problem="the cluster's CapacityProviders list was not found")
             owner = str(where[1]) if len(where) > 1 and where[1] != cluster.name else None
-            return Association((editor.append_items(where, list(missing)),), depends_on=owner)
+            return Association((editor.append_items(where, items),), depends_on=owner)
         if editor.node((*base, "Properties")) is None:
-            return Association((editor.insert_property(base, "Properties", {"CapacityProviders": missing}),))
-        return Association((editor.insert_property((*base, "Properties"), "CapacityProviders", missing),))
+            return Association((editor.insert_property(base, "Properties", {"CapacityProviders": items}),))
+        return Association((editor.insert_property((*base, "Properties"), "CapacityProviders", items),))
     yaml = ctx.ws.yaml(path)
     if yaml is None:
         return Association(problem=ctx.ws.notes.get(path, "file not editable"))
@@ -143,13 +154,60 @@ def _cloudformation(ctx: Context, cluster: Component, providers: tuple[str, ...]
         if where is None:
             return Association(problem="the cluster's CapacityProviders list was not found")
         owner = str(where[2]) if len(where) > 2 and where[2] != cluster.name else None
-        return Association((yaml.append_items(where, list(missing)),), depends_on=owner)
+        return Association((yaml.append_items(where, items),), depends_on=owner)
     resource = yaml.path_at(cluster.location.start_byte)
     if resource is None:
         return Association(problem="the cluster was not found in the template")
     if yaml.node((*resource, "Properties")) is None:
-        return Association((yaml.insert_entry(resource, "Properties", {"CapacityProviders": list(missing)}),))
-    return Association((yaml.insert_entry((*resource, "Properties"), "CapacityProviders", list(missing)),))
+        return Association((yaml.insert_entry(resource, "Properties", {"CapacityProviders": items}),))
+    return Association((yaml.insert_entry((*resource, "Properties"), "CapacityProviders", items),))
+
+
+def _new_association(ctx: Context, cluster: Component, providers: tuple[str, ...], json_file: bool) -> Association:
+    """An AWS::ECS::ClusterCapacityProviderAssociations after a cluster that has no capacity providers yet.
+
+    An Auto Scaling group provider cannot be listed on the cluster itself: its instances' user data names the
+    cluster, so the cluster would depend on the provider and the provider on the cluster (a circular dependency).
+    The resource requires a default strategy: the first provider (FARGATE for the Spot targets), which a service
+    that states a launch type or a strategy of its own does not use.
+    """
+    path = cluster.location.path
+    buffer = ctx.ws.buffer(path)
+    assert buffer is not None
+    values = [p if p in FARGATE_PROVIDERS else ref(p) for p in providers]
+    body: dict[str, YamlValue] = {
+        "Type": "AWS::ECS::ClusterCapacityProviderAssociations",
+        "Properties": {
+            "Cluster": ref(cluster.name),
+            "CapacityProviders": values,
+            "DefaultCapacityProviderStrategy": [{"CapacityProvider": values[0], "Weight": 1}],
+        },
+    }
+    value = in_style(body, buffer.data, json_file)
+    if json_file:
+        editor = ctx.ws.json(path)
+        if editor is None:
+            return Association(problem=ctx.ws.notes.get(path, "file not editable"))
+        name = free_name(f"{cluster.name}CapacityProviders", editor.value(("Resources",)) or {})
+        edit = editor.insert_properties(("Resources",), [(name, value)], after=cluster.name)
+        return Association((edit,), depends_on=name)
+    yaml = ctx.ws.yaml(path)
+    if yaml is None:
+        return Association(problem=ctx.ws.notes.get(path, "file not editable"))
+    resource = yaml.path_at(cluster.location.start_byte)
+    if resource is None:
+        return Association(problem="the cluster was not found in the template")
+    name = free_name(f"{cluster.name}CapacityProviders", yaml.node(resource[:-1]) or {})
+    return Association((yaml.insert_entries(resource[:-1], [(name, value)], after=cluster.name),), depends_on=name)
+
+
+def free_name(name: str, taken: Collection[str]) -> str:
+    """``name``, or ``name2``, ``name3``... when the template declares it already."""
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name}{number}"
+    return candidate
 
 
 def _cdk(ctx: Context, cluster: Component, providers: tuple[str, ...], syntax: Syntax) -> Association:

@@ -11,6 +11,7 @@ from replatform.discover import compute_vocabulary as v
 from replatform.migrate.editors.hcl import HclEditError
 from replatform.migrate.editors.python import PythonSymbols
 from replatform.migrate.editors.yaml import YamlEditError, YamlValue
+from replatform.migrate.targets.capacity.intrinsics import in_style, ref
 from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView
 from replatform.migrate.targets.graviton.context import Context, Syntax
 from replatform.model import Edit
@@ -94,11 +95,12 @@ def _hcl_share(share: ProviderShare) -> list[tuple[str, str]]:
 
 def _cloudformation(ctx: Context, view: ServiceView, shares: list[ProviderShare]) -> Edits:
     path = view.service.location.path
+    buffer = ctx.ws.buffer(path)
+    json_file = view.syntax is Syntax.CFN_JSON
     items: list[dict[str, YamlValue]] = []
     for share in shares:
-        item: dict[str, YamlValue] = {
-            "CapacityProvider": {"Ref": share.provider} if share.expression else share.provider
-        }
+        provider = in_style(ref(share.provider), buffer.data if buffer else b"", json_file)
+        item: dict[str, YamlValue] = {"CapacityProvider": provider if share.expression else share.provider}
         if share.base:
             item["Base"] = share.base
         item["Weight"] = share.weight

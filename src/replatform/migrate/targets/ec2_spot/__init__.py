@@ -2,7 +2,8 @@
 group of Spot instances behind an ECS capacity provider, as seed 001's engineer did by hand.
 
 Per service, one *unsafe* fix (new infrastructure, interruptible tasks): the launch template, group, capacity
-provider, instance role and profile and variables written in the service's own file and style (`terraform`),
+provider, instance role and profile and variables written in the service's own file and style (`terraform`,
+`cloudformation`; CDK services are manual with the figure),
 the task definition made EC2-compatible and the service's strategy on the new provider. The capacity is sized
 by the cost target's own formula (`sizing`), so the diff and the plan agree; the fix says what it costs (an
 estimate) and what the worker's code must do first. Services it cannot move, and EKS Fargate profiles, are
@@ -11,6 +12,8 @@ manual with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from replatform import knowledge
 from replatform.discover import compute_vocabulary as v
 from replatform.graph import Graph
@@ -18,8 +21,9 @@ from replatform.migrate.targets import Expectation, Proposal, TargetOptions
 from replatform.migrate.targets.capacity import cluster as clusters
 from replatform.migrate.targets.capacity.rollout import rollout_note
 from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView, view
+from replatform.migrate.targets.ec2_spot import cloudformation, terraform
 from replatform.migrate.targets.ec2_spot import sizing as sizes
-from replatform.migrate.targets.ec2_spot import terraform
+from replatform.migrate.targets.ec2_spot.generated import Generated
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix
 from replatform.migrate.targets.spot import code_conditions, fit_draining
 from replatform.migrate.workspace import Workspace
@@ -28,6 +32,11 @@ from replatform.price.cost import Pricer
 from replatform.price.spot import STATEFUL_IMAGES
 
 RULE = "ecs-ec2-spot"
+_GENERATORS: dict[Syntax, Callable[[Context, ServiceView, sizes.Sizing], Generated]] = {
+    Syntax.TERRAFORM: terraform.generate,
+    Syntax.CFN_YAML: cloudformation.generate,
+    Syntax.CFN_JSON: cloudformation.generate,
+}
 _X86 = (
     "The task runs x86 images, so the capacity is x86: the re-scan reports the new launch template as a Graviton "
     "candidate (ec2-x86-instance), as expected; build the image for arm64 to take it further."
@@ -43,12 +52,13 @@ def propose(report: Report, options: TargetOptions, workspace: Workspace) -> lis
     ctx = Context(report, options, workspace)
     proposals: list[Proposal] = []
     pricer: Pricer | None = None
+    moved: set[str] = set()  # clusters given a new capacity provider in this run
     for service in report.components_of(ComponentKind.ECS_SERVICE):
         if not service.deployed:
             continue
         if pricer is None:
             pricer = sizes.pricer(report, workspace.root, options.region)
-        proposals.append(_service(ctx, pricer, view(ctx.graph, service)))
+        proposals.append(_service(ctx, pricer, view(ctx.graph, service), moved))
     for profile in report.components_of(ComponentKind.EKS_FARGATE_PROFILE):
         why = (
             f"Not moved: EKS Fargate profile {profile.name} runs Kubernetes pods, not ECS tasks; on EC2 Spot they "
@@ -88,7 +98,7 @@ def refusal(service_view: ServiceView) -> str:
     return ""
 
 
-def _service(ctx: Context, pricer: Pricer, service_view: ServiceView) -> Proposal:
+def _service(ctx: Context, pricer: Pricer, service_view: ServiceView, moved: set[str]) -> Proposal:
     service = service_view.service
     reason = refusal(service_view)
     if reason:
@@ -96,20 +106,31 @@ def _service(ctx: Context, pricer: Pricer, service_view: ServiceView) -> Proposa
     sizing = sizes.size(pricer, service, service_view.task)
     if isinstance(sizing, str):
         return _manual(service, f"Size EC2 Spot capacity for {service.name} by hand", f"Not moved: {sizing}.")
-    if service_view.syntax is not Syntax.TERRAFORM:
+    generator = _GENERATORS.get(service_view.syntax)
+    if generator is None:
         return _manual(
             service,
             f"Move {service.name} to ECS on EC2 Spot by hand",
-            f"Not changed: the ec2-spot target writes Terraform only so far, and {service.name} is declared in "
-            f"{service_view.syntax.value}. {sizing.cost_text()}",
+            f"Not changed: the ec2-spot target writes Terraform and CloudFormation only so far, and {service.name} "
+            f"is declared in {service_view.syntax.value}. {sizing.cost_text()}",
         )
-    generated = terraform.generate(ctx, service_view, sizing)
+    if service_view.cluster is not None and service_view.cluster.id in moved:
+        return _manual(
+            service,
+            f"Move {service.name} to ECS on EC2 Spot in the next run",
+            f"Not changed in this run: {service_view.cluster.name} gets another service's EC2 Spot capacity "
+            "provider in this run, and one run adds one provider to a cluster; apply this run, then run migrate "
+            f"again. {sizing.cost_text()}",
+        )
+    generated = generator(ctx, service_view, sizing)
     if generated.problem:
         return _manual(service, f"Move {service.name} to ECS on EC2 Spot by hand", f"Not changed: {generated.problem}.")
     generated.notes += _other_groups(ctx, service)
     fitted = fit_draining(ctx, service_view)
     generated.notes += fitted.by_hand
-    share = ProviderShare(f"{generated.provider}.name", 0, 1, expression=True)
+    if service_view.cluster is not None:
+        moved.add(service_view.cluster.id)
+    share = ProviderShare(generated.strategy, 0, 1, expression=True)
     facts = knowledge.ecs_ec2_spot()
     description = (
         f"Run {service.name} on ECS on EC2 Spot: {generated.provider} over {generated.group} "
@@ -122,7 +143,7 @@ def _service(ctx: Context, pricer: Pricer, service_view: ServiceView) -> Proposa
         _UNSAFE,
         code_conditions(ctx.report, service),
         sizing.cost_text(),
-        f"Instances at most: {sizing.max_why} (var.ecs_max_instances).",
+        f"Instances at most: {sizing.max_why} ({generated.max_setting}).",
         _single_task(service_view),
         *fitted.reasons,
         f"{facts.capacity_provider.note} ({facts.capacity_provider.source}).",
@@ -168,7 +189,7 @@ def _other_groups(ctx: Context, service: Component) -> list[str]:
 
 
 def _expectations(
-    service: Component, generated: terraform.Generated, sizing: sizes.Sizing, pricer: Pricer
+    service: Component, generated: Generated, sizing: sizes.Sizing, pricer: Pricer
 ) -> tuple[Expectation, ...]:
     suffix = f"#{generated.group}"
 
@@ -190,7 +211,7 @@ def _expectations(
 
     def associated(graph: Graph) -> bool:
         found = next((c for c in graph.report.components if c.name == generated.cluster), None)
-        return found is not None and f"{generated.provider}.name" in clusters.associated(found)
+        return found is not None and generated.associated in clusters.associated(found)
 
     expected = sizing.line.monthly if sizing.line is not None else None
 

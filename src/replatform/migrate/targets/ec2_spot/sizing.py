@@ -47,6 +47,16 @@ class Sizing:
     def memory_mib(self) -> int:
         return self.inputs.needs.memory_mib
 
+    def reservations(self) -> list[tuple[str, int, int]]:
+        """(``cpu`` | ``memory``, what the task should reserve, what it declares) where the usage file says the task
+        needs less than its Fargate size: on EC2 it reserves that, not a Fargate step.
+        """
+        if not self.inputs.source:
+            return []
+        declared = self.inputs.declared
+        pairs = (("cpu", self.cpu_units, round(declared.vcpu * 1024)), ("memory", self.memory_mib, declared.memory_mib))
+        return [pair for pair in pairs if pair[1] != pair[2]]
+
     def cost_text(self) -> str:
         """The plan's figure with its formula and the interruption bucket of each type (an estimate)."""
         types = ", ".join(self.buckets)

@@ -14,33 +14,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
 from replatform import knowledge
 from replatform.migrate.editors.hcl import Block, HclEditError, HclEditor, hcl_string, labels, render_block
 from replatform.migrate.targets.capacity import cluster as clusters
-from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView
-from replatform.migrate.targets.capacity.strategy import set_strategy
+from replatform.migrate.targets.capacity.service import ServiceView
+from replatform.migrate.targets.ec2_spot.generated import Generated, finish
 from replatform.migrate.targets.ec2_spot.sizing import Sizing
 from replatform.migrate.targets.graviton.context import Context
 from replatform.migrate.targets.spot.refusals import partition
 from replatform.model import Edit
 
 _NAME = re.compile(r"^[A-Za-z0-9_.\[\]]+$")  # a plain reference (local.name, var.x): interpolated as is
-
-
-@dataclass
-class Generated:
-    """The edits, what they declare (for the description and the re-scan), and why they could not be made."""
-
-    edits: list[Edit | None] = field(default_factory=list)
-    problem: str = ""
-    label: str = ""
-    provider: str = ""  # the capacity provider's Terraform address
-    group: str = ""
-    template: str = ""
-    cluster: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def generate(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
@@ -95,6 +80,7 @@ def _generate(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
     out.group = f"aws_autoscaling_group.{label}"
     out.template = f"aws_launch_template.{label}"
     out.cluster = cluster.name
+    out.strategy = out.associated = f"{out.provider}.name"
     name = _name_template(editor, block)
     instance_var = "var.ecs_instance_type"
     blocks = _blocks(label, name, cluster.name, subnets.expression, instance_var, sizing, ctx.options.region, out)
@@ -109,20 +95,11 @@ def _generate(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
         other = ctx.ws.hcl(target)
         assert other is not None
         out.edits.append(_append(other, "\n" + _text(variables, other.buffer.indent_unit)))
-    association = clusters.associate(ctx, cluster, ("FARGATE", f"{out.provider}.name"))
+    association = clusters.associate(ctx, cluster, ("FARGATE", out.strategy))
     if association.problem:
         return Generated(problem=f"the cluster {cluster.name}: {association.problem}")
     out.edits += association.edits
-    share = ProviderShare(f"{out.provider}.name", 0, 1, expression=True)
-    strategy, problem = set_strategy(ctx, view, [share], association.depends_on)
-    if problem:
-        return Generated(problem=problem)
-    out.edits += strategy
-    task_edits, problem = _task_definition(ctx, view, sizing, out)
-    if problem:
-        return Generated(problem=f"its task definition: {problem}")
-    out.edits += task_edits
-    return out
+    return finish(ctx, view, out, association.depends_on, lambda: _task_definition(ctx, view, sizing, out))
 
 
 def _declared(ctx: Context, path: str) -> set[str]:
@@ -371,19 +348,12 @@ def _task_definition(ctx: Context, view: ServiceView, sizing: Sizing, out: Gener
         edits.append(editor.insert_attribute(block, "requires_compatibilities", '["EC2"]'))
     else:
         edits.append(editor.set_expression(compat, '["EC2"]'))
-    inputs = sizing.inputs
-    if inputs.source:  # the usage file says what the task needs: the task reserves that, not a Fargate step
-        for key, wanted, declared in (
-            ("cpu", sizing.cpu_units, round(inputs.declared.vcpu * 1024)),
-            ("memory", sizing.memory_mib, inputs.declared.memory_mib),
-        ):
-            if wanted == declared:
-                continue
-            current = editor.attribute(block, key)
-            if current is None:
-                return [], f"it has no task-level {key} to change"
-            comment = f" # the usage file's task need; on Fargate: {current.expression} ({declared})"
-            edits.append(editor.set_expression(current, f"{wanted}{comment}"))
+    for key, wanted, declared in sizing.reservations():
+        current = editor.attribute(block, key)
+        if current is None:
+            return [], f"it has no task-level {key} to change"
+        comment = f" # the usage file's task need; on Fargate: {current.expression} ({declared})"
+        edits.append(editor.set_expression(current, f"{wanted}{comment}"))
     mode = task.get("network_mode")
     if mode is None and editor.attribute(block, "network_mode") is None:
         out.notes.append("no network_mode: EC2 defaults to bridge, where Fargate had awsvpc")
