@@ -26,6 +26,12 @@ NAMES = sorted(p.name for p in FORMATS.iterdir() if p.is_dir())
 S, U = Applicability.SAFE, Applicability.UNSAFE
 #: (rule, label) of each fix offered, in report order, and the validators that must have passed.
 EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
+    "cdk-constants": (
+        # 12f: values read from constants (TS const/static, Python module/class constants) change where they are set
+        [("ecs-task-x86", U), ("ec2-x86-instance", U)] + [("ec2-x86-instance", U)] * 3 + [("lambda-x86", S)]
+        + [("ecs-task-x86", U)],
+        set(),
+    ),
     "cdk-patterns": ([("ecs-task-x86", S)], set()),
     "cloudformation-json": (
         # inline ZipFile code: nothing to rebuild; the nginx image must be multi-arch; the task-definition JSON's too
@@ -56,6 +62,11 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     # AMIs named by public SSM parameters: {{resolve:ssm:...}}, resolve:ssm:..., a parameter's Default
     "ssm-ami": ([("ec2-x86-instance", U)] * 5, {"cfn-lint", "terraform"}),
     "terraform-eks": ([("ec2-x86-instance", U)], {"terraform"}),
+    # 12f: a module's values change at each call's argument, or at the module's default for those relying on it
+    "terraform-modules": (
+        [("ec2-x86-instance", U), ("ecs-task-x86", U)] + [("ec2-x86-instance", U)] * 2 + [("ecs-task-x86", U)] * 2,
+        {"terraform"},
+    ),
     "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], {"terraform"}),  # code is a zip we cannot see
 }
 

@@ -86,8 +86,8 @@ def _safety(ctx: Context, task: Component, images: list[Component]) -> tuple[App
             elif not (isinstance(link.target, str) and _registry_says_ready(ctx, link.target)):
                 shown = link.target if isinstance(link.target, str) else link.target.expression
                 reasons.append(f"image {shown} must be published for linux/arm64 (a multi-arch manifest)")
-    if reasons:
-        return Applicability.UNSAFE, "Check first: " + "; ".join(reasons) + "."
+    if reasons:  # once each: a module's instances share their container images' ids
+        return Applicability.UNSAFE, "Check first: " + "; ".join(dict.fromkeys(reasons)) + "."
     return Applicability.SAFE, "Every image is built here for linux/arm64 from a folder with no arm64 findings."
 
 
