@@ -26,6 +26,14 @@ NAMES = sorted(p.name for p in FORMATS.iterdir() if p.is_dir())
 S, U = Applicability.SAFE, Applicability.UNSAFE
 #: (rule, label) of each fix offered, in report order, and the validators that must have passed.
 EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
+    "cdk-constants": (
+        # 12f: values read from constants (TS const/static, Python module/class constants) change where they are set
+        [("ecs-task-x86", U), ("ec2-x86-instance", U)]
+        + [("ec2-x86-instance", U)] * 3
+        + [("lambda-x86", S)]
+        + [("ecs-task-x86", U)],
+        set(),
+    ),
     "cdk-patterns": ([("ecs-task-x86", S)], set()),
     "cloudformation-json": (
         # inline ZipFile code: nothing to rebuild; the nginx image must be multi-arch; the task-definition JSON's too
@@ -56,6 +64,11 @@ EXPECTED: dict[str, tuple[list[tuple[str, Applicability]], set[str]]] = {
     # AMIs named by public SSM parameters: {{resolve:ssm:...}}, resolve:ssm:..., a parameter's Default
     "ssm-ami": ([("ec2-x86-instance", U)] * 5, {"cfn-lint", "terraform"}),
     "terraform-eks": ([("ec2-x86-instance", U)], {"terraform"}),
+    # 12f: a module's values change at each call's argument, or at the module's default for those relying on it
+    "terraform-modules": (
+        [("ec2-x86-instance", U), ("ecs-task-x86", U)] + [("ec2-x86-instance", U)] * 2 + [("ecs-task-x86", U)] * 2,
+        {"terraform"},
+    ),
     "terraform-lambda": ([("lambda-x86", U), ("lambda-x86", U)], {"terraform"}),  # code is a zip we cannot see
 }
 
@@ -248,3 +261,112 @@ def test_no_validators_is_reported_as_not_run() -> None:
     assert [(v.validator, v.status.value, v.detail) for v in migration.validations] == [
         ("cfn-lint", "not run", "skipped (--no-validators)")
     ]
+
+
+def _why(migration: applying.Migration, component: str) -> str:
+    (fix,) = [r.proposal.fix for r in migration.offered if r.proposal.fix.component == component]
+    return fix.why
+
+
+def _shown(data: bytes, edit: Edit) -> str:
+    """``path:line old -> new`` of one edit."""
+    line = data[: edit.start_byte].count(b"\n") + 1
+    return f"{edit.path}:{line} {data[edit.start_byte : edit.end_byte].decode()} -> {edit.replacement}"
+
+
+def _left(root: Path, rules: tuple[str, ...]) -> list[str]:
+    return sorted(f"{f.rule_id} {f.subject}" for f in api.scan(str(root)).findings if f.rule_id in rules)
+
+
+def test_terraform_module_values_change_at_each_call_or_at_the_default(tmp_path: Path) -> None:
+    """12f: module.api and module.batch pass their own instance types, so each call's argument is edited for its
+    own instances; module.cron passes nothing, so the default in variables.tf moves, and the why names every
+    caller relying on it (arch: module.batch and module.cron). Re-scanned, no x86 finding is left."""
+    root = tmp_path / "tf"
+    shutil.copytree(FORMATS / "terraform-modules", root)
+    rules = ("ec2-x86-instance", "ecs-task-x86")
+    assert len(_left(root, rules)) == 6
+    migration = api.migrate(str(root), unsafe=True)
+    source = {p: (root / p).read_bytes() for p in ("main.tf", "modules/worker/variables.tf")}
+    edits = {
+        r.proposal.fix.component.rsplit("#", 1)[1]: [_shown(source[e.path], e) for e in r.proposal.fix.edits]
+        for r in migration.offered
+    }
+    assert edits == {
+        "module.api.aws_launch_template.lt": ["main.tf:4 c5.2xlarge -> c7g.2xlarge"],
+        "module.api.aws_ecs_task_definition.t": ["main.tf:5 X86_64 -> ARM64"],
+        "module.batch.aws_launch_template.lt": ["main.tf:10 m5.xlarge -> m7g.xlarge"],
+        "module.cron.aws_launch_template.lt": ['modules/worker/variables.tf:3 "c5.large" -> "c7g.large"'],
+        "module.batch.aws_ecs_task_definition.t": ['modules/worker/variables.tf:8 "X86_64" -> "ARM64"'],
+        "module.cron.aws_ecs_task_definition.t": ['modules/worker/variables.tf:8 "X86_64" -> "ARM64"'],
+    }
+    prefix = "ecs_task_definition:modules/worker/main.tf#"
+    assert _why(migration, prefix + "module.api.aws_ecs_task_definition.t").endswith(
+        "X86_64 is an input of module.api in main.tf: only that call's resources move."
+    )
+    assert _why(migration, prefix + "module.cron.aws_ecs_task_definition.t").endswith(
+        "X86_64 is the default of var.arch in modules/worker/variables.tf: every caller that relies on the default "
+        "moves (module.batch, module.cron), and so does any caller outside this repository."
+    )
+    assert (
+        "c5.large is the default of var.instance_type in modules/worker/variables.tf: every caller that relies "
+        "on the default moves (module.cron)"
+    ) in _why(migration, "launch_template:modules/worker/main.tf#module.cron.aws_launch_template.lt")
+    assert api.migrate(str(root), unsafe=True, apply=True).applied
+    assert _left(root, rules) == []
+    assert api.migrate(str(root), unsafe=True).results == ()
+
+
+def test_cdk_constants_change_where_they_are_set_and_say_who_else_reads_them(tmp_path: Path) -> None:
+    """12f: InstanceType(SIZE), InstanceType(self.TYPE), architecture=ARCH, cpu_architecture=CPU (Python) and
+    InstanceType(INSTANCE), InstanceType(HostsStack.BASTION) (TypeScript) are edited at the constant. SIZE is read
+    by two instances and BASTION is a member of an exported class: the why says so. The ECS-on-EC2 task moves with
+    its hosts, whose type is the INSTANCE constant."""
+    root = tmp_path / "cdk"
+    shutil.copytree(FORMATS / "cdk-constants", root)
+    migration = api.migrate(str(root), unsafe=True)
+    assert _why(migration, "ec2_instance:py/app.py#Box").endswith(
+        "m5.xlarge is the value of SIZE, set at py/app.py:9; SIZE is also read at py/app.py:30: those uses move too. "
+        "ec2.MachineImage.latest_amazon_linux2023() now asks for the arm64 Amazon Linux AMI (AmazonLinuxCpuType.ARM_64)."
+    )
+    assert "c5.large is the value of TYPE, set at py/app.py:14. " in _why(migration, "ec2_instance:py/app.py#Small")
+    assert _why(migration, "lambda_function:py/app.py#Fn").endswith("X86_64 is the value of ARCH, set at py/app.py:8.")
+    assert _why(migration, "ecs_task_definition:py/app.py#Td").endswith(
+        "X86_64 is the value of CPU, set at py/app.py:10."
+    )
+    assert (
+        "t3.micro is the value of BASTION, set at infra/lib/hosts.ts:11; BASTION is exported: other files that import "
+        "it move too."
+    ) in _why(migration, "ec2_instance:infra/lib/hosts.ts#Bastion")
+    (hosts,) = [r.proposal for r in migration.offered if r.proposal.fix.component.endswith("hosts.ts#Td")]
+    assert sorted(f.rule_id for f in hosts.findings) == ["ec2-x86-instance", "ecs-task-x86"]
+    assert "c5.large is the value of INSTANCE, set at infra/lib/hosts.ts:7." in hosts.fix.why
+    rules = ("ec2-x86-instance", "ecs-task-x86", "lambda-x86")
+    assert len(_left(root, rules)) == 8
+    assert api.migrate(str(root), unsafe=True, apply=True).applied
+    assert _left(root, rules) == []
+    assert api.migrate(str(root), unsafe=True).results == ()
+
+
+def test_an_architecture_constant_read_by_another_function_is_unsafe(tmp_path: Path) -> None:
+    """A Lambda whose code is ready would move safely, but ARCH is read by a second function too: the edit at the
+    constant moves both, so each fix is unsafe and says where else ARCH is read."""
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "index.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "app.py").write_text(
+        "from aws_cdk import App, Stack\nfrom aws_cdk import aws_lambda as _lambda\n\n"
+        "ARCH = _lambda.Architecture.X86_64\n\n\nclass S(Stack):\n    def __init__(self, scope, id):\n"
+        "        super().__init__(scope, id)\n"
+        '        _lambda.Function(self, "A", runtime=_lambda.Runtime.PYTHON_3_12, handler="index.handler", '
+        'code=_lambda.Code.from_asset("fn"), architecture=ARCH)\n'
+        '        _lambda.Function(self, "B", runtime=_lambda.Runtime.PYTHON_3_12, handler="index.handler", '
+        'code=_lambda.Code.from_asset("fn"), architecture=ARCH)\n'
+    )
+    migration = api.migrate(str(tmp_path), unsafe=True)
+    fixes = {r.proposal.fix.component.rsplit("#", 1)[1]: r.proposal.fix for r in migration.offered}
+    assert {name: fix.applicability for name, fix in fixes.items()} == {"A": U, "B": U}
+    assert fixes["A"].why.endswith(
+        "X86_64 is the value of ARCH, set at app.py:4; ARCH is also read at app.py:11: those uses move too."
+    )
+    assert fixes["A"].edits == fixes["B"].edits
+    assert patch(migration).count("+ARCH = _lambda.Architecture.ARM_64\n") == 1

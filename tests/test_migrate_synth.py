@@ -150,6 +150,24 @@ def test_python_app_synthesizes_arm64_after_migrate(tmp_path: Path) -> None:
     assert _image_platforms(out / "Worker.assets.json") == ["linux/arm64"]
 
 
+def test_python_constants_synthesize_arm64_after_migrate(tmp_path: Path) -> None:
+    """12f: the values moved at the constants they are read from (SIZE, self.TYPE, ARCH, CPU) synthesize to
+    Graviton types, an arm64 function and an ARM64 task."""
+    pytest.importorskip("aws_cdk", reason="aws-cdk-lib from PyPI is a test dependency: make test installs it")
+    root = tmp_path / "app"
+    shutil.copytree(ROOT / "tests" / "data" / "migrate" / "formats" / "cdk-constants" / "py", root)
+    migration = api.migrate(str(root), unsafe=True, apply=True)
+    assert migration.applied and len(migration.offered) == 5
+    out = tmp_path / "cdk.out"
+    _synth_python(root, out)
+    template = out / "Constants.template.json"
+    instances = _resources(template, "AWS::EC2::Instance")
+    assert sorted(p["InstanceType"] for p in instances.values()) == ["c7g.large", "m7g.xlarge", "m7g.xlarge"]
+    assert _only(template, "AWS::Lambda::Function")["Architectures"] == ["arm64"]
+    task = _only(template, "AWS::ECS::TaskDefinition")
+    assert task["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}
+
+
 # ---------------------------------------------------------------- --target spot
 
 

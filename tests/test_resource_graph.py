@@ -452,6 +452,45 @@ def test_terraform_module_outputs_link_to_the_resources_inside(scan_files: ScanF
 
 # --------------------------------------------------------------------- CDK
 
+
+def test_cdk_values_read_from_constants_record_where_the_constant_is_set(scan_files: ScanFiles, tmp_path: Path) -> None:
+    """`Attribute.origin`: the assignment a prop's value comes from (module and class constants, a chain of
+    names), so migrate edits the value there; a value written in place, or an if/else, has none."""
+    report = scan_files(
+        {
+            "app.py": "import aws_cdk as cdk\nfrom aws_cdk import aws_ec2 as ec2, aws_lambda as _lambda\n"
+            'ARCH = _lambda.Architecture.X86_64\nBASE = "m5.large"\nSIZE = BASE\n'
+            "class S(cdk.Stack):\n"
+            '    TYPE = "c5.large"\n'
+            "    def __init__(self, scope, id):\n"
+            '        ec2.Instance(self, "A", instance_type=ec2.InstanceType(SIZE))\n'
+            '        ec2.Instance(self, "B", instance_type=ec2.InstanceType(self.TYPE))\n'
+            '        ec2.Instance(self, "C", instance_type=ec2.InstanceType("t3.micro"))\n'
+            '        _lambda.Function(self, "F", runtime=_lambda.Runtime.PYTHON_3_12, handler="i.h", '
+            "architecture=ARCH)\n",
+            "lib/stack.ts": "import * as ec2 from 'aws-cdk-lib/aws-ec2';\nconst INSTANCE = 'c5.xlarge';\n"
+            "export class S {\n  constructor() {\n"
+            "    new ec2.Instance(this, 'D', { instanceType: new ec2.InstanceType(INSTANCE) });\n  }\n}\n",
+        }
+    )
+
+    def origin(name: str, attribute: str) -> tuple[str, int, str] | None:
+        (component,) = [c for c in report.components if c.name == name]
+        found = component.attribute(attribute)
+        assert found is not None and found.location is not None
+        where = found.origin
+        if where is None:
+            return None
+        text = (tmp_path / where.path).read_bytes()[where.start_byte : where.end_byte].decode()
+        return where.path, where.line, text
+
+    assert origin("A", "instance_type") == ("app.py", 4, '"m5.large"')  # SIZE = BASE = "m5.large"
+    assert origin("B", "instance_type") == ("app.py", 7, '"c5.large"')
+    assert origin("C", "instance_type") is None
+    assert origin("F", "architecture") == ("app.py", 3, "_lambda.Architecture.X86_64")
+    assert origin("D", "instance_type") == ("lib/stack.ts", 2, "'c5.xlarge'")
+
+
 CDK_PY = """\
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs, aws_ecs_patterns as ecs_patterns, aws_batch as batch

@@ -103,6 +103,9 @@ class Attribute:
     name: str
     value: AttributeValue
     location: Location | None = None
+    #: Where the value is written when that is not at ``location``: the assignment of the constant a CDK prop
+    #: names (``SIZE = "m5.large"`` for ``InstanceType(SIZE)``), so a fix edits the value, not the use.
+    origin: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,22 @@ class Evaluator:
             return [self.value(s, depth) for s in raw]
         return raw
 
+    def origin(self, spanned: Spanned, depth: int = 0) -> Spanned | None:
+        """The value a name resolves to where it is assigned (``SIZE = "m5.large"`` for ``SIZE`` or
+        ``InstanceType(SIZE)``), through names assigned from names; None when the value is written in place.
+        """
+        raw = spanned.value
+        if isinstance(raw, Call) and raw.callee.split(".")[-1] == "InstanceType" and len(raw.args) == 1:
+            argument = raw.args[0]
+            deeper = self.origin(argument, depth)
+            return deeper if deeper is not None or depth == 0 else (argument if _literal(argument) else None)
+        if not isinstance(raw, Ref) or resolve_enum(raw.dotted) is not None or depth >= 5:
+            return None
+        found = self.constants.get(raw.dotted, spanned.location.start_byte)
+        if found is None or found is spanned:
+            return None
+        return self.origin(found, depth + 1) or (found if _literal(found) else None)
+
     def _call(self, call: Call, spanned: Spanned, depth: int) -> Any:
         tail = ".".join(call.callee.split(".")[-2:])
         last = call.callee.split(".")[-1]
@@ -279,6 +295,14 @@ class Evaluator:
             return Unknown(spanned.text)
         value = self.value(spanned, depth + 1)
         return value if isinstance(value, str) else Unknown(spanned.text)
+
+
+def _literal(spanned: Spanned) -> bool:
+    """A value written as a literal: a string, number or CDK enum member (``Architecture.X86_64``)."""
+    raw = spanned.value
+    if isinstance(raw, Ref):
+        return resolve_enum(raw.dotted) is not None
+    return isinstance(raw, (str, int, float)) and not isinstance(raw, bool)
 
 
 _SECONDS_PER = {"millis": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
@@ -700,7 +724,8 @@ class _Emitter:
                 continue
             value = _attribute_value(self.evaluator.value(found), found.text)
             if value is not None:
-                out.append(Attribute(canonical, value, found.location))
+                origin = self.evaluator.origin(found)
+                out.append(Attribute(canonical, value, found.location, origin.location if origin else None))
         return out
 
     def construct(self, call: Call, location: Location, key: str) -> None:

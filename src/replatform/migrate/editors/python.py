@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_python
 
-from replatform.migrate.editors.text import Buffer
+from replatform.migrate.editors.text import Assigned, Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
@@ -82,6 +82,36 @@ class PythonEditor:
                     return right
             stack.extend(node.children)
         return None
+
+    def assigned(self, start: int, end: int) -> Assigned | None:
+        """The assignment whose value is at a span (a module or class constant, ``self.X = ...``), and the
+        reads of its name: bare (``SIZE``) or as an attribute (``self.TYPE``, ``Stack.TYPE``).
+        """
+        node = self.tree.root_node.named_descendant_for_byte_range(start, max(start, end - 1))
+        while node is not None and node.parent is not None and node.parent.type != "assignment":
+            if (node.start_byte, node.end_byte) != (node.parent.start_byte, node.parent.end_byte):
+                return None
+            node = node.parent
+        parent = node.parent if node is not None else None
+        left = parent.child_by_field_name("left") if parent is not None else None
+        if node is None or parent is None or left is None or parent.child_by_field_name("right") != node:
+            return None
+        name = _text(left).rsplit(".", 1)[-1]
+        reads = []
+        for candidate in walk(self.tree.root_node):
+            if candidate.type != "identifier" or _text(candidate) != name:
+                continue
+            holder = candidate.parent
+            if (
+                holder is not None
+                and holder.type == "keyword_argument"
+                and holder.child_by_field_name("name") == candidate
+            ):
+                continue  # f(SIZE=...) names a parameter
+            if left.start_byte <= candidate.start_byte < left.end_byte:
+                continue  # the assignment itself
+            reads.append(candidate.start_point[0] + 1)
+        return Assigned(name, node, tuple(reads))
 
     @staticmethod
     def keyword(call: tree_sitter.Node, name: str) -> tree_sitter.Node | None:

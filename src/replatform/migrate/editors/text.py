@@ -14,6 +14,18 @@ from replatform.model import Edit
 _INDENT = re.compile(rb"^([ \t]+)\S", re.MULTILINE)
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """A value assigned to a name (``SIZE = "m5.large"``): the value's node and where else the name is read."""
+
+    name: str
+    value: tree_sitter.Node
+    #: Lines (1-based) of every read of the name in the file, the one a fix came from included.
+    reads: tuple[int, ...]
+    #: Exported (TypeScript ``export const``): other files may read it too.
+    exported: bool = False
+
+
 @dataclass
 class Buffer:
     """One file as it is on disk: the editors read positions here and return `Edit`s against it."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_typescript
 
-from replatform.migrate.editors.text import Buffer, walk
+from replatform.migrate.editors.text import Assigned, Buffer, walk
 from replatform.model import Edit
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
@@ -79,6 +79,35 @@ class TypeScriptEditor:
                 if ident is not None and _text(ident) == name and value is not None and value.type in _CALLS:
                     return value
         return None
+
+    def assigned(self, start: int, end: int) -> Assigned | None:
+        """The declaration whose value is at a span (``const SIZE = ...``, a class field, ``this.X = ...``), and
+        the reads of its name: bare (``SIZE``) or as a member (``this.TYPE``, ``Stack.TYPE``).
+        """
+        node = self.tree.root_node.named_descendant_for_byte_range(start, max(start, end - 1))
+        owners = {"variable_declarator": "name", "public_field_definition": "name", "assignment_expression": "left"}
+        while node is not None and node.parent is not None and node.parent.type not in owners:
+            if (node.start_byte, node.end_byte) != (node.parent.start_byte, node.parent.end_byte):
+                return None
+            node = node.parent
+        parent = node.parent if node is not None else None
+        if node is None or parent is None:
+            return None
+        left = parent.child_by_field_name(owners[parent.type])
+        value = parent.child_by_field_name("right" if parent.type == "assignment_expression" else "value")
+        if left is None or value != node:
+            return None
+        name = _text(left).rsplit(".", 1)[-1]
+        reads = [
+            candidate.start_point[0] + 1
+            for candidate in walk(self.tree.root_node)
+            if candidate.type in ("identifier", "property_identifier")
+            and _text(candidate) == name
+            and not left.start_byte <= candidate.start_byte < left.end_byte
+            and not (candidate.parent is not None and candidate.parent.child_by_field_name("key") == candidate)
+        ]
+        exported = any(a.type == "export_statement" for a in _ancestors(parent))
+        return Assigned(name, node, tuple(reads), exported)
 
     @staticmethod
     def callee(call: tree_sitter.Node) -> str:

@@ -31,8 +31,22 @@ _DEPENDENCY_RULES = ("dependency-below-arm64-minimum", "pypi-no-arm64-artifact",
 
 
 def _component(ctx: Context, finding: Finding, kinds: tuple[ComponentKind, ...], name: str) -> Component | None:
+    """The component a finding names: declared in the finding's file, or (a resource inside a Terraform module)
+    stating the value the finding is about there, at the module call's argument discovery placed it at.
+    """
     found = ctx.graph.declared(finding.location.path, name, kinds)
-    return found[0] if found else None
+    if found:
+        return found[0]
+    where = finding.location
+    for component in ctx.report.components:
+        if component.name == name and component.kind in kinds and isinstance(component.get("module"), str):
+            for attribute in component.attributes:
+                if attribute.location is not None and (attribute.location.path, attribute.location.line) == (
+                    where.path,
+                    where.line,
+                ):
+                    return component
+    return None
 
 
 def propose(report: Report, options: TargetOptions, workspace: Workspace) -> list[Proposal]:

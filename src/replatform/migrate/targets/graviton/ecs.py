@@ -12,6 +12,7 @@ import tree_sitter
 from replatform.migrate.editors.python import PythonEditor, PythonSymbols
 from replatform.migrate.editors.typescript import Symbols, TypeScriptEditor
 from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.targets.graviton import values
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
 from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, LinkKind, TargetKind
 
@@ -23,13 +24,14 @@ def fix_task(ctx: Context, task: Component) -> Fix:
     syntax = syntax_of(task)
     description = f"Run ECS task {task.name} on ARM64 (runtime platform LINUX/ARM64)"
     images = [c for c in ctx.children.get(task.id, []) if c.kind is ComponentKind.CONTAINER_IMAGE]
+    followed: list[values.Written] = []
     try:
         if syntax is Syntax.CDK_TYPESCRIPT:
-            edits, problem = _cdk_typescript(ctx, task, images)
+            edits, problem = _cdk_typescript(ctx, task, images, followed)
         elif syntax is Syntax.CDK_PYTHON:
-            edits, problem = _cdk_python(ctx, task, images)
+            edits, problem = _cdk_python(ctx, task, images, followed)
         elif syntax is Syntax.TERRAFORM:
-            edits, problem = _terraform(ctx, task)
+            edits, problem = _terraform(ctx, task, followed)
         elif syntax is Syntax.CFN_YAML:
             edits, problem = _cloudformation_yaml(ctx, task)
         elif syntax in (Syntax.CFN_JSON, Syntax.TASKDEF_JSON):
@@ -41,6 +43,9 @@ def fix_task(ctx: Context, task: Component) -> Fix:
     if problem:
         return make_fix(RULE, task, description, [], Applicability.MANUAL, f"Not changed automatically: {problem}.")
     applicability, why = _safety(ctx, task, images)
+    for written in followed:
+        applicability = written.label(applicability)
+        why += " " + written.note
     if _placed_by_hosts(task):
         # no runtimePlatform to set: the hosts' move (joined to this fix, see hosts.py) makes the tasks arm64
         if not ctx.graph.hosts(task):
@@ -81,8 +86,8 @@ def _safety(ctx: Context, task: Component, images: list[Component]) -> tuple[App
             elif not (isinstance(link.target, str) and _registry_says_ready(ctx, link.target)):
                 shown = link.target if isinstance(link.target, str) else link.target.expression
                 reasons.append(f"image {shown} must be published for linux/arm64 (a multi-arch manifest)")
-    if reasons:
-        return Applicability.UNSAFE, "Check first: " + "; ".join(reasons) + "."
+    if reasons:  # once each: a module's instances share their container images' ids
+        return Applicability.UNSAFE, "Check first: " + "; ".join(dict.fromkeys(reasons)) + "."
     return Applicability.SAFE, "Every image is built here for linux/arm64 from a folder with no arm64 findings."
 
 
@@ -93,7 +98,9 @@ def _registry_says_ready(ctx: Context, reference: str) -> bool:
 # ---------------------------------------------------------------- CDK TypeScript
 
 
-def _cdk_typescript(ctx: Context, task: Component, images: list[Component]) -> tuple[list[Edit | None], str]:
+def _cdk_typescript(
+    ctx: Context, task: Component, images: list[Component], followed: list[values.Written]
+) -> tuple[list[Edit | None], str]:
     path = task.location.path
     editor = ctx.ws.typescript(path)
     if editor is None:
@@ -105,6 +112,8 @@ def _cdk_typescript(ctx: Context, task: Component, images: list[Component]) -> t
     edits: list[Edit | None] = []
     if not _placed_by_hosts(task):
         edit, problem = _ts_runtime_platform(editor, call, symbols)
+        if problem and task.attribute("architecture") is not None:
+            edit, problem = _architecture_constant(ctx, task, problem, followed)
         if problem:
             return [], problem
         edits.append(edit)
@@ -164,7 +173,9 @@ def _ts_asset_platform(editor: TypeScriptEditor, image: Component, symbols: Symb
 # ---------------------------------------------------------------- CDK Python
 
 
-def _cdk_python(ctx: Context, task: Component, images: list[Component]) -> tuple[list[Edit | None], str]:
+def _cdk_python(
+    ctx: Context, task: Component, images: list[Component], followed: list[values.Written]
+) -> tuple[list[Edit | None], str]:
     path = task.location.path
     editor = ctx.ws.python(path)
     if editor is None:
@@ -192,7 +203,11 @@ def _cdk_python(ctx: Context, task: Component, images: list[Component]) -> tuple
         elif architecture.type == "attribute" and (architecture.text or b"").endswith(b"X86_64"):
             edits.append(editor.replace_member(architecture, "ARM64"))
         else:
-            return [], f"cpu_architecture is {(architecture.text or b'').decode()}, not a literal to change"
+            problem = f"cpu_architecture is {(architecture.text or b'').decode()}, not a literal to change"
+            edit, problem = _architecture_constant(ctx, task, problem, followed)
+            if problem:
+                return [], problem
+            edits.append(edit)
     else:
         return [], "runtime_platform is not a RuntimePlatform(...) call"
     for image in images:
@@ -218,10 +233,30 @@ def _py_asset_platform(editor: PythonEditor, image: Component, symbols: PythonSy
     return None, ""
 
 
+def _architecture_constant(
+    ctx: Context, task: Component, problem: str, followed: list[values.Written]
+) -> tuple[Edit | None, str]:
+    """``cpuArchitecture: ARCH`` with ``ARCH = ecs.CpuArchitecture.X86_64``: the member changes where ARCH is set."""
+    attribute = task.attribute("architecture")
+    found = values.constant(ctx, attribute) if attribute is not None else problem
+    if isinstance(found, str) or attribute is None:
+        return None, problem
+    assigned, origin = found
+    node = assigned.value
+    if not (node.text or b"").endswith(b"CpuArchitecture.X86_64"):
+        return None, f"{problem} ({assigned.name} at {origin.short()} is not CpuArchitecture.X86_64)"
+    editor = ctx.ws.python(origin.path) if origin.path.endswith(".py") else ctx.ws.typescript(origin.path)
+    if editor is None:
+        return None, problem
+    note, shared = values.constant_note(assigned, origin, attribute.location, "X86_64")
+    followed.append(values.Written(None, note, shared))
+    return editor.replace_member(node, "ARM64"), ""
+
+
 # ---------------------------------------------------------------- Terraform / CloudFormation / JSON
 
 
-def _terraform(ctx: Context, task: Component) -> tuple[list[Edit | None], str]:
+def _terraform(ctx: Context, task: Component, followed: list[values.Written]) -> tuple[list[Edit | None], str]:
     editor = ctx.ws.hcl(task.location.path)
     if editor is None:
         return [], ctx.ws.notes.get(task.location.path, "file not editable")
@@ -235,9 +270,17 @@ def _terraform(ctx: Context, task: Component) -> tuple[list[Edit | None], str]:
     current = editor.attribute(platform, "cpu_architecture")
     if current is None:
         return [editor.insert_attribute(platform, "cpu_architecture", '"ARM64"')], ""
-    if current.expression.strip('"').upper() != "X86_64":
+    if current.expression.strip('"').upper() == "X86_64":
+        return [editor.set_expression(current, '"ARM64"')], ""
+    stated = task.attribute("architecture")
+    if stated is None or stated.location is None or not isinstance(stated.value, str):
         return [], f"cpu_architecture is {current.expression}, not a literal to change"
-    return [editor.set_expression(current, '"ARM64"')], ""
+    # a variable: its module call's argument, its default or its tfvars value (where discovery read it)
+    written = values.terraform(ctx, task, stated.location, stated.value, "ARM64")
+    if written.problem:
+        return [], f"cpu_architecture is {current.expression}: {written.problem}"
+    followed.append(written)
+    return [written.edit], ""
 
 
 def _cloudformation_yaml(ctx: Context, task: Component) -> tuple[list[Edit | None], str]:

@@ -16,11 +16,10 @@ from replatform import knowledge
 from replatform.discover import compute_vocabulary as v
 from replatform.graph import stated_instance_types
 from replatform.migrate.editors.hcl import HclEditor, hcl_string
-from replatform.migrate.editors.text import Buffer
 from replatform.migrate.editors.yaml import YamlEditError
-from replatform.migrate.targets.graviton import machine_images
+from replatform.migrate.targets.graviton import machine_images, values
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
-from replatform.model import Applicability, Component, ComponentKind, Edit, Fix, Location, Unknown
+from replatform.model import Applicability, Attribute, Component, ComponentKind, Edit, Fix, Location, Unknown
 from replatform.price import mapping as price_mapping
 from replatform.price.mapping import STRATEGIES
 
@@ -129,7 +128,7 @@ def _list_item(ctx: Context, component: Component, where: Location, old: str, ne
         return False
     regions = [where] + ([component.location] if component.location.path == where.path else [])
     for region in regions:
-        edit = _in_span(buffer, region, old, new)
+        edit = values.in_span(buffer, region, old, new)
         if edit is not None:
             plan.edits.append(edit)
             return True
@@ -142,69 +141,39 @@ def _list_item(ctx: Context, component: Component, where: Location, old: str, ne
 def _retype(ctx: Context, component: Component, where: Location, old: str, new: str, plan: _Plan) -> None:
     syntax = syntax_of(component)
     if syntax is Syntax.TERRAFORM:
-        plan.edits.append(_terraform_literal(ctx, where, old, new, plan))
+        plan.edits.append(_written(values.terraform(ctx, component, where, old, new), plan))
     elif syntax is Syntax.CFN_YAML:
         _cfn_yaml_literal(ctx, where, old, new, plan)
     elif syntax is Syntax.CFN_JSON:
         _cfn_json_literal(ctx, where, old, new, plan)
     elif syntax is Syntax.CDK_TYPESCRIPT:
-        plan.edits.append(_cdk_typescript_type(ctx, where, old, new, plan))
+        plan.edits.append(_cdk_typescript_type(ctx, component, where, old, new, plan))
     else:
         buffer = ctx.ws.buffer(where.path)
-        edit = _in_span(buffer, where, old, new) if buffer is not None else None
-        if edit is None:
+        edit = values.in_span(buffer, where, old, new) if buffer is not None else None
+        attribute = _attribute_at(component, where)
+        if edit is None and attribute is not None and attribute.origin is not None:
+            edit = _written(values.cdk_literal(ctx, attribute, old, new), plan)
+        elif edit is None:
             plan.manual.append(f"{old} is not written literally at {where.short()}")
         plan.edits.append(edit)
 
 
-def _in_span(buffer: Buffer, where: Location, old: str, new: str) -> Edit | None:
-    text = buffer.text(where.start_byte, where.end_byte)
-    hits = [m.start() for m in re.finditer(rf"(?<![\w.-]){re.escape(old)}(?![\w.-])", text)]
-    if len(hits) != 1:
-        return None
-    start = where.start_byte + len(text[: hits[0]].encode())
-    return Edit(buffer.path, start, start + len(old.encode()), new)
+def _written(written: values.Written, plan: _Plan) -> Edit | None:
+    """A value's edit into the plan's notes or, when there is none, its problem into the manual list."""
+    if written.problem:
+        plan.manual.append(written.problem)
+    if written.note:
+        plan.notes.append(written.note)
+    return written.edit
 
 
-def _terraform_literal(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> Edit | None:
-    """The literal behind a Terraform expression: in place, or a ``var.x`` default / tfvars value."""
-    buffer = ctx.ws.buffer(where.path)
-    if buffer is None:
-        plan.manual.append(f"{where.path} not readable")
-        return None
-    direct = _in_span(buffer, where, old, new)
-    if direct is not None:
-        return direct
-    expression = buffer.text(where.start_byte, where.end_byte).strip()
-    match = re.fullmatch(r"(var|local)\.([A-Za-z_][\w-]*)", expression)
-    if match is None:
-        plan.manual.append(f"{expression} is not a literal we can follow")
-        return None
-    kind, name = match.groups()
-    files = ctx.ws.siblings(where.path, (".tf", ".tfvars"))
-    tfvars = [f for f in files if f.endswith(("terraform.tfvars", ".auto.tfvars"))]
-    for path in (tfvars if kind == "var" else []) + [f for f in files if f.endswith(".tf")]:
-        editor = ctx.ws.hcl(path)
-        if editor is None:
-            continue
-        if path.endswith(".tfvars"):
-            found = editor.attribute(None, name)
-        else:
-            block = editor.block("variable", name) if kind == "var" else None
-            if kind == "local":
-                for candidate in editor.children(editor.body, "block") if editor.body is not None else []:
-                    if (candidate.named_children[0].text or b"") == b"locals":
-                        found = editor.attribute(candidate, name)
-                        if found is not None:
-                            break
-                else:
-                    found = None
-            else:
-                found = editor.attribute(block, "default") if block is not None else None
-        if found is not None and editor.string_value(found) == old:
-            plan.notes.append(f"{old} is the value of {expression}, set in {path}: every use of it moves.")
-            return editor.set_expression(found, hcl_string(new))
-    plan.manual.append(f"the literal behind {expression} was not found")
+def _attribute_at(component: Component, where: Location) -> Attribute | None:
+    """The stated instance-type attribute written at ``where`` (for the constant discovery resolved it to)."""
+    for name in (v.INSTANCE_TYPE, v.INSTANCE_TYPES):
+        attribute = component.attribute(name)
+        if attribute is not None and attribute.location == where:
+            return attribute
     return None
 
 
@@ -249,7 +218,7 @@ def _cfn_json_literal(ctx: Context, where: Location, old: str, new: str, plan: _
     if buffer is None or editor is None:
         plan.manual.append(f"{where.path} not editable")
         return
-    direct = _in_span(buffer, where, old, new)
+    direct = values.in_span(buffer, where, old, new)
     if direct is not None:
         plan.edits.append(direct)
         return
@@ -275,14 +244,19 @@ def _ref_target(node: object) -> str | None:
     return None
 
 
-def _cdk_typescript_type(ctx: Context, where: Location, old: str, new: str, plan: _Plan) -> Edit | None:
+def _cdk_typescript_type(
+    ctx: Context, component: Component, where: Location, old: str, new: str, plan: _Plan
+) -> Edit | None:
     buffer = ctx.ws.buffer(where.path)
     if buffer is None:
         plan.manual.append(f"{where.path} not readable")
         return None
-    direct = _in_span(buffer, where, old, new)
+    direct = values.in_span(buffer, where, old, new)
     if direct is not None:
         return direct
+    attribute = _attribute_at(component, where)
+    if attribute is not None and attribute.origin is not None:
+        return _written(values.cdk_literal(ctx, attribute, old, new), plan)
     text = buffer.text(where.start_byte, where.end_byte)
     family = new.split(".")[0]
     match = re.search(r"InstanceClass\.([A-Z0-9_]+)", text)
@@ -345,7 +319,7 @@ def _ami_parameter(ctx: Context, component: Component, where: Location, value: s
         return
     new_name, rule = moved
     buffer = ctx.ws.buffer(where.path)
-    edit = _in_span(buffer, where, name, new_name) if buffer is not None else None
+    edit = values.in_span(buffer, where, name, new_name) if buffer is not None else None
     syntax = syntax_of(component)
     if edit is not None:
         plan.edits.append(edit)
@@ -402,7 +376,8 @@ def _ami_type(ctx: Context, group: Component, plan: _Plan) -> None:
     if syntax is Syntax.CFN_YAML:
         _cfn_yaml_literal(ctx, attribute.location, attribute.value, move.to_type, plan)
     elif syntax is Syntax.TERRAFORM:
-        plan.edits.append(_terraform_literal(ctx, attribute.location, attribute.value, move.to_type, plan))
+        written = values.terraform(ctx, group, attribute.location, attribute.value, move.to_type)
+        plan.edits.append(_written(written, plan))
     elif syntax is Syntax.CDK_TYPESCRIPT:
         buffer = ctx.ws.buffer(attribute.location.path)
         text = buffer.text(attribute.location.start_byte, attribute.location.end_byte) if buffer else ""
@@ -414,5 +389,5 @@ def _ami_type(ctx: Context, group: Component, plan: _Plan) -> None:
         plan.edits.append(Edit(buffer.path, start, start + len(member.group(1)), move.to_type))
     else:
         buffer = ctx.ws.buffer(attribute.location.path)
-        plan.edits.append(_in_span(buffer, attribute.location, attribute.value, move.to_type) if buffer else None)
+        plan.edits.append(values.in_span(buffer, attribute.location, attribute.value, move.to_type) if buffer else None)
     plan.notes.append(f"AMI type {attribute.value} -> {move.to_type}: {move.note}.")

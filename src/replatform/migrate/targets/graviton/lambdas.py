@@ -14,6 +14,7 @@ from replatform.discover import compute_vocabulary as v
 from replatform.migrate.editors.python import PythonSymbols
 from replatform.migrate.editors.typescript import Symbols
 from replatform.migrate.editors.yaml import YamlEditError
+from replatform.migrate.targets.graviton import values
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix, syntax_of
 from replatform.model import Applicability, Component, Edit, Fix, LinkKind
 
@@ -26,6 +27,7 @@ class _Change:
     inline: bool = False  # the code is written in the template (CloudFormation ``ZipFile``)
     shared: str = ""  # a place several functions share (SAM Globals, serverless provider)
     problem: str = ""
+    followed: values.Written | None = None  # the architecture is a constant's value, changed where it is set
 
 
 def fix_lambda(ctx: Context, function: Component) -> Fix:
@@ -50,6 +52,9 @@ def fix_lambda(ctx: Context, function: Component) -> Fix:
     applicability, why = _safety(ctx, function, change)
     if change.shared:
         why += f" The setting is shared ({change.shared}): every function that inherits it moves too."
+    if change.followed is not None:
+        applicability = change.followed.label(applicability)
+        why += " " + change.followed.note
     return make_fix(RULE, function, description, change.edits, applicability, why)
 
 
@@ -95,7 +100,7 @@ def _cdk_typescript(ctx: Context, function: Component) -> _Change:
     if current is not None:
         if current.type == "member_expression" and (current.text or b"").endswith(b"X86_64"):
             return _Change([editor.replace_member(current, "ARM_64")])
-        return _Change([], problem=f"architecture is {(current.text or b'').decode()}, not a literal to change")
+        return _constant(ctx, function, f"architecture is {(current.text or b'').decode()}, not a literal to change")
     symbols = Symbols()
     architecture = editor.symbol(f"{editor.module_prefix()}aws-lambda", "Architecture", "lambda", symbols)
     edits: list[Edit | None] = [editor.insert_property(props, "architecture", f"{architecture}.ARM_64")]
@@ -113,11 +118,28 @@ def _cdk_python(ctx: Context, function: Component) -> _Change:
     if current is not None:
         if current.type == "attribute" and (current.text or b"").endswith(b"X86_64"):
             return _Change([editor.replace_member(current, "ARM_64")])
-        return _Change([], problem=f"architecture is {(current.text or b'').decode()}, not a literal to change")
+        return _constant(ctx, function, f"architecture is {(current.text or b'').decode()}, not a literal to change")
     symbols = PythonSymbols()
     module = editor.module("aws_lambda", "_lambda", symbols)
     edits: list[Edit | None] = [editor.insert_keyword(call, "architecture", f"{module}.Architecture.ARM_64")]
     return _Change([*edits, *editor.import_edits(symbols)])
+
+
+def _constant(ctx: Context, function: Component, problem: str) -> _Change:
+    """``architecture: ARCH`` with ``ARCH = lambda.Architecture.X86_64``: the member changes where ARCH is set."""
+    attribute = function.attribute(v.ARCHITECTURE)
+    found = values.constant(ctx, attribute) if attribute is not None else problem
+    if isinstance(found, str) or attribute is None:
+        return _Change([], problem=problem)
+    assigned, origin = found
+    if not (assigned.value.text or b"").endswith(b"Architecture.X86_64"):
+        return _Change([], problem=f"{problem} ({assigned.name} at {origin.short()} is not Architecture.X86_64)")
+    editor = ctx.ws.python(origin.path) if origin.path.endswith(".py") else ctx.ws.typescript(origin.path)
+    if editor is None:
+        return _not_editable(ctx, origin.path)
+    note, shared = values.constant_note(assigned, origin, attribute.location, "X86_64")
+    edit = editor.replace_member(assigned.value, "ARM_64")
+    return _Change([edit], followed=values.Written(edit, note, shared))
 
 
 # ---------------------------------------------------------------- Terraform
