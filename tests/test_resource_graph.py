@@ -450,6 +450,27 @@ def test_terraform_module_outputs_link_to_the_resources_inside(scan_files: ScanF
     )
 
 
+def test_each_module_instance_has_its_own_containers(scan_files: ScanFiles) -> None:
+    module = (
+        'variable "image" {}\nresource "aws_ecs_task_definition" "this" {\n  family = "t"\n  cpu = 256\n'
+        '  memory = 512\n  container_definitions = jsonencode([{ name = "w", image = var.image }])\n}\n'
+    )
+    report = scan_files(
+        {
+            "main.tf": 'module "a" {\n  source = "./modules/task"\n  image  = "acme/a:1"\n}\n'
+            'module "b" {\n  source = "./modules/task"\n  image  = "acme/b:1"\n}\n',
+            "modules/task/main.tf": module,
+        }
+    )
+    containers = sorted((c.name, c.parent, c.get("image")) for c in of_kind(report, ComponentKind.CONTAINER_IMAGE))
+    # on main both were container_image:modules/task/main.tf#w, so each task saw both images
+    assert containers == [
+        ("module.a.w", "ecs_task_definition:modules/task/main.tf#module.a.aws_ecs_task_definition.this", "acme/a:1"),
+        ("module.b.w", "ecs_task_definition:modules/task/main.tf#module.b.aws_ecs_task_definition.this", "acme/b:1"),
+    ]
+    assert len({c.id for c in report.components}) == len(report.components)
+
+
 # --------------------------------------------------------------------- CDK
 
 

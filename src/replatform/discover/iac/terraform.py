@@ -1230,6 +1230,8 @@ def _containers(
             attrs.append(Attribute(v.ESSENTIAL, container["essential"], None))
         if location.line > start:
             start = location.line + 1
+        module = parent.get("module")  # each instance of a module has its own containers (and ids)
+        label = f"{module}.{label}" if isinstance(module, str) and module else label
         component = result.add(ComponentKind.CONTAINER_IMAGE, str(label), location, attrs, parent.id)
         expression = image_value if isinstance(image_value, str) else image_value.expression
         result.link(LinkKind.RUNS_IMAGE, component, image_value, location, expression, TargetKind.IMAGE)
