@@ -56,7 +56,11 @@ def camel(name: str) -> str:
 
 
 # Props whose TypeScript spelling is not plain camel case of the Python name.
-_CAMEL_EXCEPTIONS = {"memoryLimitMib": "memoryLimitMiB", "memoryReservationMib": "memoryReservationMiB"}
+_CAMEL_EXCEPTIONS = {
+    "memoryLimitMib": "memoryLimitMiB",
+    "memoryReservationMib": "memoryReservationMiB",
+    "memoryMib": "memoryMiB",
+}
 
 
 # --------------------------------------------------------------- enums

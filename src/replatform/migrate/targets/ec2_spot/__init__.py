@@ -21,7 +21,7 @@ from replatform.migrate.targets import Expectation, Proposal, TargetOptions
 from replatform.migrate.targets.capacity import cluster as clusters
 from replatform.migrate.targets.capacity.rollout import rollout_note
 from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView, view
-from replatform.migrate.targets.ec2_spot import cdk, cloudformation, terraform
+from replatform.migrate.targets.ec2_spot import cdk_python, cdk_typescript, cloudformation, terraform
 from replatform.migrate.targets.ec2_spot import sizing as sizes
 from replatform.migrate.targets.ec2_spot.generated import Generated
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix
@@ -36,7 +36,8 @@ _GENERATORS: dict[Syntax, Callable[[Context, ServiceView, sizes.Sizing], Generat
     Syntax.TERRAFORM: terraform.generate,
     Syntax.CFN_YAML: cloudformation.generate,
     Syntax.CFN_JSON: cloudformation.generate,
-    Syntax.CDK_TYPESCRIPT: cdk.generate,
+    Syntax.CDK_TYPESCRIPT: cdk_typescript.generate,
+    Syntax.CDK_PYTHON: cdk_python.generate,
 }
 _X86 = (
     "The task runs x86 images, so the capacity is x86: the re-scan reports the new launch template as a Graviton "
