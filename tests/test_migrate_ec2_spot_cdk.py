@@ -19,6 +19,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from replatform import api
 from replatform.graph import Graph
 from replatform.migrate.apply import Outcome
@@ -29,11 +31,13 @@ from replatform.price.snapshot import load as load_snapshot
 from replatform.price.usage import load_usage
 
 from .conftest import EXAMPLES, ROOT
-from .test_migrate_synth import _synth_typescript
+from .test_migrate_synth import _synth_python, _synth_typescript
 
 GOLDEN = ROOT / "tests" / "golden" / "migrate"
 U, M = Applicability.UNSAFE, Applicability.MANUAL
 TYPES = ("t3.large", "r5.large", "m7a.large", "m6a.large", "r6a.large", "r5a.large")
+PY_APP = ROOT / "tests" / "data" / "migrate" / "spot" / "cdk-python"
+PY_TYPES = ("t3.small", "t3.medium", "c7i-flex.large", "c5.large", "c6i.large", "c5a.large")
 
 
 def _copy(source: Path, tmp_path: Path) -> Path:
@@ -151,4 +155,85 @@ def test_cdk_typescript_ec2_spot_synthesizes(tmp_path: Path) -> None:
         "awsvpc",
         "2048",
         "4096",
+    )
+
+
+# ---------------------------------------------------------------- CDK Python (a web service, 2-4 tasks behind an ALB)
+
+
+def test_cdk_python_golden_diff_and_second_run_has_nothing_to_do(update_golden: bool, tmp_path: Path) -> None:
+    root = _copy(PY_APP, tmp_path)
+    migration = api.migrate(str(root), target="ec2-spot", unsafe=True)
+    rendered = patch(migration)
+    golden = GOLDEN / "ec2-spot.cdk-python.diff"
+    if update_golden:
+        golden.write_text(rendered)
+    assert rendered == golden.read_text(), "ec2-spot diff of the CDK Python app changed; rerun with --update-golden"
+    (result,) = migration.results
+    assert result.proposal.fix.component.endswith("#WebService") and result.outcome is Outcome.PLANNED
+    fix = result.proposal.fix
+    assert fix.applicability is U
+    # 2 tasks, 1 per t3.small: 2 instances x 730 h x $0.0208/h x (1 - 65 % advertised Spot savings) = $10.63
+    assert round(2 * 730 * 0.0208 * (1 - 0.65), 2) == 10.63
+    assert "$10.63 a month = 2 instance(s) x 730 h x $0.0208/h (t3.small)" in fix.why
+    assert "(max_capacity of WebServiceEc2SpotAutoScalingGroup)" in fix.why
+    assert api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True).applied
+    again = api.migrate(str(root), target="ec2-spot", unsafe=True)
+    assert again.changes == ()
+    (result,) = again.results
+    assert result.proposal.fix.applicability is M and "already runs on EC2 capacity" in result.proposal.fix.why
+
+
+def test_cdk_python_rescans_into_a_linked_priced_ec2_spot_service(tmp_path: Path) -> None:
+    root = _copy(PY_APP, tmp_path)
+    assert api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True).applied
+    after = api.scan(str(root))
+    graph = Graph(after)
+    service = graph.component("ecs_service:app.py#WebService")
+    assert service is not None and service.get("construct") == "Ec2Service"
+    (purchase,) = graph.purchases(service)
+    assert (purchase.provider, purchase.market, purchase.fargate) == ("WebServiceEc2SpotCapacityProvider", "spot", False)
+    group = purchase.capacity
+    assert group is not None and group.name == "WebServiceEc2SpotAutoScalingGroup"
+    assert group.get("min_size") == 0 and group.get("max_size") == 4 and group.get("on_demand_percentage") == 0
+    template = graph.launch_template_of(group)
+    assert template is not None and template.name == "WebServiceEc2SpotLaunchTemplate"
+    assert graph.instance_types(group) == PY_TYPES
+    cluster = graph.component("ecs_cluster:app.py#WebCluster")
+    assert cluster is not None and cluster.get("capacity_providers") == ("WebServiceEc2SpotCapacityProvider",)
+    task = graph.task_of(service)
+    assert task is not None
+    assert (task.get("cpu"), task.get("memory_mb"), task.get("requires_compatibilities")) == ("512", "1024", "EC2")
+    lines = cost_lines(after, load_snapshot("us-east-1"), load_usage(None))
+    current = next(ln for ln in lines if ln.name == "WebServiceEc2SpotAutoScalingGroup" and ln.target == "current")
+    assert current.monthly == round(2 * 730 * 0.0208 * (1 - 0.65), 2) == 10.63
+    assert current.estimate
+
+
+def test_cdk_python_ec2_spot_synthesizes(tmp_path: Path) -> None:
+    pytest.importorskip("aws_cdk", reason="aws-cdk-lib from PyPI is a test dependency: make test installs it")
+    root = _copy(PY_APP, tmp_path)
+    assert api.migrate(str(root), target="ec2-spot", unsafe=True, apply=True).applied
+    out = tmp_path / "cdk.out"
+    _synth_python(root, out)
+    resources = json.loads((out / "Web.template.json").read_text())["Resources"]
+    kinds = {r["Type"]: (n, r.get("Properties", {})) for n, r in resources.items()}
+    provider_id, provider = kinds["AWS::ECS::CapacityProvider"]
+    group_id, group = kinds["AWS::AutoScaling::AutoScalingGroup"]
+    assert provider["AutoScalingGroupProvider"]["AutoScalingGroupArn"] == {"Ref": group_id}
+    assert provider["AutoScalingGroupProvider"]["ManagedDraining"] == "ENABLED"
+    assert (group["MinSize"], group["MaxSize"], group["NewInstancesProtectedFromScaleIn"]) == ("0", "4", True)
+    overrides = group["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"]
+    assert tuple(o["InstanceType"] for o in overrides) == PY_TYPES
+    user_data = json.dumps(kinds["AWS::EC2::LaunchTemplate"][1]["LaunchTemplateData"]["UserData"])
+    assert "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true" in user_data and "echo ECS_CLUSTER=" in user_data
+    assert kinds["AWS::ECS::ClusterCapacityProviderAssociations"][1]["CapacityProviders"] == [{"Ref": provider_id}]
+    service = kinds["AWS::ECS::Service"][1]
+    assert service["CapacityProviderStrategy"] == [{"CapacityProvider": {"Ref": provider_id}, "Weight": 1}]
+    task = kinds["AWS::ECS::TaskDefinition"][1]
+    assert (task["RequiresCompatibilities"], task["NetworkMode"], task["Cpu"], task["Memory"]) == (
+        ["EC2"],
+        "awsvpc",
+        "512",
+        "1024",
     )
