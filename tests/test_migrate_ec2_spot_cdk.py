@@ -55,8 +55,7 @@ def test_cdk_typescript_golden_diff_and_second_run_has_nothing_to_do(update_gold
         golden.write_text(rendered)
     assert rendered == golden.read_text(), "ec2-spot diff of the CDK app changed; rerun with --update-golden and review"
     ((name, label, outcome),) = [
-        (r.proposal.fix.component.rsplit("#", 1)[1], r.proposal.fix.applicability, r.outcome)
-        for r in migration.results
+        (r.proposal.fix.component.rsplit("#", 1)[1], r.proposal.fix.applicability, r.outcome) for r in migration.results
     ]
     assert (name, label, outcome) == ("ApiService", U, Outcome.PLANNED)
     fix = migration.results[0].proposal.fix
@@ -79,7 +78,11 @@ def test_cdk_typescript_rescans_into_a_linked_priced_ec2_spot_service(tmp_path: 
     service = graph.component("ecs_service:infra/lib/api-stack.ts#ApiService")
     assert service is not None and service.get("launch_type") is None and service.get("construct") == "Ec2Service"
     (purchase,) = graph.purchases(service)
-    assert (purchase.provider, purchase.market, purchase.fargate) == ("ApiServiceEc2SpotCapacityProvider", "spot", False)
+    assert (purchase.provider, purchase.market, purchase.fargate) == (
+        "ApiServiceEc2SpotCapacityProvider",
+        "spot",
+        False,
+    )
     group = purchase.capacity
     assert group is not None and group.name == "ApiServiceEc2SpotAutoScalingGroup"
     assert group.get("min_size") == 0 and group.get("max_size") == 1 and group.get("on_demand_percentage") == 0
@@ -192,7 +195,11 @@ def test_cdk_python_rescans_into_a_linked_priced_ec2_spot_service(tmp_path: Path
     service = graph.component("ecs_service:app.py#WebService")
     assert service is not None and service.get("construct") == "Ec2Service"
     (purchase,) = graph.purchases(service)
-    assert (purchase.provider, purchase.market, purchase.fargate) == ("WebServiceEc2SpotCapacityProvider", "spot", False)
+    assert (purchase.provider, purchase.market, purchase.fargate) == (
+        "WebServiceEc2SpotCapacityProvider",
+        "spot",
+        False,
+    )
     group = purchase.capacity
     assert group is not None and group.name == "WebServiceEc2SpotAutoScalingGroup"
     assert group.get("min_size") == 0 and group.get("max_size") == 4 and group.get("on_demand_percentage") == 0

@@ -69,7 +69,9 @@ def _python(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
         label = f"{base}{number}"
     variable = _snake(label)
     out = Generated(label=label, max_setting=f"max_capacity of {label}AutoScalingGroup")
-    out.provider, out.group, out.template = (f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate"))
+    out.provider, out.group, out.template = (
+        f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate")
+    )
     out.cluster = view.cluster.name
     out.associated = out.provider
     out.strategy = f"{variable}_provider.capacity_provider_name"

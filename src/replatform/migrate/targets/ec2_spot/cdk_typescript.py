@@ -70,12 +70,13 @@ def _typescript(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
     label = _label(editor, service.name)
     variable = label[0].lower() + label[1:]
     out = Generated(label=label, max_setting=f"maxCapacity of {label}AutoScalingGroup")
-    out.provider, out.group, out.template = (f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate"))
+    out.provider, out.group, out.template = (
+        f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate")
+    )
     out.cluster = view.cluster.name
     out.associated = out.provider
     out.strategy = f"{variable}Provider.capacityProviderName"
     symbols = Symbols()
-    prefix = editor.module_prefix()
     names = _Names(editor, symbols)
     subnets = editor.property(props, "vpcSubnets")
     block = _block(editor, names, label, variable, _text(cluster_node), _text(subnets) if subnets else None, sizing)
