@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--target",
         default="graviton",
         help="where to move: graviton (default), spot (Fargate -> Fargate Spot), ec2-spot (Fargate -> ECS on EC2 Spot; "
-        "Terraform) or sagemaker (an EC2 training script)",
+        "Terraform, CloudFormation, CDK) or sagemaker (an EC2 training script)",
     )
     migrate.add_argument(
         "--entry", metavar="FILE", help="sagemaker: the training script (default: the one training script found)"

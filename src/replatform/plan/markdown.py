@@ -192,8 +192,8 @@ def _ec2_spot_rollout(lines: list[CostLine], root: str) -> list[str]:
         "",
         f"### Moving to ECS on EC2 Spot ({code(f'replatform migrate {root} --target ec2-spot')})",
         "",
-        "For a service declared in Terraform or CloudFormation, written into the service's own file as one unsafe fix "
-        "(CDK services: listed for a person, with this figure): a launch template (the ECS-optimized Amazon Linux 2023 "
+        "For a service declared in Terraform, CloudFormation or CDK (TypeScript, Python), written into the service's "
+        "own file as one unsafe fix: a launch template (the ECS-optimized Amazon Linux 2023 "
         "AMI from its SSM parameter; user data joining the cluster with Spot draining on), an Auto Scaling group (all "
         "Spot, price-capacity-optimized over the same-size types above, from 0 instances, scale-in protection), a "
         "capacity provider (managed scaling, termination protection and draining), an instance role with "

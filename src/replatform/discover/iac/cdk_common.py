@@ -56,7 +56,11 @@ def camel(name: str) -> str:
 
 
 # Props whose TypeScript spelling is not plain camel case of the Python name.
-_CAMEL_EXCEPTIONS = {"memoryLimitMib": "memoryLimitMiB", "memoryReservationMib": "memoryReservationMiB"}
+_CAMEL_EXCEPTIONS = {
+    "memoryLimitMib": "memoryLimitMiB",
+    "memoryReservationMib": "memoryReservationMiB",
+    "memoryMib": "memoryMiB",
+}
 
 
 # --------------------------------------------------------------- enums
@@ -335,6 +339,7 @@ LAMBDA_PROPS = {
 TASK_PROPS = {
     "cpu": v.CPU,
     "memoryLimitMiB": v.MEMORY_MB,
+    "memoryMiB": v.MEMORY_MB,  # a generic TaskDefinition's, a string ('4096')
     "runtimePlatform.cpuArchitecture": v.ARCHITECTURE,
     "runtimePlatform.operatingSystemFamily": v.OS_FAMILY,
     "compatibility": v.COMPATIBILITIES,
@@ -564,6 +569,9 @@ class _Emitter:
         if method == "enableFargateCapacityProviders" and target is not None:
             self.fargate_providers(target, location)
             return True
+        if method == "addAsgCapacityProvider" and target is not None and call.args:
+            self.asg_provider(target, call.args[0])
+            return True
         if method == "addTargets" or (call.is_new and method in ("ApplicationTargetGroup", "NetworkTargetGroup")):
             self.target_group(call, location, is_method=not call.is_new)
             return True
@@ -602,6 +610,16 @@ class _Emitter:
         """``enableFargateCapacityProviders``: the cluster gets FARGATE and FARGATE_SPOT."""
         if cluster.kind is ComponentKind.ECS_CLUSTER:
             self.amend(cluster, [Attribute(v.CAPACITY_PROVIDERS, ("FARGATE", "FARGATE_SPOT"), location)])
+
+    def asg_provider(self, cluster: Component, provider: Spanned) -> None:
+        """``cluster.addAsgCapacityProvider(provider)``: the cluster lists the provider (by its construct id)."""
+        if cluster.kind is not ComponentKind.ECS_CLUSTER:
+            return
+        found = self.variable(provider)
+        name: str | Unknown = found.name if found is not None else Unknown(provider.text)
+        present = cluster.get(v.CAPACITY_PROVIDERS)
+        listed = present if isinstance(present, tuple) else ()
+        self.amend(cluster, [Attribute(v.CAPACITY_PROVIDERS, (*listed, name), provider.location)])
 
     def target_group(self, call: Call, location: Location, *, is_method: bool) -> None:
         """``listener.addTargets(id, {targets, deregistrationDelay})`` or ``new ApplicationTargetGroup``."""
@@ -752,7 +770,7 @@ class _Emitter:
             template = _lookup(props, "launchTemplate") or _lookup(props, "mixedInstancesPolicy.launchTemplate")
             target = self.variable(template)
             if template is not None:
-                self.link_to(LinkKind.LAUNCHES, component, template, target)
+                self.link_to(LinkKind.LAUNCHES, component, template, target, self.overrides(props))
         if pattern is not None and not pattern[1]:
             self.images(component, props)
 
@@ -796,9 +814,27 @@ class _Emitter:
                 out.append(Attribute(v.MARKET, "spot", spot.location))
         return out
 
-    def link_to(self, kind: LinkKind, component: Component, spanned: Spanned, target: Component | None) -> None:
+    def overrides(self, props: Spanned | None) -> tuple[Attribute, ...]:
+        """The instance types of a mixed-instances policy's ``launchTemplateOverrides``, in order, as the
+        ``overrides`` of the launch link (what the group runs in place of its template's type).
+        """
+        found = _lookup_all(props, "mixedInstancesPolicy.launchTemplateOverrides")
+        types = []
+        for override in found:
+            value = self.evaluator.value(_lookup(override, "instanceType"))
+            types.append(value if isinstance(value, str) else Unknown(_lookup_text(override, "instanceType")))
+        return (Attribute("overrides", tuple(types), found[0].location),) if found else ()
+
+    def link_to(
+        self,
+        kind: LinkKind,
+        component: Component,
+        spanned: Spanned,
+        target: Component | None,
+        extra: tuple[Attribute, ...] = (),
+    ) -> None:
         if target is not None:
-            self.result.link(kind, component, target.id, spanned.location, spanned.text, TargetKind.COMPONENT)
+            self.result.link(kind, component, target.id, spanned.location, spanned.text, TargetKind.COMPONENT, extra)
             return
         value = self.evaluator.value(spanned)
         if isinstance(value, str):
@@ -1036,6 +1072,11 @@ class _Emitter:
         else:
             self.result.link(LinkKind.RUNS_IMAGE, component, label, spanned.location, spanned.text, TargetKind.IMAGE)
         return component
+
+
+def _lookup_text(props: Spanned | None, path: str) -> str:
+    found = _lookup(props, path)
+    return found.text if found is not None else f"<no {path}>"
 
 
 def _lookup_all(props: Spanned | None, path: str) -> list[Spanned]:

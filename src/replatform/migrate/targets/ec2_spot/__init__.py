@@ -3,7 +3,7 @@ group of Spot instances behind an ECS capacity provider, as seed 001's engineer 
 
 Per service, one *unsafe* fix (new infrastructure, interruptible tasks): the launch template, group, capacity
 provider, instance role and profile and variables written in the service's own file and style (`terraform`,
-`cloudformation`; CDK services are manual with the figure),
+`cloudformation`, `cdk` for TypeScript; CDK Python services are manual with the figure),
 the task definition made EC2-compatible and the service's strategy on the new provider. The capacity is sized
 by the cost target's own formula (`sizing`), so the diff and the plan agree; the fix says what it costs (an
 estimate) and what the worker's code must do first. Services it cannot move, and EKS Fargate profiles, are
@@ -21,7 +21,7 @@ from replatform.migrate.targets import Expectation, Proposal, TargetOptions
 from replatform.migrate.targets.capacity import cluster as clusters
 from replatform.migrate.targets.capacity.rollout import rollout_note
 from replatform.migrate.targets.capacity.service import ProviderShare, ServiceView, view
-from replatform.migrate.targets.ec2_spot import cloudformation, terraform
+from replatform.migrate.targets.ec2_spot import cdk_python, cdk_typescript, cloudformation, terraform
 from replatform.migrate.targets.ec2_spot import sizing as sizes
 from replatform.migrate.targets.ec2_spot.generated import Generated
 from replatform.migrate.targets.graviton.context import Context, Syntax, make_fix
@@ -36,6 +36,8 @@ _GENERATORS: dict[Syntax, Callable[[Context, ServiceView, sizes.Sizing], Generat
     Syntax.TERRAFORM: terraform.generate,
     Syntax.CFN_YAML: cloudformation.generate,
     Syntax.CFN_JSON: cloudformation.generate,
+    Syntax.CDK_TYPESCRIPT: cdk_typescript.generate,
+    Syntax.CDK_PYTHON: cdk_python.generate,
 }
 _X86 = (
     "The task runs x86 images, so the capacity is x86: the re-scan reports the new launch template as a Graviton "
@@ -111,7 +113,7 @@ def _service(ctx: Context, pricer: Pricer, service_view: ServiceView, moved: set
         return _manual(
             service,
             f"Move {service.name} to ECS on EC2 Spot by hand",
-            f"Not changed: the ec2-spot target writes Terraform and CloudFormation only so far, and {service.name} "
+            f"Not changed: the ec2-spot target writes Terraform, CloudFormation and CDK TypeScript so far, and {service.name} "
             f"is declared in {service_view.syntax.value}. {sizing.cost_text()}",
         )
     if service_view.cluster is not None and service_view.cluster.id in moved:
