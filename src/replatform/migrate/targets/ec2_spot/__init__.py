@@ -113,7 +113,7 @@ def _service(ctx: Context, pricer: Pricer, service_view: ServiceView, moved: set
         return _manual(
             service,
             f"Move {service.name} to ECS on EC2 Spot by hand",
-            f"Not changed: the ec2-spot target writes Terraform, CloudFormation and CDK TypeScript so far, and {service.name} "
+            f"Not changed: the ec2-spot target writes Terraform, CloudFormation and CDK (TypeScript, Python), and {service.name} "
             f"is declared in {service_view.syntax.value}. {sizing.cost_text()}",
         )
     if service_view.cluster is not None and service_view.cluster.id in moved:
