@@ -155,7 +155,9 @@ def test_the_fix_prices_the_capacity_says_the_buckets_and_what_the_worker_must_a
     assert "SIGTERM not handled in cloud/gpu-worker/worker.py: add a handler that stops taking work" in why
     assert "never both" in why and "Rollback: The Fargate revision of the task definition stays registered" in why
     assert "aws_autoscaling_group.ecs_worker (declared, not deployed) is not an ECS capacity provider's group" in why
-    assert "its scaling maximum of 3 task(s), 1 per t3.small: 3 instance(s)" in why
+    assert "its scaling maximum of 3 task(s), 1 per t3.small: 3 instance(s)" in why  # the seed's 0-3
+    # a rolling deployment at ECS's default 200 % runs 3 old + 3 new tasks: 6 instances at 1 task each
+    assert "starts the new tasks before it stops the old ones and can need 6 instance(s)" in why
     # the plan's own line for the same service is the same figure
     assessment = assess_project(str(EXAMPLES / "rem-transcription"))
     (line,) = [c for c in assessment.plan.costs if c.name == "aws_ecs_service.worker" and c.target == "ec2-spot"]

@@ -115,15 +115,31 @@ def _bucket(advisor: Advisor, instance_type: str) -> str:
 
 
 def _max_instances(service: Component, choice: Ec2Choice, tasks: float | None) -> tuple[int, str]:
-    """Enough instances for the most tasks the service runs: its scaling maximum, else its task count."""
+    """Enough instances for the most tasks the service runs: its scaling maximum, else its task count.
+
+    Sized for steady state, as seed 001 did (0-3); the reason says what a rolling deployment needs on top.
+    """
     most = service.get(v.SCALING_MAX)
     if isinstance(most, int) and not isinstance(most, bool) and most > 0:
         count = math.ceil(most / choice.tasks_per_instance)
         return count, (
             f"its scaling maximum of {most} task(s), {choice.tasks_per_instance} per {choice.instance_type}: "
-            f"{count} instance(s)"
+            f"{count} instance(s){_deployment_room(most, choice)}"
         )
     if tasks:
         count = max(1, math.ceil(tasks / choice.tasks_per_instance))
-        return count, f"{tasks:g} task(s), {choice.tasks_per_instance} per {choice.instance_type}: {count} instance(s)"
+        return count, (
+            f"{tasks:g} task(s), {choice.tasks_per_instance} per {choice.instance_type}: {count} instance(s)"
+            f"{_deployment_room(tasks, choice)}"
+        )
     return DEFAULT_MAX_INSTANCES, f"no task count or scaling maximum is known: {DEFAULT_MAX_INSTANCES}, change it"
+
+
+def _deployment_room(tasks: float, choice: Ec2Choice) -> str:
+    """What a rolling deployment at ECS's default maximum of 200 % needs: the new tasks start before the old stop."""
+    during = math.ceil(2 * tasks / choice.tasks_per_instance)
+    return (
+        f"; a rolling deployment (maximum percent 200 by default) starts the new tasks before it stops the old "
+        f"ones and can need {during} instance(s): raise the maximum for deployments, or let a worker's old tasks "
+        "stop first (minimum healthy percent 0)"
+    )
