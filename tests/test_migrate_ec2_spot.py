@@ -158,6 +158,11 @@ def test_the_fix_prices_the_capacity_says_the_buckets_and_what_the_worker_must_a
     assert "its scaling maximum of 3 task(s), 1 per t3.small: 3 instance(s)" in why  # the seed's 0-3
     # a rolling deployment at ECS's default 200 % runs 3 old + 3 new tasks: 6 instances at 1 task each
     assert "starts the new tasks before it stops the old ones and can need 6 instance(s)" in why
+    # the CLI command names the provider the way a person fills it in, as it does the cluster and the service
+    assert (
+        "--capacity-provider-strategy capacityProvider=<name of aws_ecs_capacity_provider.worker_ec2_spot>,weight=1"
+        in why
+    )
     # the plan's own line for the same service is the same figure
     assessment = assess_project(str(EXAMPLES / "rem-transcription"))
     (line,) = [c for c in assessment.plan.costs if c.name == "aws_ecs_service.worker" and c.target == "ec2-spot"]

@@ -63,7 +63,10 @@ def aws_provider_constraint(ctx: Context, path: str) -> str | None:
 
 def _cli_strategy(shares: list[ProviderShare]) -> str:
     return " ".join(
-        f"capacityProvider={s.provider}" + (f",base={s.base}" if s.base else "") + f",weight={s.weight}" for s in shares
+        f"capacityProvider={f'<name of {s.provider}>' if s.expression else s.provider}"
+        + (f",base={s.base}" if s.base else "")
+        + f",weight={s.weight}"
+        for s in shares
     )
 
 
