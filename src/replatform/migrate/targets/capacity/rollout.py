@@ -61,9 +61,17 @@ def aws_provider_constraint(ctx: Context, path: str) -> str | None:
     return None
 
 
+def _named(reference: str) -> str:
+    """The resource a name reference points at (``aws_ecs_capacity_provider.x.name`` -> the provider)."""
+    for suffix in (".name", ".capacityProviderName", ".capacity_provider_name"):
+        if reference.endswith(suffix):
+            return reference.removesuffix(suffix)
+    return reference
+
+
 def _cli_strategy(shares: list[ProviderShare]) -> str:
     return " ".join(
-        f"capacityProvider={f'<name of {s.provider}>' if s.expression else s.provider}"
+        f"capacityProvider={f'<name of {_named(s.provider)}>' if s.expression else s.provider}"
         + (f",base={s.base}" if s.base else "")
         + f",weight={s.weight}"
         for s in shares
