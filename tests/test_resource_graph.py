@@ -471,6 +471,28 @@ def test_each_module_instance_has_its_own_containers(scan_files: ScanFiles) -> N
     assert len({c.id for c in report.components}) == len(report.components)
 
 
+def test_two_task_definitions_with_a_container_of_the_same_name_keep_apart(scan_files: ScanFiles) -> None:
+    report = scan_files(
+        {
+            "main.tf": 'resource "aws_ecs_task_definition" "a" {\n  family = "a"\n'
+            '  container_definitions = jsonencode([{ name = "app", image = "acme/a:1" }])\n}\n'
+            'resource "aws_ecs_task_definition" "b" {\n  family = "b"\n'
+            '  container_definitions = jsonencode([{ name = "app", image = "acme/b:1" }])\n}\n',
+        }
+    )
+    containers = sorted((c.id, c.get("image")) for c in of_kind(report, ComponentKind.CONTAINER_IMAGE))
+    # on main both were container_image:main.tf#app; the second is named after its task definition now
+    assert containers == [
+        ("container_image:main.tf#app", "acme/a:1"),
+        ("container_image:main.tf#aws_ecs_task_definition.b/app", "acme/b:1"),
+    ]
+    images = {(link.source, link.expression) for link in report.links if link.kind is LinkKind.RUNS_IMAGE}
+    assert images == {
+        ("container_image:main.tf#app", "acme/a:1"),
+        ("container_image:main.tf#aws_ecs_task_definition.b/app", "acme/b:1"),
+    }
+
+
 # --------------------------------------------------------------------- CDK
 
 

@@ -89,6 +89,8 @@ class ParseResult:
     findings: list[Finding] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     folder_links: list[FolderLink] = field(default_factory=list)
+    #: The ids of ``components`` (kept by `add` and `extend`), so a clash is found without a scan per add.
+    _ids: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def link(
         self,
@@ -158,14 +160,23 @@ class ParseResult:
         attributes: list[Attribute] | None = None,
         parent: str | None = None,
     ) -> Component:
-        """Record a component and return it (so children can name it as parent)."""
+        """Record a component and return it (so children can name it as parent).
+
+        A child whose id another component of the file already has (two task definitions, each with a container
+        ``app``) is named after its parent (``aws_ecs_task_definition.b/app``): ids stay unique, so links and
+        checks never mix the two.
+        """
         component = Component(kind, name, location, tuple(attributes or ()), parent)
+        if parent is not None and component.id in self._ids:
+            component = Component(kind, f"{parent.split('#', 1)[-1]}/{name}", location, component.attributes, parent)
         self.components.append(component)
+        self._ids.add(component.id)
         return component
 
     def extend(self, other: ParseResult) -> None:
         """Take over everything another result holds."""
         self.components.extend(other.components)
+        self._ids.update(c.id for c in other.components)
         self.findings.extend(other.findings)
         self.links.extend(other.links)
         self.folder_links.extend(other.folder_links)
