@@ -244,3 +244,29 @@ def test_cdk_python_ec2_spot_synthesizes(tmp_path: Path) -> None:
         "512",
         "1024",
     )
+
+
+def test_cdk_public_ip_refusal_says_why_in_each_language(tmp_path: Path) -> None:
+    ts_root = _copy(EXAMPLES / "aftersales-graph", tmp_path)
+    stack = ts_root / "infra" / "lib" / "api-stack.ts"
+    stack.write_text(
+        stack.read_text().replace("      desiredCount: 1,\n", "      desiredCount: 1,\n      assignPublicIp: true,\n")
+    )
+    py_root = _copy(PY_APP, tmp_path)
+    app = py_root / "app.py"
+    app.write_text(
+        app.read_text().replace(
+            "            desired_count=2,\n", "            desired_count=2,\n            assign_public_ip=True,\n"
+        )
+    )
+    expected = {
+        ts_root: "its tasks get a public IP (assignPublicIp: true), which ECS supports on Fargate only: give them a "
+        "route out through a NAT gateway or VPC endpoints, drop assignPublicIp, then run migrate again",
+        py_root: "its tasks get a public IP (assign_public_ip=True), which ECS supports on Fargate only: give them a "
+        "route out through a NAT gateway or VPC endpoints, drop assign_public_ip, then run migrate again",
+    }
+    for root, problem in expected.items():
+        migration = api.migrate(str(root), target="ec2-spot", unsafe=True)
+        assert migration.changes == ()
+        whys = [r.proposal.fix.why for r in migration.results if r.proposal.fix.rule_id == "ecs-ec2-spot"]
+        assert any(problem in why for why in whys), whys
