@@ -15,7 +15,7 @@ import tree_sitter
 from replatform import knowledge
 from replatform.migrate.editors.python import PythonEditError, PythonEditor, PythonSymbols
 from replatform.migrate.targets.capacity.service import ServiceView
-from replatform.migrate.targets.ec2_spot.generated import Generated, finish
+from replatform.migrate.targets.ec2_spot.generated import Generated, cdk_generated, cdk_label, cdk_refusal, finish
 from replatform.migrate.targets.ec2_spot.sizing import Sizing
 from replatform.migrate.targets.graviton.context import Context
 from replatform.model import Edit
@@ -37,44 +37,30 @@ def _python(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
     editor = ctx.ws.python(path)
     if editor is None:
         return Generated(problem=ctx.ws.notes.get(path, "file not editable"))
-    if service.get("construct") != "FargateService":
-        return Generated(
-            problem=f"it is a {service.get('construct')} construct; only a FargateService becomes an Ec2Service here"
-        )
     call = editor.call_at(service.location.start_byte, service.location.end_byte)
-    if call is None:
+    if service.get("construct") == "FargateService" and call is None:
         return Generated(problem="its construct call was not found")
-    cluster_node = editor.keyword(call, "cluster")
-    if cluster_node is None or view.cluster is None or view.cluster.location.path != path:
-        return Generated(
-            problem="its cluster is not declared in this file: the capacity provider is added to the cluster "
-            "(cluster.add_asg_capacity_provider), which writes the cluster's name into the instances' user data"
-        )
-    public = editor.keyword(call, "assign_public_ip")
-    if public is not None and _text(public) == "True":
-        return Generated(
-            problem="its tasks get a public IP (assign_public_ip=True), which ECS supports on Fargate only: give "
-            "them a route out through a NAT gateway or VPC endpoints, drop assign_public_ip, then run migrate again"
-        )
+    cluster_node = editor.keyword(call, "cluster") if call is not None else None
+    public = editor.keyword(call, "assign_public_ip") if call is not None else None
+    problem = cdk_refusal(
+        view,
+        cluster_node is not None,
+        public is not None and _text(public) == "True",
+        "add_asg_capacity_provider",
+        ("assign_public_ip", "assign_public_ip=True"),
+    )
+    if problem or call is None or cluster_node is None:
+        return Generated(problem=problem or "its construct call was not found")
     statement = call
     while statement.parent is not None and statement.type not in ("expression_statement",):
         statement = statement.parent
     if statement.type != "expression_statement":
         return Generated(problem="the service is not created in a statement of its own")
-    text = editor.buffer.text(0, len(editor.buffer.data))
-    base = re.sub(r"[^A-Za-z0-9]", "", service.name[:1].upper() + service.name[1:]) + "Ec2Spot"
-    label, number = base, 1
-    while label in text or _snake(label) in text:
-        number += 1
-        label = f"{base}{number}"
+    label = cdk_label(editor.buffer.text(0, len(editor.buffer.data)), service.name, _snake)
     variable = _snake(label)
-    out = Generated(label=label, max_setting=f"max_capacity of {label}AutoScalingGroup")
-    out.provider, out.group, out.template = (
-        f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate")
+    out = cdk_generated(
+        view, label, f"max_capacity of {label}AutoScalingGroup", f"{variable}_provider.capacity_provider_name"
     )
-    out.cluster = view.cluster.name
-    out.associated = out.provider
-    out.strategy = f"{variable}_provider.capacity_provider_name"
     symbols = PythonSymbols()
     ecs = editor.module("aws_ecs", "ecs", symbols)
     subnets = editor.keyword(call, "vpc_subnets")

@@ -13,14 +13,12 @@ cpu/memory), network mode awsvpc kept; the service becomes an ``Ec2Service`` on 
 
 from __future__ import annotations
 
-import re
-
 import tree_sitter
 
 from replatform import knowledge
 from replatform.migrate.editors.typescript import Symbols, TypeScriptEditError, TypeScriptEditor
 from replatform.migrate.targets.capacity.service import ServiceView
-from replatform.migrate.targets.ec2_spot.generated import Generated, finish
+from replatform.migrate.targets.ec2_spot.generated import Generated, cdk_generated, cdk_label, cdk_refusal, finish
 from replatform.migrate.targets.ec2_spot.sizing import Sizing
 from replatform.migrate.targets.graviton.context import Context
 from replatform.model import Edit
@@ -44,38 +42,29 @@ def _typescript(ctx: Context, view: ServiceView, sizing: Sizing) -> Generated:
     editor = ctx.ws.typescript(path)
     if editor is None:
         return Generated(problem=ctx.ws.notes.get(path, "file not editable"))
-    if service.get("construct") != "FargateService":
-        return Generated(
-            problem=f"it is a {service.get('construct')} construct; only a FargateService becomes an Ec2Service here"
-        )
     call = editor.call_at(service.location.start_byte, service.location.end_byte)
     props = editor.props(call, 2) if call is not None else None
-    if call is None or props is None:
+    if service.get("construct") == "FargateService" and (call is None or props is None):
         return Generated(problem="its construct call or props (an object literal) were not found")
-    cluster_node = editor.property(props, "cluster")
-    if cluster_node is None or view.cluster is None or view.cluster.location.path != path:
-        return Generated(
-            problem="its cluster is not declared in this file: the capacity provider is added to the cluster "
-            "(cluster.addAsgCapacityProvider), which writes the cluster's name into the instances' user data"
-        )
-    public = editor.property(props, "assignPublicIp")
-    if public is not None and _text(public) == "true":
-        return Generated(
-            problem="its tasks get a public IP (assignPublicIp: true), which ECS supports on Fargate only: give them "
-            "a route out through a NAT gateway or VPC endpoints, drop assignPublicIp, then run migrate again"
-        )
+    cluster_node = editor.property(props, "cluster") if props is not None else None
+    public = editor.property(props, "assignPublicIp") if props is not None else None
+    problem = cdk_refusal(
+        view,
+        cluster_node is not None,
+        public is not None and _text(public) == "true",
+        "addAsgCapacityProvider",
+        ("assignPublicIp", "assignPublicIp: true"),
+    )
+    if problem or call is None or props is None or cluster_node is None:
+        return Generated(problem=problem or "its construct call was not found")
     statement = _statement(call)
     if statement is None:
         return Generated(problem="the service is not created in a statement of its own")
-    label = _label(editor, service.name)
-    variable = label[0].lower() + label[1:]
-    out = Generated(label=label, max_setting=f"maxCapacity of {label}AutoScalingGroup")
-    out.provider, out.group, out.template = (
-        f"{label}{s}" for s in ("CapacityProvider", "AutoScalingGroup", "LaunchTemplate")
+    label = cdk_label(editor.buffer.text(0, len(editor.buffer.data)), service.name, _camel)
+    variable = _camel(label)
+    out = cdk_generated(
+        view, label, f"maxCapacity of {label}AutoScalingGroup", f"{variable}Provider.capacityProviderName"
     )
-    out.cluster = view.cluster.name
-    out.associated = out.provider
-    out.strategy = f"{variable}Provider.capacityProviderName"
     symbols = Symbols()
     names = _Names(editor, symbols)
     subnets = editor.property(props, "vpcSubnets")
@@ -102,15 +91,8 @@ def _statement(call: tree_sitter.Node) -> tree_sitter.Node | None:
     return node
 
 
-def _label(editor: TypeScriptEditor, service: str) -> str:
-    """``<Service>Ec2Spot``, numbered when a construct id or variable it makes is taken in the file."""
-    text = editor.buffer.text(0, len(editor.buffer.data))
-    base = re.sub(r"[^A-Za-z0-9]", "", service[:1].upper() + service[1:]) + "Ec2Spot"
-    label, number = base, 1
-    while label in text or (label[0].lower() + label[1:]) in text:
-        number += 1
-        label = f"{base}{number}"
-    return label
+def _camel(label: str) -> str:
+    return label[0].lower() + label[1:]
 
 
 class _Names:
